@@ -1,0 +1,364 @@
+"""The two log formats, declared once.
+
+The importer validates against these specs, ``docs/data-format.md`` is generated from them
+(``python -m rehab docs``; a test keeps the file in step), and the imported frames have the
+canonical columns and dtypes that :func:`empty_frame` and :func:`coerce_frame` describe.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal
+
+import pandas as pd
+from pandas.api.types import pandas_dtype
+from pydantic import BaseModel, ConfigDict
+
+LogKind = Literal["sessions", "pain"]
+ValueType = Literal["text", "date", "time", "number", "score", "flag", "exercise"]
+
+
+class ColumnSpec(BaseModel):
+    """One column of a log: its canonical name, what it holds, and the headers that mean it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    type: ValueType
+    required: bool = False
+    description: str
+    aliases: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    example: str = ""
+
+
+class LogSpec(BaseModel):
+    """A kind of log: its columns, in the order the canonical CSV writes them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: LogKind
+    title: str
+    description: str
+    columns: tuple[ColumnSpec, ...]
+
+    def column(self, name: str) -> ColumnSpec:
+        """Return the column called ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Canonical column names, in order."""
+        return tuple(col.name for col in self.columns)
+
+
+_PATIENT = ColumnSpec(
+    name="patient_id",
+    type="text",
+    description=(
+        "Who the row belongs to. Optional: a file without it belongs to one patient, "
+        "named after the file (a `_sessions` or `_pain` suffix is dropped). "
+        "Read as text, so `007` and `NA` are kept as written."
+    ),
+    aliases=(
+        "patient",
+        "patient id",
+        "patientid",
+        "pt",
+        "pt id",
+        "subject",
+        "subject id",
+        "participant",
+        "participant id",
+        "client",
+        "client id",
+        "id",
+        "mrn",
+    ),
+    example="PT-0101",
+)
+_DATE = ColumnSpec(
+    name="date",
+    type="date",
+    required=True,
+    description=(
+        "Day of the entry: ISO 8601 (`2026-09-01`, or a date-time "
+        "`2026-09-01T08:30`), or `dd/mm/yyyy`, `mm/dd/yyyy`, `dd.mm.yyyy` when the "
+        "file settles day versus month (a day above 12 does). A file that never "
+        "settles it is not guessed: choose the order explicitly."
+    ),
+    aliases=(
+        "day",
+        "timestamp",
+        "datetime",
+        "date time",
+        "when",
+        "session date",
+        "log date",
+        "entry date",
+        "recorded",
+        "recorded at",
+        "time stamp",
+    ),
+    example="2026-09-01",
+)
+_TIME = ColumnSpec(
+    name="time",
+    type="time",
+    description="Time of day, `HH:MM` (24 h) or `8:30 am`. Optional.",
+    aliases=("time of day", "clock", "hour"),
+    example="08:30",
+)
+_NOTES = ColumnSpec(
+    name="notes",
+    type="text",
+    description=("Free text. Read for red-flag symptoms (see the rules); never written to logs."),
+    aliases=("note", "comment", "comments", "remarks", "remark", "description", "details"),
+    example="felt stiff in the morning",
+)
+_RED_FLAG = ColumnSpec(
+    name="red_flag",
+    type="flag",
+    description=(
+        "yes/no: a red-flag symptom (for example numbness in both legs, trouble "
+        "passing urine). Any yes raises a critical flag."
+    ),
+    aliases=("redflag", "red flags", "urgent", "warning sign", "warning signs"),
+    example="no",
+)
+
+
+def _score(
+    name: str, description: str, aliases: tuple[str, ...], *, required: bool = False, example: str = "3"
+) -> ColumnSpec:
+    return ColumnSpec(
+        name=name,
+        type="score",
+        required=required,
+        description=description,
+        aliases=aliases,
+        minimum=0,
+        maximum=10,
+        example=example,
+    )
+
+
+SESSIONS: Final = LogSpec(
+    kind="sessions",
+    title="Session log",
+    description="One row each time the patient performs one exercise.",
+    columns=(
+        _PATIENT,
+        _DATE,
+        _TIME,
+        ColumnSpec(
+            name="exercise",
+            type="exercise",
+            required=True,
+            description=(
+                "The exercise, by library id, name or alias, case-blind (`Back "
+                "Extension`, `back_extension`, `press-up`, `Cat-camel`, `knee rolls`, "
+                "`TA brace`). An unknown exercise is kept and reported as a warning."
+            ),
+            aliases=("activity", "exercise name", "movement", "stretch", "exercise id", "drill"),
+            example="Back Extension",
+        ),
+        ColumnSpec(
+            name="sets",
+            type="number",
+            description="Sets done. Optional.",
+            aliases=("set", "no of sets", "number of sets"),
+            minimum=0,
+            maximum=50,
+            example="1",
+        ),
+        ColumnSpec(
+            name="reps",
+            type="number",
+            description="Repetitions done. Optional.",
+            aliases=("rep", "repetitions", "repeats", "count"),
+            minimum=0,
+            maximum=500,
+            example="10",
+        ),
+        ColumnSpec(
+            name="hold_seconds",
+            type="number",
+            description="Seconds each repetition was held. Optional.",
+            aliases=(
+                "hold",
+                "holds",
+                "hold s",
+                "hold sec",
+                "hold secs",
+                "hold time",
+                "hold seconds",
+                "hold duration",
+                "seconds",
+            ),
+            minimum=0,
+            maximum=600,
+            example="15",
+        ),
+        _score(
+            "pain_before",
+            "Pain just before the exercise, 0-10. Optional.",
+            (
+                "pain before",
+                "pain pre",
+                "pre pain",
+                "before",
+                "nrs before",
+                "pain start",
+                "pain before exercise",
+            ),
+            example="4",
+        ),
+        _score(
+            "pain_after",
+            "Pain just after the exercise, 0-10. Optional.",
+            (
+                "pain after",
+                "pain post",
+                "post pain",
+                "after",
+                "nrs after",
+                "pain end",
+                "pain after exercise",
+            ),
+            example="3",
+        ),
+        _NOTES,
+        _RED_FLAG,
+    ),
+)
+
+PAIN: Final = LogSpec(
+    kind="pain",
+    title="Pain log",
+    description="One row per pain rating; several a day are fine.",
+    columns=(
+        _PATIENT,
+        _DATE,
+        _TIME,
+        _score(
+            "pain",
+            "Pain now, 0-10 numeric rating scale. Required.",
+            (
+                "nrs",
+                "pain level",
+                "pain score",
+                "pain rating",
+                "score",
+                "level",
+                "vas",
+                "pain nrs",
+                "back pain",
+            ),
+            required=True,
+            example="5",
+        ),
+        ColumnSpec(
+            name="flare",
+            type="flag",
+            description="yes/no: the patient calls this a flare-up. Optional.",
+            aliases=("flare up", "flareup", "flare-up", "is flare", "flare day"),
+            example="no",
+        ),
+        _NOTES,
+        _RED_FLAG,
+    ),
+)
+
+SPECS: Final[dict[LogKind, LogSpec]] = {"sessions": SESSIONS, "pain": PAIN}
+
+# Words accepted in yes/no columns (after lower-casing and trimming).
+TRUE_WORDS: Final = frozenset({"yes", "y", "true", "t", "1", "x", "ja", "oui", "si", "sí"})
+FALSE_WORDS: Final = frozenset({"no", "n", "false", "f", "0", "nein", "non"})
+
+# Columns every imported frame carries besides its spec's columns.
+PROVENANCE: Final = ("source_file", "source_row")
+
+_UNIT_RE: Final = re.compile(r"\((?:s|sec|secs|seconds|0-10|0 - 10|/10|nrs)\)|\[[^\]]*\]")
+_NON_ALNUM_RE: Final = re.compile(r"[^0-9a-z]+")
+
+
+def normalise_header(header: str) -> str:
+    """Reduce a header to its matching key: case, spaces, punctuation and units ignored.
+
+    >>> normalise_header(" Hold (s) ")
+    'hold'
+    >>> normalise_header("Pain_Before")
+    'painbefore'
+    """
+    text = header.strip().lower().lstrip("\ufeff")
+    text = _UNIT_RE.sub(" ", text)
+    return _NON_ALNUM_RE.sub("", text)
+
+
+def header_lookup(spec: LogSpec) -> dict[str, str]:
+    """Map every normalised name and alias of ``spec`` to its canonical column name."""
+    lookup: dict[str, str] = {}
+    for col in spec.columns:
+        for key in (col.name, *col.aliases):
+            lookup.setdefault(normalise_header(key), col.name)
+    return lookup
+
+
+def frame_dtypes(kind: LogKind) -> dict[str, str]:
+    """Return the pandas dtype of every column of an imported ``kind`` frame.
+
+    Text is ``string`` (missing = ``pd.NA``), days are ``datetime64[ns]`` at midnight,
+    numbers and scores are nullable ``Float64``, flags nullable ``boolean``; ``exercise``
+    holds the library id when the exercise is known, else the text as written, and
+    ``exercise_known`` says which.
+    """
+    by_type = {
+        "text": "string",
+        "time": "string",
+        "exercise": "string",
+        "date": "datetime64[ns]",
+        "number": "Float64",
+        "score": "Float64",
+        "flag": "boolean",
+    }
+    dtypes = {col.name: by_type[col.type] for col in SPECS[kind].columns}
+    if kind == "sessions":
+        dtypes["exercise_known"] = "bool"
+    dtypes["source_file"] = "string"
+    dtypes["source_row"] = "Int64"
+    return dtypes
+
+
+def empty_frame(kind: LogKind) -> pd.DataFrame:
+    """Return an empty imported frame of ``kind`` with the canonical columns and dtypes."""
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in frame_dtypes(kind).items()})
+
+
+def coerce_frame(kind: LogKind, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with the canonical columns of ``kind``, in order and typed.
+
+    Missing optional columns are added empty; ``date`` is normalised to midnight. Meant for
+    frames built by hand (tests, the sample generator); the importer produces this shape.
+    """
+    out = pd.DataFrame(index=frame.index)
+    for name, dtype in frame_dtypes(kind).items():
+        if name in frame.columns:
+            column = frame[name]
+        elif name == "exercise_known":
+            column = pd.Series(True, index=frame.index)
+        elif name == "patient_id":
+            column = pd.Series("patient", index=frame.index)
+        else:
+            column = pd.Series(pd.NA, index=frame.index)
+        if dtype.startswith("datetime"):
+            out[name] = (
+                pd.to_datetime(column, format="ISO8601").dt.normalize().astype(pandas_dtype(dtype))
+            )
+        else:
+            out[name] = column.astype(pandas_dtype(dtype))
+    return out.reset_index(drop=True)
