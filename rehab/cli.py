@@ -1,0 +1,237 @@
+"""The command line: ``rehab validate | summary | sample | report | docs``.
+
+The same functions the app calls, with plain-text or JSON output. Exit status of
+``validate``: 0 when every row was accepted, 1 when some rows were rejected, 2 when a file
+could not be used at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from rehab.disclaimer import DISCLAIMER_SHORT as DISCLAIMER
+from rehab.settings import RuleSettings
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rehab.importer import ImportBatch
+    from rehab.library import ExerciseLibrary
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-04") from None
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="CSV files (or folders of them): session logs and pain logs",
+    )
+    parser.add_argument(
+        "--date-order",
+        choices=("auto", "dmy", "mdy"),
+        default="auto",
+        help="how to read slash dates the file does not settle (default: auto)",
+    )
+    parser.add_argument(
+        "--library",
+        type=Path,
+        default=None,
+        help="an exercise library TOML file (default: the bundled one)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``rehab`` command."""
+    parser = argparse.ArgumentParser(prog="rehab", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check log files and report every bad row")
+    _add_input_options(validate)
+    validate.add_argument("--json", action="store_true", help="print the report as JSON")
+    validate.add_argument(
+        "--as-of", type=_iso_date, default=None, help="warn about rows dated after this day (YYYY-MM-DD)"
+    )
+    validate.add_argument(
+        "--rejected",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the rejected rows to FILE, to fix and re-import",
+    )
+
+    summary = commands.add_parser("summary", help="adherence, pain, phase and flags per patient")
+    _add_input_options(summary)
+    summary.add_argument("--json", action="store_true", help="print the summary as JSON")
+    summary.add_argument(
+        "--as-of", type=_iso_date, default=None, help="the day the analysis speaks for (default: today)"
+    )
+    summary.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="RULE=VALUE",
+        help="change a rule threshold, e.g. --set severe_pain=8 (repeatable)",
+    )
+
+    sample = commands.add_parser("sample", help="write a synthetic cohort of logs")
+    sample.add_argument("--out", type=Path, required=True, help="folder to write the CSVs to")
+    sample.add_argument("--seed", type=int, default=7)
+    sample.add_argument(
+        "--patients", type=int, default=None, help="random patients instead of the demo stories"
+    )
+    sample.add_argument("--days", type=int, default=None, help="days per random patient")
+
+    docs = commands.add_parser("docs", help="regenerate the column reference in the docs")
+    docs.add_argument("--check", action="store_true", help="fail when the docs are out of date")
+    return parser
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv"))
+        else:
+            files.append(path)
+    return files
+
+
+def _load_batch(args: argparse.Namespace, as_of: date | None) -> ImportBatch:
+    from rehab.importer import ImportOptions, import_files
+
+    options = ImportOptions(date_order=args.date_order, as_of=as_of)
+    files = [(path.name, path.read_bytes()) for path in _expand(args.files)]
+    return import_files(files, options, _library(args))
+
+
+def _library(args: argparse.Namespace) -> ExerciseLibrary:
+    from rehab.library import load_library
+
+    return load_library(args.library)
+
+
+def _settings(assignments: Sequence[str]) -> RuleSettings:
+    values: dict[str, Any] = {}
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"rehab: --set expects RULE=VALUE, got {item!r}")
+        values[name.strip()] = value.strip()
+    try:
+        return RuleSettings.model_validate(values, strict=False)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in error.errors()
+        )
+        raise SystemExit(f"rehab: invalid --set: {problems}") from None
+
+
+def _print_report(batch: ImportBatch) -> None:
+    for file in batch.files:
+        report = file.report
+        kind = report.kind or "unknown kind"
+        print(
+            f"{report.file} ({kind}): {report.rows} rows, {report.accepted} accepted, "
+            f"{report.rejected} rejected, {report.duplicates} duplicates"
+        )
+        for issue in report.issues:
+            where = f"row {issue.row}" if issue.row is not None else "file"
+            column = f" [{issue.column}]" if issue.column else ""
+            print(f"  {issue.severity:<7} {where}{column}: {issue.message}")
+
+
+def _write_rejected(batch: ImportBatch, path: Path) -> int:
+    import pandas as pd
+
+    from rehab.safe_csv import to_safe_csv
+
+    frames = [f.rejected.assign(file=f.report.file) for f in batch.files if len(f.rejected)]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    path.write_bytes(to_safe_csv(table))
+    return len(table)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Import the files and print one report per file; return the exit status."""
+    batch = _load_batch(args, args.as_of)
+    if args.json:
+        print(json.dumps(batch.report_json(), indent=2, ensure_ascii=False))
+    else:
+        _print_report(batch)
+    if args.rejected is not None:
+        count = _write_rejected(batch, args.rejected)
+        print(f"{count} rejected rows written to {args.rejected}", file=sys.stderr)
+    return batch.exit_code
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Import, analyse and print one summary per patient."""
+    from rehab.analysis import analyse
+    from rehab.textreport import summary_table
+
+    settings = _settings(args.set)
+    as_of = args.as_of or date.today()
+    batch = _load_batch(args, as_of)
+    cohort = analyse(batch.sessions, batch.pain, as_of=as_of, settings=settings, library=_library(args))
+    if args.json:
+        payload = cohort.summary_json()
+        payload["disclaimer"] = DISCLAIMER
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        print(summary_table(cohort))
+        print()
+        print(DISCLAIMER)
+    return 2 if any(not f.report.usable for f in batch.files) else 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    """Write a synthetic cohort (the demo stories, or random patients) as CSV files."""
+    from rehab.sample import main_sample
+
+    written = main_sample(args.out, args.seed, args.patients, args.days)
+    print(f"wrote {len(written)} files to {args.out}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Regenerate (or check) the generated part of docs/data-format.md."""
+    from rehab.docs import DATA_FORMAT_PATH, render_data_format
+
+    current = DATA_FORMAT_PATH.read_text(encoding="utf-8") if DATA_FORMAT_PATH.exists() else ""
+    wanted = render_data_format(current)
+    if args.check:
+        if wanted != current:
+            print(f"{DATA_FORMAT_PATH} is out of date: run `python -m rehab docs`", file=sys.stderr)
+            return 1
+        return 0
+    DATA_FORMAT_PATH.write_text(wanted, encoding="utf-8")
+    print(f"updated {DATA_FORMAT_PATH}")
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "summary": cmd_summary, "sample": cmd_sample, "docs": cmd_docs}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``rehab`` command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except FileNotFoundError as error:
+        print(f"rehab: no such file: {error.filename}", file=sys.stderr)
+        return 2

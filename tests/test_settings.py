@@ -1,0 +1,65 @@
+import pytest
+from pydantic import ValidationError
+
+from rehab.settings import DEFAULT_SETTINGS, RuleSettings, rule, rules
+
+
+def test_defaults_follow_the_clinical_rules():
+    s = DEFAULT_SETTINGS
+    assert (s.rehab_sessions_per_day, s.maintenance_sessions_per_day) == (3, 1)
+    assert (s.baseline_days, s.current_window_days) == (3, 7)
+    assert (s.mcid_points, s.mcid_fraction) == (2.0, 0.30)
+    assert (s.pain_free_max, s.pain_free_days_for_maintenance) == (1.0, 7)
+    assert (s.relapse_pain_min, s.relapse_days) == (2.0, 2)
+    assert (s.adherent_min, s.borderline_min, s.low_adherence_below) == (0.80, 0.70, 0.70)
+    assert (s.severe_pain, s.flare_rise, s.flare_reference_min_days) == (7.0, 2.0, 3)
+    assert (s.stale_days, s.dropped_out_days, s.not_improving_days) == (3, 14, 14)
+
+
+def test_target_per_day_depends_on_phase():
+    custom = RuleSettings(rehab_sessions_per_day=2, maintenance_sessions_per_day=1)
+    assert custom.target_per_day("rehab") == 2
+    assert custom.target_per_day("maintenance") == 1
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"severe_pain": 11},
+        {"borderline_min": 0.9},  # above adherent_min
+        {"stale_days": 14},  # not below dropped_out_days
+        {"unknown_rule": 1},
+    ],
+)
+def test_invalid_settings_are_refused(overrides):
+    with pytest.raises(ValidationError):
+        RuleSettings(**overrides)
+
+
+def test_settings_are_immutable():
+    with pytest.raises(ValidationError):
+        DEFAULT_SETTINGS.severe_pain = 5  # type: ignore[misc]
+
+
+def test_every_flag_code_has_a_rule_with_a_source():
+    codes = [
+        "red_flag_symptom",
+        "severe_pain",
+        "pain_flare",
+        "exercise_increases_pain",
+        "relapse",
+        "dropped_out",
+        "not_improving",
+        "low_adherence",
+        "stale_logs",
+    ]
+    described = rules()
+    for code in codes:
+        assert described[code].source, code
+        assert described[code].text, code
+
+
+def test_rule_text_follows_changed_thresholds():
+    assert "7 or more" in rule("severe_pain").text
+    assert "8 or more" in rule("severe_pain", RuleSettings(severe_pain=8)).text
+    assert "3 to 13 days" in rule("stale_logs").text
