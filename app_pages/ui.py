@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ from rehab.settings import DEFAULT_SETTINGS, RuleSettings
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import date
 
     from rehab.importer import ImportBatch
 
