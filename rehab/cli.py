@@ -209,19 +209,22 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    """Regenerate (or check) the generated part of docs/data-format.md."""
-    from rehab.docs import DATA_FORMAT_PATH, render_data_format
+    """Regenerate (or check) the generated parts of the docs."""
+    from rehab.docs import DOCUMENTS
 
-    current = DATA_FORMAT_PATH.read_text(encoding="utf-8") if DATA_FORMAT_PATH.exists() else ""
-    wanted = render_data_format(current)
-    if args.check:
-        if wanted != current:
-            print(f"{DATA_FORMAT_PATH} is out of date: run `python -m rehab docs`", file=sys.stderr)
-            return 1
-        return 0
-    DATA_FORMAT_PATH.write_text(wanted, encoding="utf-8")
-    print(f"updated {DATA_FORMAT_PATH}")
-    return 0
+    stale = 0
+    for path, render in DOCUMENTS.items():
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        wanted = render(current)
+        if wanted == current:
+            continue
+        stale += 1
+        if args.check:
+            print(f"{path} is out of date: run `python -m rehab docs`", file=sys.stderr)
+        else:
+            path.write_text(wanted, encoding="utf-8")
+            print(f"updated {path}")
+    return 1 if args.check and stale else 0
 
 
 COMMANDS = {"validate": cmd_validate, "summary": cmd_summary, "sample": cmd_sample, "docs": cmd_docs}

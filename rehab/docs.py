@@ -1,7 +1,8 @@
-"""Generate the column reference of ``docs/data-format.md`` from :mod:`rehab.schema`.
+"""Generate the reference parts of the user docs from the code that defines them.
 
-The schema is declared once; the docs follow it. ``python -m rehab docs`` rewrites the part
-of the file between the markers, and a test fails when the file is out of step.
+The schema (:mod:`rehab.schema`) and the rules (:mod:`rehab.settings`) are declared once;
+``docs/data-format.md`` and ``docs/rules.md`` follow them. ``python -m rehab docs`` rewrites
+the part of each file between the markers, and a test fails when a file is out of step.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from pathlib import Path
 from typing import Final
 
 from rehab.schema import SPECS, ColumnSpec, LogSpec
+from rehab.settings import RuleSettings, rules
 
 BEGIN: Final = "<!-- BEGIN GENERATED: python -m rehab docs -->"
 END: Final = "<!-- END GENERATED -->"
 DATA_FORMAT_PATH: Final = Path("docs/data-format.md")
+RULES_PATH: Final = Path("docs/rules.md")
 
 
 def _range(col: ColumnSpec) -> str:
@@ -68,10 +71,35 @@ def generated_reference() -> str:
     return "\n".join(lines)
 
 
-def render_data_format(current: str) -> str:
-    """Return ``current`` with its generated section replaced by the schema's reference."""
+def generated_rules() -> str:
+    """Return the generated Markdown table of every rule, its default and its source."""
+    lines = [BEGIN, "", "| rule | what it says (defaults) | source |", "|---|---|---|"]
+    lines += [f"| {r.title} (`{r.id}`) | {r.text} | {r.source} |" for r in rules().values()]
+    lines += ["", "| setting | default | meaning |", "|---|---|---|"]
+    defaults = RuleSettings()
+    for name, field in RuleSettings.model_fields.items():
+        lines.append(f"| `{name}` | {getattr(defaults, name)} | {field.description} |")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def _replace_generated(current: str, generated: str) -> str:
     start = current.find(BEGIN)
     stop = current.find(END)
     if start < 0 or stop < start:
-        return current.rstrip("\n") + "\n\n" + generated_reference() + "\n"
-    return current[:start] + generated_reference() + current[stop + len(END) :]
+        return current.rstrip("\n") + "\n\n" + generated + "\n"
+    return current[:start] + generated + current[stop + len(END) :]
+
+
+def render_data_format(current: str) -> str:
+    """Return ``current`` with its generated section replaced by the schema's reference."""
+    return _replace_generated(current, generated_reference())
+
+
+def render_rules(current: str) -> str:
+    """Return ``current`` with its generated section replaced by the rules table."""
+    return _replace_generated(current, generated_rules())
+
+
+# Each generated document and the function that brings it up to date.
+DOCUMENTS: Final = {DATA_FORMAT_PATH: render_data_format, RULES_PATH: render_rules}

@@ -1,14 +1,25 @@
 from pathlib import Path
 
-from rehab.docs import BEGIN, END, generated_reference, render_data_format
+from rehab.docs import BEGIN, DOCUMENTS, END, generated_reference, generated_rules, render_data_format
 from rehab.schema import SPECS
+from rehab.settings import RuleSettings, rules
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_data_format_doc_is_generated_from_the_schema():
-    current = (ROOT / "docs" / "data-format.md").read_text(encoding="utf-8")
-    assert render_data_format(current) == current, "run `python -m rehab docs`"
+def test_docs_are_generated_from_the_code():
+    for path, render in DOCUMENTS.items():
+        current = (ROOT / path).read_text(encoding="utf-8")
+        assert render(current) == current, f"{path}: run `python -m rehab docs`"
+
+
+def test_rules_doc_lists_every_rule_and_setting():
+    text = generated_rules()
+    for described in rules().values():
+        assert f"(`{described.id}`)" in text
+        assert described.source in text
+    for name in RuleSettings.model_fields:
+        assert f"`{name}`" in text
 
 
 def test_reference_lists_every_column_and_alias():
