@@ -1,0 +1,154 @@
+"""Adherence: how much of the prescription was done (frequency) and how fully (dose)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from rehab.analysis.thresholds import reaches
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from rehab.analysis.daily import DayGrid
+    from rehab.analysis.models import AdherenceBand
+    from rehab.analysis.prescription import Prescription
+    from rehab.settings import RuleSettings
+
+
+def adherence_band(value: float | None, settings: RuleSettings) -> AdherenceBand | None:
+    """Name the band of a frequency adherence (0..1): adherent, borderline or low.
+
+    Parameters
+    ----------
+    value
+        Frequency adherence, or ``None`` when there is nothing to measure.
+    settings
+        ``adherent_min`` and ``borderline_min`` are the cut-offs (inclusive).
+
+    Returns
+    -------
+    str or None
+        ``"adherent"``, ``"borderline"``, ``"low"``, or ``None`` for ``None``.
+    """
+    if value is None or np.isnan(value):
+        return None
+    if reaches(value, settings.adherent_min):
+        return "adherent"
+    if reaches(value, settings.borderline_min):
+        return "borderline"
+    return "low"
+
+
+@dataclass(frozen=True)
+class DailyAdherence:
+    """Per grid row: the day's target, capped sessions per exercise, and frequency adherence."""
+
+    target: np.ndarray
+    counted: np.ndarray
+    frequency: np.ndarray
+
+
+def daily_adherence(
+    counts: np.ndarray, maintenance: np.ndarray, prescription: Prescription
+) -> DailyAdherence:
+    """Frequency adherence per day: mean over exercises of min(times done, target) / target.
+
+    Extra sessions never make up for a missed day: each day and exercise is capped at its
+    target. Days without logs have zero counts and so count 0.
+    """
+    target = np.where(maintenance, prescription.maintenance_per_day, prescription.rehab_per_day)
+    counted = np.minimum(counts, target[:, None])
+    frequency = (counted / target[:, None]).mean(axis=1)
+    return DailyAdherence(target=target, counted=counted, frequency=frequency)
+
+
+def dose_scores(
+    sessions: pd.DataFrame, exercise_code: np.ndarray, prescription: Prescription
+) -> np.ndarray:
+    """Dose adherence of each session row (NaN where nothing can be measured).
+
+    Mean of min(reps / prescribed reps, 1) and min(hold / prescribed hold, 1), over the parts
+    that are both logged and prescribed; only prescribed exercises are scored.
+    """
+    parts = []
+    for column, doses in (("reps", prescription.reps), ("hold_seconds", prescription.hold_seconds)):
+        prescribed = np.array(
+            [doses.get(exercise) or np.nan for exercise in prescription.exercises] + [np.nan],
+            dtype=np.float64,
+        )
+        done = sessions[column].to_numpy(dtype=np.float64, na_value=np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            parts.append(np.minimum(done / prescribed[exercise_code], 1.0))
+    stacked = np.vstack(parts)
+    measured = ~np.isnan(stacked)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(
+            np.where(measured, stacked, 0.0).sum(axis=0) / measured.sum(axis=0), dtype=np.float64
+        )
+
+
+@dataclass(frozen=True)
+class AdherenceTotals:
+    """Per patient: adherence overall, in the last days, per phase, per exercise, and dose."""
+
+    overall: np.ndarray
+    recent: np.ndarray
+    rehab: np.ndarray
+    maintenance: np.ndarray
+    by_exercise: np.ndarray
+    dose: np.ndarray
+    recent_done: np.ndarray
+    recent_target: np.ndarray
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, numerator / np.maximum(denominator, 1), np.nan)
+
+
+def adherence_totals(
+    grid: DayGrid,
+    daily: DailyAdherence,
+    maintenance: np.ndarray,
+    recent: np.ndarray,
+    session_patient: np.ndarray,
+    session_dose: np.ndarray,
+) -> AdherenceTotals:
+    """Average the daily values per patient (each day weighs the same).
+
+    ``recent`` marks the grid days of the "last 7 days" window; ``session_patient`` and
+    ``session_dose`` give each session row's patient and dose score.
+    """
+    patients = len(grid.first_day)
+    days = np.diff(grid.offsets)
+    per_exercise = np.vstack(
+        [
+            grid.per_patient_sum(daily.counted[:, index] / daily.target)
+            for index in range(daily.counted.shape[1])
+        ]
+    ).T
+    scored = ~np.isnan(session_dose)
+    dose_sum = np.bincount(session_patient[scored], session_dose[scored], minlength=patients)
+    dose_rows = np.bincount(session_patient[scored], minlength=patients)
+    exercises = daily.counted.shape[1]
+    return AdherenceTotals(
+        overall=_ratio(grid.per_patient_sum(daily.frequency), days),
+        recent=_ratio(grid.per_patient_sum(daily.frequency, recent), grid.per_patient_count(recent)),
+        rehab=_ratio(
+            grid.per_patient_sum(daily.frequency, ~maintenance), grid.per_patient_count(~maintenance)
+        ),
+        maintenance=_ratio(
+            grid.per_patient_sum(daily.frequency, maintenance), grid.per_patient_count(maintenance)
+        ),
+        by_exercise=per_exercise / days[:, None],
+        dose=_ratio(dose_sum, dose_rows),
+        recent_done=grid.per_patient_sum(daily.counted.sum(axis=1).astype(np.float64), recent).astype(
+            np.int64
+        ),
+        recent_target=grid.per_patient_sum((daily.target * exercises).astype(np.float64), recent).astype(
+            np.int64
+        ),
+    )

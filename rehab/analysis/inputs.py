@@ -1,0 +1,152 @@
+"""Prepare the imported logs for the analysis: one integer code per patient, days as integers.
+
+Every later step works on these compact columns (numpy, all patients at once): ``patient``
+is the index into :attr:`PreparedLogs.patient_ids` and ``day`` counts days since 1970-01-01.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from rehab.analysis.models import PainSource
+
+_EPOCH = date(1970, 1, 1)
+
+_SESSION_COLUMNS = (
+    "exercise",
+    "time",
+    "reps",
+    "hold_seconds",
+    "pain_before",
+    "pain_after",
+    "notes",
+    "red_flag",
+    "source_file",
+    "source_row",
+)
+_PAIN_COLUMNS = ("time", "pain", "flare", "notes", "red_flag", "source_file", "source_row")
+
+
+def day_number(day: date) -> int:
+    """Days since 1970-01-01 (the integer form of a date the analysis works with)."""
+    return (day - _EPOCH).days
+
+
+def day_date(number: int) -> date:
+    """Inverse of :func:`day_number`."""
+    return date.fromordinal(_EPOCH.toordinal() + int(number))
+
+
+@dataclass(frozen=True)
+class PreparedLogs:
+    """The logs of all patients up to the as-of date, coded for fast grouping.
+
+    ``sessions`` and ``pain_log`` keep their useful columns plus ``patient`` and ``day``;
+    ``sessions["exercise_code"]`` indexes ``exercise_names`` (exercises as imported: the library
+    id, or the text as written for an unknown exercise). ``pain_entries`` holds the pain values
+    the pain rules read (the pain log, or a session's ``pain_before`` for a patient without
+    one) with ``patient``, ``day``, ``pain``, ``flare``, ``source_file`` and ``source_row``.
+    """
+
+    patient_ids: list[str]
+    exercise_names: list[str]
+    as_of_day: int
+    sessions: pd.DataFrame
+    pain_log: pd.DataFrame
+    pain_entries: pd.DataFrame
+    pain_source: list[PainSource | None]
+
+    @property
+    def patient_count(self) -> int:
+        """Number of patients with at least one log on or before the as-of date."""
+        return len(self.patient_ids)
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    return values.astype("datetime64[D]").astype(np.int64)
+
+
+def _coded(frame: pd.DataFrame, columns: tuple[str, ...], as_of_day: int) -> pd.DataFrame:
+    """Keep ``columns`` of the rows dated on or before the as-of date, plus their day."""
+    dated = frame[frame["date"].notna()]
+    days = _days(dated["date"])
+    keep = days <= as_of_day
+    out = dated.loc[keep, list(columns)].reset_index(drop=True)
+    out["day"] = days[keep]
+    out["patient_id"] = dated.loc[keep, "patient_id"].fillna("").reset_index(drop=True)
+    return out
+
+
+def _code_patients(frames: tuple[pd.DataFrame, ...]) -> pd.Index:
+    """Replace ``patient_id`` by ``patient``, an index into the sorted union of the ids."""
+    factorized = [pd.factorize(frame.pop("patient_id")) for frame in frames]
+    ids = pd.Index([], dtype=object)
+    for _, uniques in factorized:
+        ids = ids.union(pd.Index(np.asarray(uniques, dtype=object)))
+    for frame, (codes, uniques) in zip(frames, factorized, strict=True):
+        to_sorted = ids.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
+        frame["patient"] = to_sorted[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    return ids
+
+
+def _pain_entries(
+    sessions: pd.DataFrame, pain_log: pd.DataFrame, patient_count: int
+) -> tuple[pd.DataFrame, list[PainSource | None]]:
+    """Pain values per patient: the pain log, or ``pain_before`` when a patient has no pain log."""
+    logged = pain_log[pain_log["pain"].notna()]
+    has_log = np.zeros(patient_count, dtype=bool)
+    has_log[logged["patient"].to_numpy()] = True
+    fallback = sessions[sessions["pain_before"].notna() & ~has_log[sessions["patient"].to_numpy()]]
+    columns = ["patient", "day", "pain", "flare", "source_file", "source_row", "time"]
+    from_log = logged.loc[:, columns]
+    from_sessions = fallback.rename(columns={"pain_before": "pain"}).assign(flare=pd.NA)
+    entries = pd.concat([from_log, from_sessions.loc[:, columns]], ignore_index=True).astype(
+        {"pain": "float64", "flare": "boolean"}
+    )
+    has_fallback = np.zeros(patient_count, dtype=bool)
+    has_fallback[fallback["patient"].to_numpy()] = True
+    sources: list[PainSource | None] = [
+        "pain_log" if log else "session_pain_before" if backup else None
+        for log, backup in zip(has_log.tolist(), has_fallback.tolist(), strict=True)
+    ]
+    return entries, sources
+
+
+def prepare(sessions: pd.DataFrame, pain: pd.DataFrame, as_of: date) -> PreparedLogs:
+    """Code both logs by patient and day, dropping rows dated after ``as_of``.
+
+    Parameters
+    ----------
+    sessions, pain
+        Imported frames in the canonical shape (:func:`rehab.schema.frame_dtypes`).
+    as_of
+        The day the analysis speaks for; later rows are ignored.
+
+    Returns
+    -------
+    PreparedLogs
+        Patients sorted by id; only patients with a log on or before ``as_of`` are kept.
+    """
+    as_of_day = day_number(as_of)
+    session_rows = _coded(sessions, _SESSION_COLUMNS, as_of_day)
+    pain_rows = _coded(pain, _PAIN_COLUMNS, as_of_day)
+    ids = _code_patients((session_rows, pain_rows))
+    exercise_code, exercise_names = pd.factorize(session_rows["exercise"].fillna(""))
+    session_rows["exercise_code"] = exercise_code
+    entries, sources = _pain_entries(session_rows, pain_rows, len(ids))
+    return PreparedLogs(
+        patient_ids=[str(pid) for pid in ids],
+        exercise_names=[str(name) for name in exercise_names],
+        as_of_day=as_of_day,
+        sessions=session_rows,
+        pain_log=pain_rows,
+        pain_entries=entries,
+        pain_source=sources,
+    )

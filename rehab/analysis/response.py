@@ -1,0 +1,236 @@
+"""Exercise response: how pain changes across each exercise, and the stop rule.
+
+The article's stop rule ("if any activity causes more pain, stop that exercise") is applied
+per patient and exercise to the sessions that log both ``pain_before`` and ``pain_after``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from rehab.analysis.thresholds import at_least
+
+if TYPE_CHECKING:
+    from rehab.analysis.inputs import PreparedLogs
+    from rehab.settings import RuleSettings
+
+RESPONSE_COLUMNS = (
+    "exercise",
+    "name",
+    "sessions",
+    "sessions_with_pain",
+    "mean_change",
+    "last_change",
+    "last_session",
+    "verdict",
+    "sessions_this_week",
+)
+
+
+@dataclass(frozen=True)
+class StopFinding:
+    """Why one exercise should stop for one patient: the sessions that raised pain."""
+
+    exercise: str
+    name: str
+    largest_recent_rise: float | None
+    repeated_rises: int
+    days: list[int]
+    rows: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class ExerciseResponse:
+    """Per (patient, exercise) table (``patient`` + :data:`RESPONSE_COLUMNS`) and stop findings."""
+
+    table: pd.DataFrame
+    stops: dict[int, list[StopFinding]]
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """Each session row's (patient, exercise) key, and the exercise names behind the codes."""
+
+    key: np.ndarray
+    exercises: list[str]
+
+
+def _keys(logs: PreparedLogs, prescribed: tuple[str, ...]) -> _Keys:
+    names = list(logs.exercise_names)
+    names += [exercise for exercise in prescribed if exercise not in set(names)]
+    codes = logs.sessions["exercise_code"].to_numpy()
+    key = logs.sessions["patient"].to_numpy() * len(names) + codes
+    return _Keys(key=np.asarray(key, dtype=np.int64), exercises=names)
+
+
+@dataclass(frozen=True)
+class _Rated:
+    """Sessions with both pain values, in (patient, exercise, day, time) order, with verdicts.
+
+    ``position`` is each row's position in the prepared session frame (for provenance);
+    ``single`` and ``repeated`` mark the rows that meet either half of the stop rule, and
+    ``stop`` the rows of an exercise the rule stops.
+    """
+
+    key: np.ndarray
+    day: np.ndarray
+    change: np.ndarray
+    position: np.ndarray
+    last: np.ndarray
+    single: np.ndarray
+    repeated: np.ndarray
+    stop: np.ndarray
+
+
+def _rated_sessions(
+    sessions: pd.DataFrame, key: np.ndarray, cells: int, as_of_day: int, settings: RuleSettings
+) -> _Rated:
+    """Order the sessions with pain before and after, and apply the stop rule to them.
+
+    The sort is stable, so sessions logged at the same time keep their order in the logs.
+    """
+    before = sessions["pain_before"].to_numpy(dtype=np.float64, na_value=np.nan)
+    after = sessions["pain_after"].to_numpy(dtype=np.float64, na_value=np.nan)
+    position = np.flatnonzero(~np.isnan(before) & ~np.isnan(after))
+    time_code, times = pd.factorize(sessions["time"].take(position), sort=True)
+    day = sessions["day"].to_numpy()[position]
+    first_day = int(day.min()) if len(day) else 0
+    span = int(day.max()) - first_day + 1 if len(day) else 1
+    # One integer per row orders by key, then day, then time (missing times first).
+    order_key = (key[position] * span + (day - first_day)) * (len(times) + 1) + (time_code + 1)
+    position = position[np.argsort(order_key, kind="stable")]
+    rated_key, day = key[position], sessions["day"].to_numpy()[position]
+    change = after[position] - before[position]
+    last_position = np.zeros(cells, dtype=np.int64)
+    last_position[rated_key] = np.arange(len(rated_key))  # later rows overwrite: the last wins
+    from_end = last_position[rated_key] - np.arange(len(rated_key))
+    single = (day > as_of_day - settings.recent_days) & at_least(
+        change, settings.exercise_pain_rise_single
+    )
+    repeated = (from_end < settings.exercise_repeated_window) & at_least(
+        change, settings.exercise_pain_rise_repeated
+    )
+    stop = np.bincount(rated_key[single], minlength=cells) > 0
+    stop |= np.bincount(rated_key[repeated], minlength=cells) >= settings.exercise_repeated_count
+    return _Rated(
+        key=rated_key,
+        day=day,
+        change=change,
+        position=position,
+        last=from_end == 0,
+        single=single,
+        repeated=repeated,
+        stop=stop[rated_key],
+    )
+
+
+def _stop_findings(
+    sessions: pd.DataFrame, rated: _Rated, keys: _Keys, names: dict[str, str], cells: int
+) -> dict[int, list[StopFinding]]:
+    """Describe each stopped exercise by the sessions that raised pain.
+
+    A big recent rise names its sessions; otherwise the repeated rises do. Rated rows are
+    sorted by key, so each exercise's sessions are one contiguous run.
+    """
+    single = rated.single & rated.stop
+    repeated = rated.repeated & rated.stop
+    has_single = np.bincount(rated.key[single], minlength=cells) > 0
+    hit = np.where(has_single[rated.key], single, repeated)
+    repeated_count = np.bincount(rated.key[repeated], minlength=cells)
+    hit_keys, days, changes = rated.key[hit], rated.day[hit], rated.change[hit]
+    files = sessions["source_file"].take(rated.position[hit]).fillna("").astype(str).tolist()
+    rows = sessions["source_row"].take(rated.position[hit]).to_numpy(np.float64, na_value=np.nan)
+    bounds = [*np.flatnonzero(np.diff(hit_keys, prepend=-1)).tolist(), len(hit_keys)]
+    findings: dict[int, list[StopFinding]] = {}
+    for begin, end in itertools.pairwise(bounds):
+        cell = int(hit_keys[begin])
+        patient, code = divmod(cell, len(keys.exercises))
+        exercise = keys.exercises[code]
+        findings.setdefault(patient, []).append(
+            StopFinding(
+                exercise=exercise,
+                name=names.get(exercise, exercise),
+                largest_recent_rise=float(changes[begin:end].max()) if has_single[cell] else None,
+                repeated_rises=int(repeated_count[cell]),
+                days=sorted(set(days[begin:end].tolist())),
+                rows=[
+                    (file, int(row))
+                    for file, row in zip(files[begin:end], rows[begin:end].tolist(), strict=True)
+                    if not np.isnan(row)
+                ],
+            )
+        )
+    return findings
+
+
+def exercise_response(
+    logs: PreparedLogs, prescribed: tuple[str, ...], names: dict[str, str], settings: RuleSettings
+) -> ExerciseResponse:
+    """Summarise every patient's sessions per exercise and apply the stop rule.
+
+    Parameters
+    ----------
+    logs
+        The prepared logs; the as-of date sets "the last 7 days" and "this week".
+    prescribed
+        Exercises listed for every patient, even without sessions (verdict "no data").
+    names
+        Display name of each exercise id; unknown exercises show as written.
+    settings
+        The stop-rule thresholds.
+
+    Returns
+    -------
+    ExerciseResponse
+        The table, with a ``patient`` column, and the stop findings per patient.
+    """
+    sessions, patients, as_of_day = logs.sessions, logs.patient_count, logs.as_of_day
+    keys = _keys(logs, prescribed)
+    cells = patients * len(keys.exercises)
+    days = sessions["day"].to_numpy()
+    recent = days > as_of_day - settings.recent_days
+    rated = _rated_sessions(sessions, keys.key, cells, as_of_day, settings)
+    with_pain = np.bincount(rated.key, minlength=cells)
+    change_sum = np.bincount(rated.key, rated.change, minlength=cells)
+    last_change = np.full(cells, np.nan)
+    last_change[rated.key[rated.last]] = rated.change[rated.last]
+    stop = np.zeros(cells, dtype=bool)
+    stop[rated.key[rated.stop]] = True
+    last_day = np.full(cells, -1, dtype=np.int64)
+    np.maximum.at(last_day, keys.key, days)
+    table = pd.DataFrame(
+        {
+            "patient": np.repeat(np.arange(patients), len(keys.exercises)),
+            "exercise": np.tile(np.asarray(keys.exercises, dtype=object), patients),
+            "sessions": np.bincount(keys.key, minlength=cells),
+            "sessions_with_pain": with_pain,
+            "mean_change": np.where(with_pain > 0, change_sum / np.maximum(with_pain, 1), np.nan),
+            "last_change": last_change,
+            "last_day": last_day,
+            "verdict": np.where(stop, "stop", np.where(with_pain > 0, "ok", "no data")),
+            "sessions_this_week": np.bincount(keys.key[recent], minlength=cells),
+        }
+    )
+    return ExerciseResponse(
+        table=_tidy(table, prescribed, names), stops=_stop_findings(sessions, rated, keys, names, cells)
+    )
+
+
+def _tidy(table: pd.DataFrame, prescribed: tuple[str, ...], names: dict[str, str]) -> pd.DataFrame:
+    """Keep prescribed exercises and logged ones, prescribed first, with names and dates."""
+    is_prescribed = table["exercise"].isin(prescribed)
+    table = table[is_prescribed | (table["sessions"] > 0)].copy()
+    order = {exercise: position for position, exercise in enumerate(prescribed)}
+    table["rank"] = table["exercise"].map(order).fillna(len(order))
+    table["name"] = table["exercise"].map(lambda exercise: names.get(exercise, exercise))
+    last_day = table.pop("last_day").to_numpy()
+    last_session = last_day.astype("datetime64[D]").astype("datetime64[ns]")
+    last_session[last_day < 0] = np.datetime64("NaT")
+    table["last_session"] = last_session
+    table = table.sort_values(["patient", "rank", "exercise"], kind="stable").drop(columns="rank")
+    return table.loc[:, ["patient", *RESPONSE_COLUMNS]].reset_index(drop=True)

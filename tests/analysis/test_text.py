@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from datetime import date
+
+from rehab.analysis.text import date_list, plural, points, short_date
+
+
+def test_short_date_is_day_and_month_without_padding():
+    assert short_date(date(2026, 10, 3)) == "3 Oct"
+
+
+def test_date_list_joins_sorts_and_deduplicates():
+    days = [date(2026, 10, 3), date(2026, 10, 1), date(2026, 10, 3)]
+    assert date_list(days) == "1 Oct and 3 Oct"
+    assert date_list([date(2026, 10, 1)]) == "1 Oct"
+
+
+def test_date_list_counts_beyond_its_limit():
+    days = [date(2026, 10, d) for d in range(1, 6)]
+    assert date_list(days) == "5 days, most recently 3 Oct, 4 Oct and 5 Oct"
+
+
+def test_counts_and_points_read_naturally():
+    assert plural(1, "day") == "1 day"
+    assert plural(3, "day") == "3 days"
+    assert points(1.0) == "1 point"
+    assert points(2.5) == "2.5 points"
