@@ -1,0 +1,270 @@
+"""Pain over time: daily range and mean, rolling mean, baseline, MCID, phases, events."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import altair as alt
+import pandas as pd
+
+from rehab.charts.axes import pain_y, time_axis
+from rehab.charts.events import event_layers, mark_near_end, marker_frame
+from rehab.charts.labels import haloed_text
+from rehab.charts.limits import MAX_CHART_ROWS, TimeBin, bin_start, choose_time_bin
+from rehab.charts.phases import PhaseLike, phase_frame
+from rehab.charts.theme import (
+    BLACK,
+    BLUE,
+    BLUISH_GREEN,
+    DATE_FORMAT,
+    FIT,
+    GREY_TEXT,
+    ORANGE,
+    PAIN_DOMAIN,
+    PAIN_FORMAT,
+    SKY_BLUE,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+SERIES_ROLLING: Final = "7-day rolling mean"
+BIN_ADJECTIVES: Final = {
+    "day": "Daily",
+    "week": "Weekly",
+    "month": "Monthly",
+    "quarter": "Quarterly",
+    "year": "Yearly",
+}
+# A lighter blue of the same hue as the mean, so range and mean read as one measurement.
+RANGE_BLUE: Final = "#8DB8DA"
+REFERENCE_COLOURS: Final = {"baseline": GREY_TEXT, "mcid": BLUISH_GREEN}
+# About one point per pixel pair on a laptop: more would only blur into a band.
+MAX_SERIES_POINTS: Final = 800
+# Streamlit fits title and legends inside the height: leave the plot itself room for 0-10.
+PAIN_CHART_HEIGHT: Final = 420
+PAIN_COLUMNS: Final = ("pain_mean", "pain_min", "pain_max", "pain_entries", "pain_rolling7")
+
+
+def pain_series(daily: pd.DataFrame, max_rows: int) -> tuple[pd.DataFrame, TimeBin]:
+    """Return the pain columns of ``daily``, binned when there are more than ``max_rows`` days.
+
+    Days (or bins) without a pain entry keep NaN: they are absent from the chart, never 0.
+    """
+    frame = daily.loc[:, ["date", *PAIN_COLUMNS]]
+    if frame.empty:
+        return frame, choose_time_bin(pd.Timestamp(0), pd.Timestamp(0), max_rows)
+    time_bin = choose_time_bin(frame["date"].min(), frame["date"].max(), max_rows)
+    if time_bin.is_daily:
+        return frame.reset_index(drop=True), time_bin
+    binned = frame.assign(date=bin_start(frame["date"], time_bin)).groupby("date", as_index=False)
+    series = binned.agg(
+        pain_mean=("pain_mean", "mean"),
+        pain_min=("pain_min", "min"),
+        pain_max=("pain_max", "max"),
+        pain_entries=("pain_entries", "sum"),
+        pain_rolling7=("pain_rolling7", "mean"),
+    )
+    return series, time_bin
+
+
+def series_names(time_bin: TimeBin) -> tuple[str, str, str]:
+    """Return the legend names of the mean, the range and the rolling mean for ``time_bin``."""
+    adjective = BIN_ADJECTIVES[time_bin.unit]
+    return f"{adjective} mean", f"{adjective} low–high", SERIES_ROLLING
+
+
+def _series_colour(names: tuple[str, str, str]) -> alt.Color:
+    # One field and one explicit scale in every layer: the three layers share one legend.
+    return alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=list(names), range=[BLUE, RANGE_BLUE, BLACK]),
+        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=4),
+    )
+
+
+def _pain_layers(series: pd.DataFrame, time_bin: TimeBin, x: alt.X) -> list[alt.Chart]:
+    date_tip = alt.Tooltip("date:T", title=time_bin.tooltip_title, format=DATE_FORMAT)
+    tooltip = [
+        date_tip,
+        alt.Tooltip("pain_mean:Q", title="Mean pain", format=PAIN_FORMAT),
+        alt.Tooltip("pain_min:Q", title="Lowest", format=PAIN_FORMAT),
+        alt.Tooltip("pain_max:Q", title="Highest", format=PAIN_FORMAT),
+        alt.Tooltip("pain_entries:Q", title="Pain entries", format="d"),
+        alt.Tooltip("pain_rolling7:Q", title="7-day mean", format=PAIN_FORMAT),
+    ]
+    has_entry = "isValid(datum.pain_mean)"
+    names = series_names(time_bin)
+    mean_name, range_name, rolling_name = names
+    colour = _series_colour(names)
+    base = alt.Chart(series)
+    value_range = (
+        base.mark_rule(strokeWidth=3)
+        .transform_filter(has_entry)
+        .transform_calculate(series=f"'{range_name}'")
+        .encode(x=x, y=pain_y("pain_min"), y2="pain_max:Q", color=colour)
+    )
+    # Nulls break the line (Vega-Lite's default for invalid values) instead of joining gaps.
+    rolling = (
+        base.mark_line(strokeWidth=2.5)
+        .transform_calculate(series=f"'{rolling_name}'")
+        .encode(
+            x=x,
+            y=pain_y("pain_rolling7"),
+            color=colour,
+            tooltip=[date_tip, tooltip[-1]],
+        )
+    )
+    mean = (
+        base.mark_point(filled=True, size=40, shape="circle")
+        .transform_filter(has_entry)
+        .transform_calculate(series=f"'{mean_name}'")
+        .encode(x=x, y=pain_y("pain_mean"), color=colour, tooltip=tooltip)
+    )
+    return [value_range, rolling, mean]
+
+
+def _phase_layers(phases: pd.DataFrame, x_start: alt.X) -> list[alt.Chart]:
+    fill = alt.Fill(
+        "phase_name:N",
+        title="Phase",
+        scale=alt.Scale(domain=["Rehab", "Maintenance"], range=[ORANGE, SKY_BLUE]),
+    )
+    tooltip = [
+        alt.Tooltip("label:N", title="Phase"),
+        alt.Tooltip("first_day:T", title="From", format=DATE_FORMAT),
+        alt.Tooltip("last_day:T", title="To", format=DATE_FORMAT),
+        alt.Tooltip("days:Q", title="Days", format="d"),
+    ]
+    base = alt.Chart(phases).transform_calculate(
+        phase_name="datum.phase === 'maintenance' ? 'Maintenance' : 'Rehab'"
+    )
+    shade = base.mark_rect(opacity=0.13).encode(x=x_start, x2="end:T", fill=fill, tooltip=tooltip)
+    # Labels sit just above the plot, at the start of each phase long enough to hold one.
+    labels = (
+        base.transform_filter("datum.show_label")
+        .mark_text(align="left", baseline="bottom", dx=3, dy=-3, color=GREY_TEXT, fontWeight="bold")
+        .encode(x=x_start, y=alt.datum(PAIN_DOMAIN[1]), text="label:N")
+    )
+    return [shade, labels]
+
+
+def _reference_frame(baseline: float | None, mcid_points: float) -> pd.DataFrame:
+    rows = []
+    if baseline is not None and pd.notna(baseline):
+        rows.append({"line": "baseline", "y": baseline, "label": f"Baseline {baseline:.1f}"})
+        target = baseline - mcid_points
+        if target >= PAIN_DOMAIN[0]:
+            text = f"MCID: {mcid_points:g} points below baseline ({target:.1f})"
+            rows.append({"line": "mcid", "y": target, "label": text})
+    return pd.DataFrame(rows, columns=["line", "y", "label"])
+
+
+def _reference_layers(
+    baseline: float | None, mcid_points: float, pain_free_max: float
+) -> tuple[list[alt.Chart], list[alt.Chart]]:
+    """Return the pain-free band and reference lines, and their labels (drawn over the data)."""
+    band = pd.DataFrame(
+        {"low": [PAIN_DOMAIN[0]], "high": [pain_free_max], "label": [f"Pain-free (0–{pain_free_max:g})"]}
+    )
+    band_label = (
+        alt.Chart(band)
+        .encode(y=alt.Y("mid:Q", scale=alt.Scale(domain=list(PAIN_DOMAIN), nice=False)), text="label:N")
+        .transform_calculate(mid="(datum.low + datum.high) / 2")
+    )
+    shapes = [
+        alt.Chart(band).mark_rect(color=BLUISH_GREEN, opacity=0.16).encode(y=pain_y("low"), y2="high:Q")
+    ]
+    labels = haloed_text(
+        band_label, align="left", baseline="middle", x=6, color=BLUISH_GREEN, fontWeight="bold"
+    )
+    references = _reference_frame(baseline, mcid_points)
+    for line, colour in REFERENCE_COLOURS.items():
+        rows = references[references["line"] == line]
+        if rows.empty:
+            continue
+        base = alt.Chart(rows).encode(y=pain_y("y"))
+        shapes.append(
+            base.mark_rule(strokeDash=[6, 4], strokeWidth=1.5, color=colour).encode(
+                tooltip=[alt.Tooltip("label:N", title="Line")]
+            )
+        )
+        # At the right end of the line, where the latest data may pass: the halo keeps it legible.
+        labels.extend(
+            haloed_text(
+                base.encode(text="label:N"),
+                align="right",
+                baseline="bottom",
+                x="width",
+                dx=-4,
+                dy=-3,
+                fontWeight="bold",
+                color=colour,
+            )
+        )
+    return shapes, labels
+
+
+def pain_chart(
+    daily: pd.DataFrame,
+    phases: Sequence[PhaseLike],
+    *,
+    baseline: float | None,
+    mcid_points: float = 2.0,
+    pain_free_max: float = 1.0,
+    markers: pd.DataFrame | None = None,
+    title: str = "Pain over time",
+) -> alt.LayerChart:
+    """Draw daily pain against the baseline, the MCID line, the pain-free band and phases.
+
+    Parameters
+    ----------
+    daily
+        The analysis' daily frame (``date`` and the ``pain_*`` columns).
+    phases
+        The patient's phases, shaded and labelled.
+    baseline
+        Baseline pain, drawn as a dashed line; ``None`` when unknown (no line, no MCID).
+    mcid_points
+        The clinically meaningful improvement; its line sits this far below the baseline.
+    pain_free_max
+        Top of the shaded pain-free band.
+    markers
+        Optional events (``date``, ``kind`` such as "flare"/"relapse"/"severe", ``label``)
+        drawn as shapes with their label.
+    title
+        Chart title.
+
+    Returns
+    -------
+    alt.LayerChart
+        Pain on a fixed 0-10 axis; days without a pain entry are absent, never 0.
+    """
+    events = marker_frame(markers)
+    phase_rows = phase_frame(phases, daily["date"].max() if not daily.empty else pd.Timestamp.now())
+    reserved = len(events) + len(phase_rows) + 3
+    series, time_bin = pain_series(daily, min(MAX_SERIES_POINTS, MAX_CHART_ROWS - reserved))
+    x = time_axis("date", series["date"])
+    if not series.empty:
+        events = mark_near_end(events, series["date"].min(), series["date"].max())
+    span_days = (phase_rows["days"].sum() or 1) if not phase_rows.empty else 1
+    phase_rows["show_label"] = phase_rows["days"] >= max(4, span_days // 12)
+    reference_shapes, reference_labels = _reference_layers(baseline, mcid_points, pain_free_max)
+    layers = [
+        *_phase_layers(phase_rows, time_axis("start", series["date"])),
+        *reference_shapes,
+        *_pain_layers(series, time_bin, x),
+        *reference_labels,
+    ]
+    if not events.empty:
+        layers.extend(event_layers(events, x))
+    subtitle = "0 = no pain, 10 = worst imaginable. Days without a pain entry are left blank."
+    if not time_bin.is_daily:
+        subtitle += f" Long period: one point per {time_bin.unit}."
+    return alt.LayerChart(
+        layer=[*layers],
+        title=alt.Title(title, subtitle=subtitle),
+        height=PAIN_CHART_HEIGHT,
+        autosize=FIT,
+    )

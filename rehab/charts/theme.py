@@ -1,0 +1,88 @@
+"""The look shared by every chart: a colour-blind-safe palette, fonts and formats.
+
+The theme is registered with Altair once, when :mod:`rehab.charts` is first imported, and
+enabled there, so every chart of the package (and its PNG export) looks the same.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import altair as alt
+
+THEME_NAME: Final = "rehab"
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common
+# colour-vision deficiency.
+BLACK: Final = "#000000"
+ORANGE: Final = "#E69F00"
+SKY_BLUE: Final = "#56B4E9"
+BLUISH_GREEN: Final = "#009E73"
+YELLOW: Final = "#F0E442"
+BLUE: Final = "#0072B2"
+VERMILLION: Final = "#D55E00"
+REDDISH_PURPLE: Final = "#CC79A7"
+OKABE_ITO: Final = (ORANGE, SKY_BLUE, BLUISH_GREEN, YELLOW, BLUE, VERMILLION, REDDISH_PURPLE, BLACK)
+
+# Exercises get the calm colours first; vermillion is kept for warnings ("stop").
+EXERCISE_PALETTE: Final = (ORANGE, SKY_BLUE, BLUISH_GREEN, REDDISH_PURPLE, BLUE, YELLOW, BLACK)
+
+GREY_TEXT: Final = "#444444"
+GREY_MARK: Final = "#8C8C8C"
+NO_LOG_FILL: Final = "#EDEDED"
+NO_LOG_STROKE: Final = "#9A9A9A"
+
+# Viridis is perceptually uniform and colour-blind safe; reversed, more adherence is darker
+# (as in a contribution calendar) and zero is a strong yellow, never a blank cell.
+ADHERENCE_SCHEME: Final = "viridis"
+
+FONT: Final = "Source Sans Pro, Liberation Sans, Helvetica, Arial, sans-serif"
+
+DATE_FORMAT: Final = "%-d %b %Y"
+SHORT_DATE_FORMAT: Final = "%-d %b"
+PAIN_FORMAT: Final = ".1f"
+PERCENT_FORMAT: Final = ".0%"
+
+PAIN_DOMAIN: Final = (0.0, 10.0)
+DEFAULT_HEIGHT: Final = 380
+# Streamlit stretches a chart with autosize "fit": the height then includes the title, the
+# axes and the legend. Every single or layered chart asks for it too, so that its PNG export
+# and the app lay it out alike and every height below is a total height.
+FIT: Final = {"type": "fit", "contains": "padding"}
+# Title with subtitle, x axis with title, and a legend below: what a chart's frame takes.
+FRAME_HEIGHT: Final = 190
+
+
+def rehab_theme() -> alt.theme.ThemeConfig:
+    """Return the project's Altair theme: fonts, sizes and the Okabe-Ito palette.
+
+    Returns
+    -------
+    alt.theme.ThemeConfig
+        The typed theme configuration Altair merges into every chart's ``config``.
+    """
+    return alt.theme.ThemeConfig(
+        config={
+            "font": FONT,
+            "background": "white",
+            "view": {"stroke": None},
+            "title": {"fontSize": 16, "anchor": "start", "subtitleColor": GREY_TEXT, "offset": 10},
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "titleFontWeight": "normal",
+                "titleColor": GREY_TEXT,
+                "gridColor": "#E4E4E4",
+            },
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "range": {"category": list(OKABE_ITO)},
+            "text": {"fontSize": 12},
+        }
+    )
+
+
+def register_theme() -> None:
+    """Register the theme under :data:`THEME_NAME` (once) and enable it."""
+    if THEME_NAME not in alt.theme.names():
+        alt.theme.register(THEME_NAME, enable=False)(rehab_theme)
+    alt.theme.enable(THEME_NAME)

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import pytest
+
+from rehab.charts import MAX_CHART_ROWS, adherence_calendar, count_chart_rows
+from rehab.charts.adherence import calendar_cells
+from rehab.charts.theme import NO_LOG_FILL
+from tests.charts.chart_frames import daily_frame, find, long_daily_frame, spec, title_text, tooltips
+
+# Day 2 has no log at all; day 3 is logged (a pain entry) but no exercise: adherence 0.
+SESSIONS = [3, 2, 0, 0, 3, 1, 1, 0, 1]
+HAS_LOG = [True, True, False, True, True, True, True, False, True]
+
+
+def calendar_spec():
+    daily = daily_frame([5.0] * 9, maintenance_from=5, sessions=SESSIONS, has_log=HAS_LOG)
+    return spec(adherence_calendar(daily, title="Your week"))
+
+
+def adherence_cells(top):
+    return next(
+        (u, rows) for u, rows in find(top, "rect") if u["encoding"]["color"]["field"] == "adherence"
+    )
+
+
+def no_log_cells(top):
+    return next(
+        (u, rows) for u, rows in find(top, "rect") if u["encoding"]["color"]["field"] == "status"
+    )
+
+
+def test_no_log_days_have_their_own_colour_outline_and_dash_never_zero():
+    top = calendar_spec()
+    unit, rows = no_log_cells(top)
+    assert [row["date"][:10] for row in rows] == ["2026-09-03", "2026-09-08"]
+    colour = unit["encoding"]["color"]
+    assert colour["scale"] == {"domain": ["No log"], "range": [NO_LOG_FILL]}
+    assert unit["transform"] == [{"calculate": "'No log'", "as": "status"}]
+    assert unit["mark"]["strokeDash"] == [3, 2]
+    dashes = [r for u, r in find(top, "text", text="–")]
+    assert [[row["date"][:10] for row in rows] for rows in dashes] == [["2026-09-03", "2026-09-08"]]
+    assert top["resolve"]["scale"]["color"] == "independent"
+
+
+def test_a_logged_day_without_exercise_is_zero_adherence_not_no_log():
+    _, rows = adherence_cells(calendar_spec())
+    by_date = {row["date"][:10]: row for row in rows}
+    assert "2026-09-03" not in by_date
+    assert by_date["2026-09-04"]["adherence"] == 0.0
+    assert by_date["2026-09-01"]["adherence"] == 1.0
+    assert by_date["2026-09-02"]["adherence"] == pytest.approx(2 / 3)
+
+
+def test_adherence_colour_is_a_sequential_scale_over_0_to_1_with_a_percent_legend():
+    unit, _ = adherence_cells(calendar_spec())
+    colour = unit["encoding"]["color"]
+    assert colour["type"] == "quantitative"
+    assert colour["scale"]["scheme"] == "viridis"
+    assert colour["scale"]["domain"] == [0, 1]
+    assert colour["legend"]["format"] == ".0%"
+
+
+def test_week_columns_and_weekday_rows():
+    unit, rows = adherence_cells(calendar_spec())
+    x, y = unit["encoding"]["x"], unit["encoding"]["y"]
+    assert (x["type"], x["timeUnit"], x["title"]) == (
+        "ordinal",
+        "yearmonthdate",
+        "Week starting (Monday)",
+    )
+    assert (y["type"], y["sort"][0], y["sort"][-1]) == ("ordinal", "Mon", "Sun")
+    first = rows[0]
+    assert (first["row"], first["column"][:10]) == ("Tue", "2026-08-31")
+
+
+def test_maintenance_days_carry_an_m():
+    top = calendar_spec()
+    [(unit, rows)] = find(top, "text", text="M")
+    assert "datum.maintenance" in [step.get("filter") for step in unit["transform"]]
+    maintenance = sorted(row["date"][:10] for row in rows if row["maintenance"])
+    assert maintenance == ["2026-09-06", "2026-09-07", "2026-09-09"]
+
+
+def test_tooltips_give_the_date_the_percentage_sessions_of_target_and_phase():
+    unit, rows = adherence_cells(calendar_spec())
+    formats = {tip["field"]: tip.get("format") for tip in tooltips(unit)}
+    assert formats == {"date": "%-d %b %Y", "adherence": ".0%", "sessions_text": None, "phase": None}
+    by_date = {row["date"][:10]: row for row in rows}
+    assert by_date["2026-09-02"]["sessions_text"] == "8 of 12"
+    assert by_date["2026-09-07"]["sessions_text"] == "4 of 4"
+    assert by_date["2026-09-07"]["phase"] == "Maintenance"
+
+
+def test_title_and_subtitle_explain_the_marks():
+    top = calendar_spec()
+    assert title_text(top) == "Your week"
+    assert "– = no log" in top["title"]["subtitle"]
+    assert "M = maintenance" in top["title"]["subtitle"]
+
+
+def test_long_spans_become_a_month_grid_under_the_row_limit():
+    daily = long_daily_frame(20)
+    chart = adherence_calendar(daily)
+    assert count_chart_rows(chart) <= MAX_CHART_ROWS
+    cells, by_day = calendar_cells(daily)
+    assert not by_day
+    assert len(cells) == 240 + 1  # Sep 2026 to Sep 2046
+    # September 2026: 30 days, sessions cycle 0,1,2,3; rehab target 3 -> adherence 0, 1/3, 2/3, 1.
+    september = cells.iloc[0]
+    cycle = [0, 1 / 3, 2 / 3, 1]
+    assert september["adherence"] == pytest.approx(sum(cycle[i % 4] for i in range(30)) / 30)
+    assert september["row"] == "2026"
+    assert september["column"] == "Sep"
+    assert not september["maintenance"]
