@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import ui
+from app_pages import state, views
 
 st.set_page_config(
     page_title="rehab: back rehabilitation dashboard",
@@ -10,7 +10,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-ui.init_state()
+state.init_state()
 
 pages = {
     "For patients": [
@@ -41,6 +41,6 @@ pages = {
     ],
 }
 page = st.navigation(pages)
-ui.sidebar_footer()
+views.sidebar_footer()
 page.run()
-ui.disclaimer_footer()
+views.disclaimer_footer()

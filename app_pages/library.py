@@ -1,6 +1,6 @@
 import streamlit as st
 
-from app_pages import ui
+from app_pages import state, views
 
 st.title("Exercise library")
 st.caption(
@@ -8,7 +8,7 @@ st.caption(
     "a day while your back hurts and once a day when the pain has gone. Stop any exercise "
     "that makes your pain worse."
 )
-library = ui.library()
+library = state.library()
 for exercise in library.exercises:
     with st.container(border=True):
-        ui.exercise_card(exercise, stats=None)
+        views.exercise_card(exercise, stats=None)

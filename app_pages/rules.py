@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages import ui
+from app_pages import state
 from rehab.disclaimer import RED_FLAG_SOURCE, red_flag_lines
 from rehab.settings import rules
 
@@ -10,7 +10,7 @@ st.caption(
     "Every number the dashboard shows comes from one of these rules. The thresholds are the "
     "defaults of one settings model; a clinic can change them."
 )
-settings = ui.settings()
+settings = state.settings()
 table = pd.DataFrame(
     [{"Rule": r.title, "What it says": r.text, "Source": r.source} for r in rules(settings).values()]
 )

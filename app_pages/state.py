@@ -1,5 +1,7 @@
-"""What the pages share: session state, the per-session memo of imports and analyses, and a
-few Streamlit fragments (exercise card, flags, disclaimer). Computing happens in rehab/.
+"""Session state for the pages: the dataset, the per-session memo of imports and analyses.
+
+Computing happens in rehab/; this module only decides what to compute and keeps the result
+for the session, so a widget change reruns without importing or analysing again.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from rehab.disclaimer import DISCLAIMER, RED_FLAG_SOURCE, red_flag_lines
 from rehab.library import ExerciseLibrary, load_library
 from rehab.settings import DEFAULT_SETTINGS, RuleSettings
 
@@ -19,10 +20,10 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import date
 
-    from rehab.importer import ImportBatch
+    import pandas as pd
 
     from rehab.analysis import CohortAnalysis
-    from rehab.library import Exercise
+    from rehab.importer import ImportBatch
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 _MEMO_KEY = "_memo"
@@ -36,17 +37,24 @@ class Dataset:
     source: str  # "demo" or "upload"
     files: tuple[tuple[str, bytes], ...]
     date_order: str = "auto"
+    notes: tuple[str, ...] = ()  # what unpacking archives left out
+    upload_digest: str = ""  # fingerprint of the files as uploaded (before unpacking)
 
     @property
     def digest(self) -> str:
         """A short fingerprint of the content and options, the memo key."""
-        hasher = hashlib.blake2b(digest_size=16)
-        hasher.update(self.date_order.encode())
-        for name, data in self.files:
-            hasher.update(name.encode())
-            hasher.update(len(data).to_bytes(8, "little"))
-            hasher.update(data)
-        return hasher.hexdigest()
+        return fingerprint(self.files, self.date_order)
+
+
+def fingerprint(files: Sequence[tuple[str, bytes]], date_order: str) -> str:
+    """Hash file names, contents and the date order: equal inputs, equal fingerprint."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(date_order.encode())
+    for name, data in files:
+        hasher.update(name.encode())
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
 
 
 def init_state() -> None:
@@ -88,9 +96,30 @@ def dataset() -> Dataset:
 
 
 def use_uploads(files: Sequence[tuple[str, bytes]], date_order: str = "auto") -> None:
-    """Make the uploaded files the session's dataset (kept in memory only)."""
-    st.session_state["dataset"] = Dataset(source="upload", files=tuple(files), date_order=date_order)
+    """Make the uploaded files (ZIPs unpacked) the session's dataset, kept in memory only.
+
+    Called on every rerun while files sit in an uploader: it only replaces the dataset (and
+    forgets the chosen patient) when the files or the date order really changed.
+    """
+    from rehab.archive import expand_uploads
+
+    upload_digest = fingerprint(files, date_order)
+    if dataset().upload_digest == upload_digest:
+        return
+    unpacked = expand_uploads(files)
+    st.session_state["dataset"] = Dataset(
+        source="upload",
+        files=tuple(unpacked.files),
+        date_order=date_order,
+        notes=tuple(unpacked.notes),
+        upload_digest=upload_digest,
+    )
     st.session_state["patient"] = None
+
+
+def open_patient(patient_id: str) -> None:
+    """Remember the patient to open on the progress page."""
+    st.session_state["patient"] = patient_id
 
 
 def use_demo() -> None:
@@ -145,54 +174,11 @@ def last_log_day(data: Dataset) -> date | None:
     return max(days).date() if days else None
 
 
-def exercise_card(exercise: Exercise, stats: dict[str, str] | None) -> None:
-    """One exercise: picture, what it does, the steps, the dose, cautions, the source."""
-    picture, text = st.columns([2, 3], gap="medium")
-    svg = exercise.svg()
-    if svg:
-        picture.image(svg, width="stretch")
-    text.subheader(exercise.name)
-    kind = "Stretch" if exercise.kind == "stretch" else "Strengthening"
-    text.caption(f"{kind} · {exercise.purpose}")
-    dose = []
-    if exercise.hold_seconds:
-        dose.append(f"hold {exercise.hold_seconds:g} s")
-    if exercise.reps:
-        dose.append(f"repeat {exercise.reps} times")
-    dose.append(
-        f"{exercise.rehab_per_day} times a day while it hurts, "
-        f"{exercise.maintenance_per_day} once pain has gone"
+def screen(data: Dataset, as_of: date, cohort: CohortAnalysis, batch: ImportBatch) -> pd.DataFrame:
+    """The screening table of the dataset (once per session, content, day and settings)."""
+    from rehab.screening import screening_frame
+
+    result: pd.DataFrame = _memo(
+        ("screen", data.digest, as_of, settings()), lambda: screening_frame(cohort, batch)
     )
-    text.markdown("**Dose:** " + "; ".join(dose))
-    if stats:
-        cols = text.columns(len(stats))
-        for col, (label, value) in zip(cols, stats.items(), strict=True):
-            col.metric(label, value)
-    with text.expander("How to do it", expanded=stats is None):
-        st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, 1)))
-        if exercise.cautions:
-            st.markdown("**Take care:** " + " ".join(exercise.cautions))
-        st.caption(f"Source: {exercise.source}")
-
-
-def sidebar_footer() -> None:
-    """The data-source line at the foot of the sidebar."""
-    current = dataset()
-    with st.sidebar:
-        if current.source == "demo":
-            st.caption("Showing the synthetic demo cohort.")
-        else:
-            st.caption(
-                f"Showing your {len(current.files)} uploaded file(s), kept in memory "
-                "for this browser session only."
-            )
-
-
-def disclaimer_footer() -> None:
-    """The disclaimer and the red-flag list, on every page."""
-    st.divider()
-    with st.container():
-        st.caption(f":material/info: {DISCLAIMER}")
-        with st.expander("Red-flag symptoms: when to seek urgent care"):
-            st.markdown("\n".join(f"- {line}" for line in red_flag_lines()))
-            st.caption(f"Sources: {RED_FLAG_SOURCE}.")
+    return result

@@ -22,6 +22,7 @@ from rehab.settings import RuleSettings
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from rehab.analysis import CohortAnalysis
     from rehab.importer import ImportBatch
     from rehab.library import ExerciseLibrary
 
@@ -95,6 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--patients", type=int, default=None, help="random patients instead of the demo stories"
     )
     sample.add_argument("--days", type=int, default=None, help="days per random patient")
+
+    report = commands.add_parser("report", help="write one PDF report per patient")
+    _add_input_options(report)
+    report.add_argument("--out", type=Path, required=True, help="folder to write the PDFs to")
+    report.add_argument(
+        "--as-of", type=_iso_date, default=None, help="the day the reports speak for (default: today)"
+    )
+    report.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="RULE=VALUE",
+        help="change a rule threshold (repeatable)",
+    )
 
     docs = commands.add_parser("docs", help="regenerate the column reference in the docs")
     docs.add_argument("--check", action="store_true", help="fail when the docs are out of date")
@@ -179,15 +194,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return batch.exit_code
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
-    """Import, analyse and print one summary per patient."""
+def _analyse(args: argparse.Namespace) -> tuple[ImportBatch, CohortAnalysis]:
     from rehab.analysis import analyse
-    from rehab.textreport import summary_table
 
     settings = _settings(args.set)
     as_of = args.as_of or date.today()
     batch = _load_batch(args, as_of)
     cohort = analyse(batch.sessions, batch.pain, as_of=as_of, settings=settings, library=_library(args))
+    return batch, cohort
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Import, analyse and print one summary per patient."""
+    from rehab.present import summary_table
+
+    batch, cohort = _analyse(args)
     if args.json:
         payload = cohort.summary_json()
         payload["disclaimer"] = DISCLAIMER
@@ -206,6 +227,17 @@ def cmd_sample(args: argparse.Namespace) -> int:
     written = main_sample(args.out, args.seed, args.patients, args.days)
     print(f"wrote {len(written)} files to {args.out}")
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Import, analyse and write one PDF report per patient."""
+    from rehab.reports.pdf import write_reports
+
+    batch, cohort = _analyse(args)
+    args.out.mkdir(parents=True, exist_ok=True)
+    written = write_reports(cohort, args.out)
+    print(f"wrote {len(written)} reports to {args.out}")
+    return 2 if any(not f.report.usable for f in batch.files) else 0
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -227,7 +259,13 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 1 if args.check and stale else 0
 
 
-COMMANDS = {"validate": cmd_validate, "summary": cmd_summary, "sample": cmd_sample, "docs": cmd_docs}
+COMMANDS = {
+    "validate": cmd_validate,
+    "summary": cmd_summary,
+    "sample": cmd_sample,
+    "report": cmd_report,
+    "docs": cmd_docs,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

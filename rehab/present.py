@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+import pandas as pd
+
+from rehab.analysis.text import plural, short_date
 from rehab.settings import DEFAULT_SETTINGS, RuleSettings, rule
 
 if TYPE_CHECKING:
     from datetime import date
 
+    from rehab.analysis import CohortAnalysis
     from rehab.analysis.models import Flag, PatientSummary
 
 TIER_WORDS: Final = {
@@ -27,8 +31,8 @@ PHASE_WORDS: Final = {"rehab": "Rehab", "maintenance": "Maintenance"}
 
 
 def day_label(day: date | None) -> str:
-    """Format a day the way people say it: ``3 Oct``."""
-    return "-" if day is None else f"{day.day} {day:%b}"
+    """Format a day the way people say it (``3 Oct``), or a dash when there is none."""
+    return "-" if day is None else short_date(day)
 
 
 def times_a_day(count: int) -> str:
@@ -80,12 +84,10 @@ def pain_line(summary: PatientSummary) -> str:
 
 def streak_line(summary: PatientSummary) -> str:
     """Pain-free days in a row, and how many to go before maintenance."""
-    streak = summary.pain_free_streak
-    days = "day" if streak == 1 else "days"
+    run = plural(summary.pain_free_streak, "pain-free day")
     if summary.phase == "maintenance":
-        return f"{streak} pain-free {days} in a row; in maintenance"
-    to_go = summary.pain_free_days_to_go
-    return f"{streak} pain-free {days} in a row; {to_go} to go before maintenance"
+        return f"{run} in a row; in maintenance"
+    return f"{run} in a row; {summary.pain_free_days_to_go} to go before maintenance"
 
 
 @dataclass(frozen=True)
@@ -123,3 +125,96 @@ def flag_views(flags: list[Flag], settings: RuleSettings = DEFAULT_SETTINGS) -> 
             )
         )
     return views
+
+
+def rows_of(frame: pd.DataFrame, patient_id: str) -> pd.DataFrame:
+    """Return the rows of one patient."""
+    return frame.loc[frame["patient_id"] == patient_id]
+
+
+def between(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Return the rows whose ``date`` lies from ``start`` to ``end``, both included."""
+    days = frame["date"]
+    return frame.loc[(days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))]
+
+
+# Which flags mark a day on the pain chart, and with what label.
+_MARKED_FLAGS: Final = {
+    "pain_flare": "Flare",
+    "relapse": "Relapse",
+    "severe_pain": "Severe pain",
+    "red_flag_symptom": "Red flag",
+}
+
+
+def chart_markers(summary: PatientSummary) -> pd.DataFrame:
+    """Return the days to mark on the pain chart: flares, relapse, severe pain, red flags."""
+    rows = [
+        {"date": pd.Timestamp(day), "kind": flag.code, "label": _MARKED_FLAGS[flag.code]}
+        for flag in summary.flags
+        if flag.code in _MARKED_FLAGS
+        for day in flag.dates
+    ]
+    for phase in summary.phases:
+        if phase.reason == "relapse":
+            rows.append({"date": pd.Timestamp(phase.start), "kind": "relapse", "label": "Relapse"})
+    frame = pd.DataFrame(rows, columns=["date", "kind", "label"])
+    return frame.drop_duplicates().sort_values("date", ignore_index=True)
+
+
+def exercise_stats(response: pd.DataFrame, exercise_id: str) -> dict[str, str]:
+    """Return the patient's own numbers for one exercise: sessions this week, last change."""
+    row = response.loc[response["exercise"] == exercise_id]
+    if row.empty:
+        return {"This week": "0 sessions", "Last pain change": "-"}
+    record = row.iloc[0]
+    change = record["last_change"]
+    change_text = "-" if pd.isna(change) else f"{float(change):+.1f} points"
+    return {
+        "This week": plural(int(record["sessions_this_week"]), "session"),
+        "Last pain change": change_text,
+    }
+
+
+def summary_table(cohort: CohortAnalysis) -> str:
+    """Return a plain-text table of the cohort, most urgent first (``rehab summary``)."""
+    header = ("patient", "alert", "phase", "week", "pain now", "change", "flags")
+    rows = [header]
+    for patient_id in cohort.triage()["patient_id"]:
+        summary = cohort.patients[str(patient_id)].summary
+        pain = summary.pain
+        rows.append(
+            (
+                summary.patient_id,
+                TIER_WORDS[summary.alert],
+                PHASE_WORDS[summary.phase],
+                percent(summary.adherence.last_7_days),
+                "-" if pain.current is None else f"{pain.current:.1f}",
+                "-" if pain.change is None else f"{pain.change:+.1f}",
+                ", ".join(flag.code for flag in summary.flags) or "-",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1]
+        for row in rows
+    ]
+    lines.insert(1, "-" * len(lines[0]))
+    return f"As of {cohort.as_of.isoformat()}\n" + "\n".join(lines)
+
+
+def plural_days(count: int) -> str:
+    """``1`` -> "1 day", ``4`` -> "4 days"."""
+    return plural(count, "day")
+
+
+def today_line(summary: PatientSummary) -> str:
+    """Return e.g. "Target: each of 4 exercises 3 times (12 sessions)"."""
+    per_exercise = summary.target_per_day
+    if not per_exercise or not summary.target_today:
+        return "No sessions planned"
+    exercises = summary.target_today // per_exercise
+    return (
+        f"Target: each of {exercises} exercises {times_a_day(per_exercise).replace(' a day', '')}"
+        f" ({summary.target_today} sessions)"
+    )

@@ -1,0 +1,501 @@
+"""Streamlit fragments the pages share: controls, metrics, flags, cards, reports, footers.
+
+They draw; they do not compute. Numbers and words come from rehab (analysis, present).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from app_pages import state
+from rehab import present, screening
+from rehab.disclaimer import DISCLAIMER, RED_FLAG_SOURCE, red_flag_lines
+from rehab.settings import rule
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import altair as alt
+    import pandas as pd
+
+    from rehab.analysis import CohortAnalysis
+    from rehab.analysis.models import Flag, PatientSummary
+    from rehab.importer import FileImport, ImportBatch
+    from rehab.library import Exercise, ExerciseLibrary
+    from rehab.settings import RuleSettings
+
+TIER_ICONS = {
+    "critical": ":material/emergency:",
+    "high": ":material/priority_high:",
+    "moderate": ":material/info:",
+    "none": ":material/check_circle:",
+}
+DATE_ORDERS = {
+    "auto": "Work it out from the file",
+    "dmy": "Day first (31/12/2026)",
+    "mdy": "Month first (12/31/2026)",
+}
+
+
+def data_source_controls(key: str) -> None:
+    """Upload your own CSV logs, choose how slash dates read, or go back to the demo."""
+    st.subheader("Your data")
+    uploads = st.file_uploader(
+        "Session and pain logs (CSV or ZIP)",
+        type=["csv", "txt", "tsv", "zip"],
+        accept_multiple_files=True,
+        key=f"{key}_upload",
+        help="Drop one or more files, in any order. They stay in this browser session's "
+        "memory and are never written to disk.",
+    )
+    date_order = st.selectbox(
+        "Dates like 03/04/2026 mean",
+        list(DATE_ORDERS),
+        format_func=DATE_ORDERS.__getitem__,
+        key=f"{key}_date_order",
+    )
+    if uploads:
+        state.use_uploads([(f.name, f.getvalue()) for f in uploads], date_order)
+    elif state.dataset().source == "upload":
+        st.button(
+            "Back to the demo cohort",
+            on_click=state.use_demo,
+            key=f"{key}_demo",
+            icon=":material/restart_alt:",
+        )
+
+
+def as_of_control(data: state.Dataset) -> date:
+    """The as-of date: today for your own logs, the last log for the demo.
+
+    Reset to that default whenever the dataset changes; kept while the user explores it.
+    """
+    if st.session_state.get("as_of_dataset") != data.digest:
+        default = date.today()
+        if data.source == "demo":
+            default = state.last_log_day(data) or default
+        st.session_state["as_of"] = default
+        st.session_state["as_of_dataset"] = data.digest
+    with st.sidebar:
+        chosen = st.date_input(
+            "As of",
+            key="as_of",
+            format="DD/MM/YYYY",
+            help="The day the dashboard speaks for: 'this week' is this day and the 6 before.",
+        )
+    return chosen if isinstance(chosen, date) else date.today()
+
+
+def patient_control(cohort: CohortAnalysis) -> str:
+    """Pick a patient; the most urgent come first."""
+    triage = cohort.triage()
+    ids = [str(p) for p in triage["patient_id"]]
+    alerts = dict(zip(ids, triage["alert"], strict=True))
+    current = st.session_state.get("patient")
+    # Listed most urgent first; opened at the chosen patient, else the first by id.
+    index = ids.index(current) if current in ids else ids.index(min(ids))
+    with st.sidebar:
+        chosen = st.selectbox(
+            "Patient",
+            ids,
+            index=index,
+            format_func=lambda p: f"{p} · {present.TIER_WORDS[alerts[p]]}",
+        )
+    st.session_state["patient"] = chosen
+    return str(chosen)
+
+
+def range_control(daily: pd.DataFrame, key: str) -> tuple[date, date]:
+    """The date range the charts show (the whole log by default)."""
+    first = daily["date"].min().date()
+    last = daily["date"].max().date()
+    with st.sidebar:
+        chosen = st.date_input(
+            "Charts show",
+            value=(first, last),
+            min_value=first,
+            max_value=last,
+            key=key,
+            format="DD/MM/YYYY",
+        )
+    if isinstance(chosen, tuple) and len(chosen) == 2:
+        return chosen[0], chosen[1]
+    return first, last
+
+
+def summary_metrics(summary: PatientSummary, settings: RuleSettings) -> None:
+    """The at-a-glance row: phase, this week, pain, pain-free streak, today."""
+    phase, week, pain, streak, today = st.columns([1.35, 1, 1, 1, 1])
+    phase.metric(
+        "Phase",
+        present.PHASE_WORDS[summary.phase],
+        help=present.phase_headline(summary, settings),
+        border=True,
+    )
+    phase.caption(present.phase_headline(summary, settings))
+    adherence = summary.adherence
+    week.metric(
+        "This week",
+        present.percent(adherence.last_7_days),
+        delta=present.BAND_WORDS.get(adherence.band_last_7_days or "", None),
+        delta_color="off",
+        border=True,
+        help=rule("frequency_adherence", settings).text,
+    )
+    week.caption(present.adherence_line(summary))
+    change = summary.pain.change
+    pain.metric(
+        "Pain now (0-10)",
+        "-" if summary.pain.current is None else f"{summary.pain.current:.1f}",
+        delta=None if change is None else f"{change:+.1f} since the start",
+        delta_color="inverse",
+        border=True,
+        help=rule("mcid", settings).text,
+    )
+    pain.caption(present.pain_line(summary))
+    streak.metric(
+        "Pain-free run",
+        present.plural_days(summary.pain_free_streak),
+        border=True,
+        help=rule("maintenance", settings).text,
+    )
+    streak.caption(present.streak_line(summary))
+    today.metric(
+        "Today's sessions",
+        f"{summary.sessions_today} of {summary.target_today}",
+        border=True,
+        help="Exercise sessions logged on the as-of day, against the plan.",
+    )
+    today.caption(present.today_line(summary))
+
+
+def flag_list(flags: Sequence[Flag], settings: RuleSettings) -> None:
+    """The flags, most urgent first, each in plain words with its rule and source."""
+    if not flags:
+        st.success("No flags: nothing in these logs needs attention.", icon=TIER_ICONS["none"])
+        return
+    boxes = {"critical": st.error, "high": st.warning, "moderate": st.info}
+    for view in present.flag_views(list(flags), settings):
+        words = f" (words: {view.matched_words})" if view.matched_words else ""
+        boxes[view.tier](
+            f"**{view.tier_word}: {view.rule_title}.** {view.message}{words}  \n"
+            f"*Rule:* {view.rule_text} *Source:* {view.source}",
+            icon=TIER_ICONS[view.tier],
+        )
+
+
+def rule_caption(rule_ids: Sequence[str]) -> None:
+    """Name the rules (and sources) a chart's numbers follow."""
+    settings = state.settings()
+    described = [rule(r, settings) for r in rule_ids]
+    titles = ", ".join(r.title.lower() for r in described)
+    with st.expander(f"Rules behind this chart: {titles}", icon=":material/menu_book:"):
+        st.markdown("\n".join(f"- **{r.title}**: {r.text} *Source: {r.source}.*" for r in described))
+
+
+def picked_exercise(*events: Any) -> str | None:
+    """The exercise selected in any chart (the first that has one), else ``None``."""
+    for event in events:
+        selection = getattr(event, "selection", None) or {}
+        for point in selection.get("exercise_pick", []) or []:
+            if isinstance(point, dict) and point.get("exercise"):
+                return str(point["exercise"])
+    return None
+
+
+def library_panel(
+    library: ExerciseLibrary, response: pd.DataFrame, picked: str | None, key: str
+) -> None:
+    """The exercise library beside the charts, opened at the picked exercise."""
+    st.subheader("What to do")
+    ids = list(library.ids)
+    stopped = [str(e) for e in response.loc[response["verdict"] == "stop", "exercise"]]
+    default = picked if picked in ids else (stopped[0] if stopped and stopped[0] in ids else ids[0])
+    chosen = st.selectbox(
+        "Exercise", ids, index=ids.index(default), format_func=library.name_of, key=f"{key}_{default}"
+    )
+    stats = present.exercise_stats(response, chosen)
+    with st.container(border=True):
+        if chosen in stopped:
+            st.error(
+                "Stop this exercise: it raised your pain. Check with your therapist "
+                "before doing it again.",
+                icon=":material/front_hand:",
+            )
+        exercise_card(library.get(chosen), stats, compact=True)
+    st.caption("Select an exercise in a chart to open its card here.")
+
+
+def exercise_card(exercise: Exercise, stats: dict[str, str] | None, compact: bool = False) -> None:
+    """One exercise: picture, what it does, the steps, the dose, cautions, the source.
+
+    ``compact`` stacks the picture above the text, for the narrow panel beside the charts.
+    """
+    if compact:
+        picture, text = st.container(), st.container()
+    else:
+        picture, text = st.columns([2, 3], gap="medium")
+    svg = exercise.svg()
+    if svg:
+        picture.image(svg, width="stretch")
+    text.subheader(exercise.name)
+    kind = "Stretch" if exercise.kind == "stretch" else "Strengthening"
+    text.caption(f"{kind} · {exercise.purpose}")
+    dose = []
+    if exercise.hold_seconds:
+        dose.append(f"hold {exercise.hold_seconds:g} s")
+    if exercise.reps:
+        dose.append(f"repeat {exercise.reps} times")
+    dose.append(
+        f"{exercise.rehab_per_day} times a day while it hurts, "
+        f"{exercise.maintenance_per_day} once pain has gone"
+    )
+    text.markdown("**Dose:** " + "; ".join(dose))
+    if stats:
+        text.markdown(
+            "**Your numbers:** " + " · ".join(f"{label}: {value}" for label, value in stats.items())
+        )
+    with text.expander("How to do it", expanded=stats is None):
+        st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, 1)))
+        if exercise.cautions:
+            st.markdown("**Take care:** " + " ".join(exercise.cautions))
+        st.caption(f"Source: {exercise.source}")
+
+
+def downloads(cohort: CohortAnalysis, patient_id: str, chart: alt.TopLevelMixin) -> None:
+    """Downloads that the user asks for: the pain chart as PNG, the summary as CSV."""
+    from rehab import charts
+    from rehab.reports import summary_csv
+
+    png, csv = st.columns(2)
+    png.download_button(
+        "Pain chart (PNG)",
+        data=lambda: charts.chart_png(chart),
+        file_name=f"{patient_id}_pain.png",
+        mime="image/png",
+        on_click="ignore",
+        icon=":material/image:",
+        width="stretch",
+    )
+    csv.download_button(
+        "Summary (CSV)",
+        data=lambda: summary_csv(cohort, [patient_id]),
+        file_name=f"{patient_id}_summary.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
+
+
+def _import_title(batch: ImportBatch) -> str:
+    files = batch.files
+    rejected = sum(f.report.rejected for f in files)
+    duplicates = sum(f.report.duplicates for f in files)
+    accepted = sum(f.report.accepted for f in files)
+    return (
+        f"Import report: {len(files)} file(s), {accepted} rows accepted, {rejected} "
+        f"rejected, {duplicates} duplicate(s)"
+    )
+
+
+def import_report(batch: ImportBatch, expanded: bool) -> None:
+    """The import report one click away: every file, every issue with its row."""
+    with st.expander(_import_title(batch), expanded=expanded, icon=":material/fact_check:"):
+        for note in state.dataset().notes:
+            st.warning(note, icon=":material/folder_zip:")
+        for file in batch.files:
+            file_report(file, nested=True)
+
+
+def file_reports(batch: ImportBatch) -> None:
+    """One import report per file, collapsed when the file is clean."""
+    st.subheader("Import reports")
+    st.caption(_import_title(batch))
+    for note in state.dataset().notes:
+        st.warning(note, icon=":material/folder_zip:")
+    for file in batch.files:
+        file_report(file, nested=False)
+
+
+def file_report(file: FileImport, nested: bool) -> None:
+    """A file's counts, its issues (row, column, message) and its rejected rows to download."""
+    from rehab.safe_csv import to_safe_csv
+
+    report = file.report
+    label = (
+        f"{report.file} ({report.kind or 'not recognised'}): {report.rows} rows, "
+        f"{report.accepted} accepted, {report.rejected} rejected, "
+        f"{report.duplicates} duplicate(s), {len(report.issues)} note(s)"
+    )
+    icon = (
+        ":material/block:"
+        if not report.usable
+        else ":material/report:"
+        if report.issues
+        else ":material/check_circle:"
+    )
+    holder = (
+        st.container(border=True)
+        if nested
+        else st.expander(label, expanded=not report.usable or report.rejected > 0, icon=icon)
+    )
+    with holder:
+        if nested:
+            st.markdown(f"{icon} **{label}**")
+        if report.issues:
+            st.dataframe(
+                [issue.model_dump() for issue in report.issues],
+                hide_index=True,
+                width="stretch",
+                height=min(38 + 35 * len(report.issues), 300),
+                column_config={"message": st.column_config.TextColumn(width="large")},
+            )
+        elif not nested:
+            st.caption("Every row was accepted.")
+        if len(file.rejected):
+            st.download_button(
+                f"Rejected rows of {report.file} (CSV, to fix and re-import)",
+                data=to_safe_csv(file.rejected),
+                file_name=f"rejected_{report.file}",
+                mime="text/csv",
+                on_click="ignore",
+                icon=":material/download:",
+                key=f"rejected_{nested}_{report.file}",
+            )
+
+
+def screening_upload() -> None:
+    """The therapist's uploader: many CSV files, or ZIPs of them."""
+    with st.container(border=True):
+        left, right = st.columns([3, 1])
+        uploads = left.file_uploader(
+            "Patients' logs: CSV files or ZIP archives of them",
+            type=["csv", "txt", "tsv", "zip"],
+            accept_multiple_files=True,
+            key="screening_upload",
+            help="Files are grouped by the patient_id column, or by the file name. They stay in "
+            "this browser session's memory and are never written to disk.",
+        )
+        date_order = right.selectbox(
+            "Dates like 03/04/2026 mean",
+            list(DATE_ORDERS),
+            format_func=DATE_ORDERS.__getitem__,
+            key="screening_date_order",
+        )
+        if uploads:
+            state.use_uploads([(f.name, f.getvalue()) for f in uploads], date_order)
+        elif state.dataset().source == "upload":
+            right.button(
+                "Back to the demo cohort",
+                on_click=state.use_demo,
+                key="screening_demo",
+                icon=":material/restart_alt:",
+            )
+        else:
+            left.caption("Showing the synthetic demo cohort until you upload.")
+
+
+def triage_table(shown: pd.DataFrame) -> str | None:
+    """The triage table; returns the patient id of a selected row, if any."""
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="triage_table",
+        column_order=screening.SCREEN_COLUMNS,
+        column_config={
+            "patient_id": st.column_config.TextColumn("Patient", pinned=True),
+            "alert": st.column_config.TextColumn("Alert"),
+            "flags": st.column_config.TextColumn("Flags", width="medium"),
+            "phase": st.column_config.TextColumn("Phase"),
+            "adherence_7d": st.column_config.ProgressColumn(
+                "This week",
+                min_value=0.0,
+                max_value=1.0,
+                format="percent",
+                help="Frequency adherence over the last 7 days",
+            ),
+            "pain_current": st.column_config.NumberColumn("Pain now", format="%.1f"),
+            "pain_change": st.column_config.NumberColumn(
+                "Change", format="%+.1f", help="Current pain minus baseline: negative is better"
+            ),
+            "pain_free_streak": st.column_config.NumberColumn("Pain-free run", format="%d d"),
+            "days_since_last_log": st.column_config.NumberColumn("Last log", format="%d d ago"),
+            "rejected_rows": st.column_config.NumberColumn(
+                "Rejected rows", help="Rows of this patient's files the import could not use"
+            ),
+            "summary": st.column_config.TextColumn("Why (most urgent flag)", width="large"),
+        },
+    )
+    rows = getattr(getattr(event, "selection", None), "rows", None) or []
+    if rows:
+        return str(shown.iloc[rows[0]]["patient_id"])
+    return None
+
+
+def screening_exports(cohort: CohortAnalysis, shown: pd.DataFrame) -> None:
+    """Exports of what is shown: the triage table as CSV, and PDF reports."""
+    from rehab.reports import summary_csv
+
+    ids = [str(p) for p in shown["patient_id"]]
+    csv, pdf = st.columns(2)
+    csv.download_button(
+        f"Triage table (CSV, {len(ids)} patients)",
+        data=lambda: summary_csv(cohort, ids),
+        file_name=f"triage_{cohort.as_of.isoformat()}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/table:",
+        width="stretch",
+        disabled=not ids,
+    )
+    pdf.download_button(
+        f"Reports (PDF, {len(ids)} patients)",
+        data=lambda: pdf_reports(cohort, ids),
+        file_name=f"reports_{cohort.as_of.isoformat()}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        width="stretch",
+        disabled=not ids,
+    )
+
+
+def pdf_reports(cohort: CohortAnalysis, patient_ids: Sequence[str]) -> bytes:
+    """The combined PDF of the patients given."""
+    from rehab.reports.pdf import cohort_pdf
+
+    return cohort_pdf(cohort, patient_ids)
+
+
+def sidebar_footer() -> None:
+    """The data-source line at the foot of the sidebar."""
+    current = state.dataset()
+    with st.sidebar:
+        if current.source == "demo":
+            st.caption("Showing the synthetic demo cohort.")
+        else:
+            st.caption(
+                f"Showing your {len(current.files)} uploaded file(s), kept in memory "
+                "for this browser session only."
+            )
+
+
+def disclaimer_footer() -> None:
+    """The disclaimer and the red-flag list, on every page."""
+    st.divider()
+    st.caption(f":material/info: {DISCLAIMER}")
+    with st.expander("Red-flag symptoms: when to seek urgent care"):
+        st.markdown("\n".join(f"- {line}" for line in red_flag_lines()))
+        st.caption(f"Sources: {RED_FLAG_SOURCE}.")
+
+
+def patient_sessions(batch: ImportBatch, patient_id: str) -> pd.DataFrame:
+    """The accepted session rows of one patient."""
+    return present.rows_of(batch.sessions, patient_id)
