@@ -1,0 +1,307 @@
+"""Checking each canonical column, deciding each row's fate, and building the accepted frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rehab.importer.dates import resolve_dates, settle_order, split_dates
+from rehab.importer.frames import canonical_frame, string_column
+from rehab.importer.messages import to_objects
+from rehab.importer.rowreport import report_cells, report_grouped
+from rehab.importer.validate import (
+    Checked,
+    check_exercise,
+    check_flag,
+    check_number,
+    check_text,
+    check_time,
+)
+from rehab.schema import SPECS, ColumnSpec, LogKind
+
+if TYPE_CHECKING:
+    from rehab.importer.coded import CodedColumn
+    from rehab.importer.parse import RawTable
+    from rehab.importer.report import ImportOptions, IssueLog
+    from rehab.library import ExerciseLibrary
+
+__all__ = ["ColumnChecks", "Outcome", "check_columns"]
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+_NEEDED: Final = {"date": "a date", "exercise": "an exercise", "pain": "a pain score"}
+
+
+@dataclass(frozen=True)
+class ColumnChecks:
+    """Everything the column checks need about one file (``rows``: positions still in play)."""
+
+    file: str
+    kind: LogKind
+    table: RawTable
+    coded: list[CodedColumn]
+    positions: dict[str, int]
+    unnamed: tuple[int, ...]
+    rows: IntArray
+    patient: str
+    options: ImportOptions
+    library: ExerciseLibrary
+    issues: IssueLog
+    clock: Any
+
+    def column(self, name: str) -> CodedColumn:
+        """Return the coded column of canonical ``name``."""
+        return self.coded[self.positions[name]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Accepted rows as a canonical frame, positions of rejected rows, and the patients."""
+
+    frame: pd.DataFrame
+    rejected: IntArray
+    patients: list[str]
+
+
+def _require(checked: Checked, name: str) -> Checked:
+    """Make an empty cell an error that rejects the row (for required columns)."""
+    error = np.where(checked.blank, "missing_value", checked.error)
+    message = np.where(
+        checked.blank, f"{name} is empty; every row needs {_NEEDED.get(name, name)}", checked.message
+    )
+    return Checked(checked.values, checked.blank, error, message, checked.known)
+
+
+def _check_value(spec: ColumnSpec, texts: Any, library: ExerciseLibrary) -> Checked:
+    if spec.type in ("number", "score"):
+        return check_number(spec, texts)
+    if spec.type == "flag":
+        return check_flag(spec, texts)
+    if spec.type == "time":
+        return check_time(spec, texts)
+    if spec.type == "exercise":
+        return check_exercise(texts, library)
+    return check_text(spec, texts, strip=spec.name == "patient_id")
+
+
+@dataclass(frozen=True)
+class _Dates:
+    checked: Checked
+    time_of_day: npt.NDArray[np.object_]
+
+
+def _check_dates(job: ColumnChecks) -> _Dates:
+    column = job.column("date")
+    parts = split_dates(column.uniques)
+    order, conflict = settle_order(parts, job.options.date_order)
+    result = resolve_dates(parts, order)
+    checked = _require(Checked(result.days, result.blank, result.error, result.message), "date")
+    ambiguous_rows = int(result.ambiguous[column.at(job.rows)].sum()) if result.ambiguous.any() else 0
+    if ambiguous_rows:
+        why = (
+            "mixes day-first dates (a day above 12 first) with month-first dates (a day above 12 second)"
+            if conflict
+            else "never settles it (no day is above 12)"
+        )
+        job.issues.add(
+            "ambiguous_dates",
+            "error",
+            f"{ambiguous_rows} row(s) have slash dates such as 03/04/2026 that could be day/month or "
+            f"month/day, and the file {why}. Choose the date order (--date-order dmy or "
+            "--date-order mdy on the command line, or the date order choice in the app) and "
+            "import the file again; those rows were not imported.",
+            column="date",
+        )
+    return _Dates(checked, result.time_of_day)
+
+
+def _warn_unnamed(job: ColumnChecks) -> None:
+    for position in job.unnamed:
+        if not job.coded[position].blank_uniques()[job.coded[position].at(job.rows)].all():
+            job.issues.add(
+                "unknown_column",
+                "warning",
+                f"Column {position + 1} has values but no header; it was ignored.",
+            )
+
+
+def _rejections(job: ColumnChecks, checked: dict[str, Checked]) -> BoolArray:
+    spec = SPECS[job.kind]
+    rows = job.table.rows[job.rows]
+    reject = np.zeros(len(job.rows), dtype=bool)
+    for name in spec.names:
+        if name in checked:
+            bad = report_cells(name, checked[name], job.column(name).at(job.rows), rows, job.issues)
+            if spec.column(name).required:
+                reject |= bad
+    return reject
+
+
+def _strings(checked: Checked, column: CodedColumn, raw: Any, positions: IntArray) -> Any:
+    """Usable text of the rows at ``positions`` (null elsewhere), as a pyarrow string array.
+
+    When every row is kept and no value was rewritten (the usual clean file), the parsed
+    column itself is reused instead of building a million new strings.
+    """
+    usable = ~(checked.invalid | checked.blank)
+    values = np.asarray(checked.values, dtype=object).copy()
+    values[~usable] = None
+    unchanged = bool(np.all((values == to_objects(column.uniques)) | ~usable))
+    if unchanged and len(positions) == len(column.codes) and raw is not None:
+        if usable.all():
+            return raw
+        return pc.if_else(pa.array(column.per_row(usable)), raw, pa.scalar(None, pa.string()))
+    return pa.array(values, type=pa.string()).take(pa.array(column.at(positions)))
+
+
+def _typed(spec: ColumnSpec, checked: Checked, codes: npt.NDArray[np.int32]) -> Any:
+    """Return a date, number or flag column in its canonical dtype (invalid cells NA)."""
+    unusable = checked.invalid | checked.blank
+    if spec.type == "date":
+        return np.take(np.asarray(checked.values), codes)
+    if spec.type in ("number", "score"):
+        numbers = np.take(
+            np.where(unusable, np.nan, np.asarray(checked.values, dtype=np.float64)), codes
+        )
+        return pd.arrays.FloatingArray(numbers, np.isnan(numbers))
+    # Flags: 0 no, 1 yes, 2 missing, in one take.
+    states = np.take(
+        np.where(unusable, 2, np.asarray(checked.values, dtype=np.int8)).astype(np.int8), codes
+    )
+    return pd.arrays.BooleanArray(states == 1, states == 2)
+
+
+class _FrameBuilder:
+    def __init__(
+        self, job: ColumnChecks, checked: dict[str, Checked], dates: _Dates, accepted: IntArray
+    ) -> None:
+        self.job, self.checked, self.dates, self.accepted = job, checked, dates, accepted
+        self.rows = job.table.rows[accepted]
+
+    def codes(self, name: str) -> npt.NDArray[np.int32]:
+        return self.job.column(name).at(self.accepted)
+
+    def strings(self, name: str) -> Any:
+        raw = self.job.table.columns[self.job.positions[name]]
+        return _strings(self.checked[name], self.job.column(name), raw, self.accepted)
+
+    def build(self) -> tuple[pd.DataFrame, list[str]]:
+        spec = SPECS[self.job.kind]
+        data: dict[str, Any] = {}
+        for name in spec.names:
+            if name not in self.checked or name in ("patient_id", "time"):
+                continue
+            column = spec.column(name)
+            if column.type in ("date", "number", "score", "flag"):
+                data[name] = _typed(column, self.checked[name], self.codes(name))
+            else:
+                data[name] = string_column(self.strings(name))
+        data["time"] = string_column(self._times())
+        patients = self._patients()
+        data["patient_id"] = string_column(patients)
+        if "exercise" in self.checked:
+            self._warn_unknown_exercises()
+            data["exercise_known"] = np.asarray(self.checked["exercise"].known)[self.codes("exercise")]
+        self._warn_future(data["date"])
+        data["source_file"] = string_column(
+            pa.array([self.job.file]).take(np.zeros(len(self.rows), np.int64))
+        )
+        data["source_row"] = pd.arrays.IntegerArray(self.rows, np.zeros(len(self.rows), dtype=bool))
+        frame = canonical_frame(self.job.kind, len(self.rows), data)
+        return frame, sorted(set(pc.unique(patients).to_pylist()))
+
+    def _times(self) -> Any:
+        date_times = pa.array(self.dates.time_of_day, type=pa.string())
+        if "time" in self.checked:
+            given = self.strings("time")
+            if date_times.null_count == len(date_times) or given.null_count == 0:
+                return given
+            return pc.coalesce(given, date_times.take(pa.array(self.codes("date"))))
+        return date_times.take(pa.array(self.codes("date")))
+
+    def _patients(self) -> Any:
+        size = len(self.rows)
+        named = pa.array([self.job.patient]).take(np.zeros(size, np.int64))
+        if "patient_id" not in self.checked:
+            return named
+        given = self.strings("patient_id")
+        missing = np.asarray(pc.is_null(given).to_numpy(zero_copy_only=False), dtype=bool)
+        report_grouped(
+            self.rows[missing],
+            np.zeros(int(missing.sum()), np.int64),
+            "missing_patient_id",
+            lambda _key, where: (
+                f"No patient_id in {where}; those rows were given to '{self.job.patient}', "
+                "the name of the file."
+            ),
+            self.job.issues,
+            column="patient_id",
+        )
+        return pc.coalesce(given, named)
+
+    def _warn_unknown_exercises(self) -> None:
+        checked, codes = self.checked["exercise"], self.codes("exercise")
+        unknown = ~np.asarray(checked.known)[codes]
+        # Group by the name as kept (trimmed), so "Plank" and " Plank " warn once.
+        name_of_unique, names = pd.factorize(np.asarray(checked.values, dtype=object))
+
+        def message(key: Any, where: str) -> str:
+            name = str(names[key])
+            shown = name if len(name) <= 40 else name[:40] + "…"
+            return (
+                f"Exercise '{shown}' is not in the exercise library, so it was kept as written "
+                f"({where}). Check the spelling, or add it to the library."
+            )
+
+        report_grouped(
+            self.rows[unknown],
+            np.take(name_of_unique, codes[unknown]),
+            "unknown_exercise",
+            message,
+            self.job.issues,
+            column="exercise",
+        )
+
+    def _warn_future(self, days: Any) -> None:
+        as_of = self.job.options.as_of
+        if as_of is None:
+            return
+        later = np.asarray(days) > np.datetime64(as_of.isoformat(), "ns")
+        report_grouped(
+            self.rows[later],
+            np.zeros(int(later.sum()), np.int64),
+            "future_date",
+            lambda _key, where: (
+                f"{where.capitalize()}: dated after the as-of date {as_of:%Y-%m-%d}. Kept, but "
+                "the analysis leaves rows after the as-of date out."
+            ),
+            self.job.issues,
+            column="date",
+        )
+
+
+def check_columns(job: ColumnChecks) -> Outcome:
+    """Check every canonical column, report bad cells, and build the accepted frame."""
+    _warn_unnamed(job)
+    with job.clock("dates"):
+        dates = _check_dates(job)
+    with job.clock("values"):
+        checked = {"date": dates.checked}
+        for name in job.positions:
+            if name != "date":
+                spec = SPECS[job.kind].column(name)
+                value = _check_value(spec, job.column(name).uniques, job.library)
+                checked[name] = _require(value, name) if spec.required else value
+    with job.clock("row issues"):
+        reject = _rejections(job, checked)
+    with job.clock("frames"):
+        accepted = job.rows[~reject]
+        frame, patients = _FrameBuilder(job, checked, dates, accepted).build()
+    return Outcome(frame=frame, rejected=job.rows[reject], patients=patients)

@@ -1,0 +1,155 @@
+"""Bytes -> text: which encoding the file uses, and whether it is text at all.
+
+UTF-8 (with or without BOM) stays as bytes for the fast parser; other encodings are decoded
+once and re-encoded as UTF-8. Binary and compressed files are refused before any parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+from rehab.importer.report import FileProblem
+
+__all__ = ["Decoded", "decode_bytes"]
+
+NOT_TEXT: Final = "not a CSV text file"
+
+# Signatures of files people send instead of a CSV: archives, workbooks, PDFs, images.
+_MAGIC: Final = (
+    (b"PK\x03\x04", "a ZIP archive or an Excel workbook"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"BZh", "a bzip2-compressed file"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x28\xb5\x2f\xfd", "a zstd-compressed file"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+)
+_BOMS: Final = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+# Control characters that never occur in a text file (tab, CR and LF are fine); C1 codes
+# appear when binary bytes are read as Latin-1.
+_CONTROL_RE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SAMPLE_CHARS: Final = 65536
+_MAX_CONTROL_SHARE: Final = 0.01
+
+
+@dataclass
+class Decoded:
+    """A file's content as UTF-8 bytes (no BOM), with the encoding it was read from."""
+
+    utf8: bytes
+    encoding: str
+    fallback: bool = False
+    _text: str | None = field(default=None, repr=False)
+
+    def text(self) -> str:
+        """Return the content as text (decoded on first use: the fast path never needs it)."""
+        if self._text is None:
+            self._text = self.utf8.decode("utf-8")
+        return self._text
+
+
+def _not_text(detail: str) -> FileProblem:
+    return FileProblem(
+        "not_text", f"This is {NOT_TEXT} ({detail}). Export the log as CSV and try again."
+    )
+
+
+def _check_magic(data: bytes) -> None:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise _not_text(f"it looks like {what}")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Return the UTF-16 encoding of BOM-less Excel-style text, judged by where NULs sit."""
+    sample = data[:4096]
+    half = max(len(sample) // 2, 1)
+    odd_nuls = sample[1::2].count(0) / half
+    even_nuls = sample[0::2].count(0) / half
+    if odd_nuls > 0.4 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.4 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _decode_unicode(data: bytes, encoding: str) -> Decoded:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise _not_text(f"it starts like {encoding.upper()} text but is not") from None
+    text = text.removeprefix("\ufeff")
+    return Decoded(text.encode("utf-8"), encoding, _text=text)
+
+
+def _decode_8bit(data: bytes) -> Decoded:
+    if data.isascii():
+        return Decoded(data, "utf-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return Decoded(data, "utf-8", _text=text)
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        # Five bytes are undefined in cp1252; Latin-1 reads every byte.
+        text = data.decode("latin-1")
+    return Decoded(text.encode("utf-8"), "cp1252", fallback=True, _text=text)
+
+
+def _looks_binary(sample: str) -> bool:
+    if not sample:
+        return False
+    return len(_CONTROL_RE.findall(sample)) > _MAX_CONTROL_SHARE * len(sample)
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode a file's bytes, or raise :class:`FileProblem` (``not_text`` or ``empty``).
+
+    Parameters
+    ----------
+    data
+        The file exactly as uploaded.
+
+    Returns
+    -------
+    Decoded
+        UTF-8 bytes without BOM, the encoding they were read from, and whether that was
+        the cp1252 fallback (the report warns about it).
+    """
+    _check_magic(data)
+    decoded: Decoded | None = None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            if encoding == "utf-8-sig":
+                decoded = _decode_8bit(data[len(bom) :])
+                decoded.encoding = "utf-8-sig"
+            else:
+                decoded = _decode_unicode(data, encoding)
+            break
+    if decoded is None and b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
+            raise _not_text("it contains NUL bytes")
+        decoded = _decode_unicode(data, utf16)
+    if decoded is None:
+        decoded = _decode_8bit(data)
+    head = decoded.utf8[:_SAMPLE_CHARS].decode("utf-8", errors="ignore")
+    if _looks_binary(head):
+        raise _not_text("most of it is not readable text")
+    if not head.strip() and not decoded.utf8.strip():
+        raise FileProblem("empty", "The file is empty: there is no header and no rows.")
+    return decoded

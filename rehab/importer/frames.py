@@ -1,0 +1,79 @@
+"""The imported frames: canonical accepted rows, and rejected rows as the user wrote them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+
+from rehab.schema import LogKind, frame_dtypes
+
+if TYPE_CHECKING:
+    from rehab.importer.coded import CodedColumn
+    from rehab.importer.parse import RawTable
+
+__all__ = ["canonical_frame", "rejected_frame", "string_column"]
+
+IntArray = npt.NDArray[np.int64]
+
+
+def string_column(values: Any) -> pd.api.extensions.ExtensionArray:
+    """Convert a pyarrow string array (or a list of str) to a pandas ``string`` array, no copy."""
+    if not isinstance(values, pa.Array | pa.ChunkedArray):
+        values = pa.array(values, type=pa.string())
+    if values.type != pa.string():
+        values = values.cast(pa.string())
+    return pd.arrays.ArrowStringArray(values)
+
+
+def _empty_like(dtype: str, size: int) -> Any:
+    missing = np.ones(size, dtype=bool)
+    if dtype == "Float64":
+        return pd.arrays.FloatingArray(np.zeros(size), missing)
+    if dtype == "boolean":
+        return pd.arrays.BooleanArray(np.zeros(size, dtype=bool), missing)
+    return pd.Series(pd.NA, index=range(size), dtype=dtype).array
+
+
+def canonical_frame(kind: LogKind, size: int, columns: dict[str, Any]) -> pd.DataFrame:
+    """Assemble the canonical frame of ``kind``; columns not given are left empty."""
+    data = {
+        name: columns[name] if name in columns else _empty_like(dtype, size)
+        for name, dtype in frame_dtypes(kind).items()
+    }
+    return pd.DataFrame(data, copy=False)
+
+
+def _unique_names(header: tuple[str, ...]) -> list[str]:
+    """Headers as written, with repeats numbered so the frame can be written and concatenated."""
+    names: list[str] = []
+    for position, text in enumerate(header):
+        name = text or f"column {position + 1}"
+        candidate, count = name, 1
+        while candidate in names or candidate in {"row", "problem"}:
+            count += 1
+            candidate = f"{name} ({count})"
+        names.append(candidate)
+    return names
+
+
+def rejected_frame(
+    table: RawTable,
+    coded: list[CodedColumn],
+    positions: IntArray,
+    problems: npt.NDArray[np.object_],
+) -> pd.DataFrame:
+    """Rejected rows as written (original headers, text cells) with ``row`` and ``problem``."""
+    data: dict[str, Any] = {
+        "row": table.rows[positions],
+        "problem": string_column(problems.tolist()),
+    }
+    for name, column in zip(_unique_names(table.header), coded, strict=True):
+        data[name] = string_column(column.rows_text(positions))
+    if len(table.too_long):
+        extra = dict(zip(table.too_long.tolist(), table.extra, strict=True))
+        data["extra_fields"] = string_column([extra.get(p, "") for p in positions.tolist()])
+    return pd.DataFrame(data)

@@ -1,0 +1,175 @@
+"""One file's import, step by step: bytes -> text -> table -> checked columns -> frames."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import time
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from rehab.importer.coded import blank_rows, encode_all, first_occurrence
+from rehab.importer.columns import ColumnChecks, check_columns
+from rehab.importer.decode import decode_bytes
+from rehab.importer.dialect import header_line, sniff_delimiter
+from rehab.importer.frames import rejected_frame
+from rehab.importer.headers import ColumnMap, resolve_headers
+from rehab.importer.names import patient_from_filename
+from rehab.importer.parse import RawTable, parse_table
+from rehab.importer.report import FileProblem, FileReport, ImportOptions, IssueLog
+from rehab.importer.results import FileImport
+from rehab.importer.rowreport import report_duplicates
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from rehab.library import ExerciseLibrary
+
+__all__ = ["Stopwatch", "import_bytes"]
+
+logger = logging.getLogger(__name__)
+
+
+class Stopwatch:
+    """Adds the time of each named step to ``timings`` (when given): the benchmark's breakdown."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+
+    @contextmanager
+    def __call__(self, step: str) -> Iterator[None]:
+        """Time the block as step ``step``."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            if self.timings is not None:
+                self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - start
+
+
+def _read(data: bytes, issues: IssueLog, clock: Stopwatch) -> RawTable:
+    with clock("decode"):
+        decoded = decode_bytes(data)
+    if decoded.fallback:
+        issues.add(
+            "encoding_fallback",
+            "warning",
+            "The file is not UTF-8, so it was read as Windows-1252 (cp1252). Check that accented "
+            "letters look right; saving as 'CSV UTF-8' avoids this.",
+        )
+    with clock("parse"):
+        try:
+            table = parse_table(decoded, sniff_delimiter(header_line(decoded.utf8)))
+        except csv.Error:
+            raise FileProblem("unreadable", "The file could not be read as CSV.") from None
+    if not table.header:
+        raise FileProblem("empty", "The file is empty: there is no header and no rows.")
+    return table
+
+
+def _unusable(name: str, problem: FileProblem, issues: IssueLog) -> FileImport:
+    issues.add(problem.code, "error", problem.message)
+    logger.info("import: a file could not be used (%s)", problem.code)
+    report = FileReport(file=name, kind=problem.kind, usable=False, issues=issues.issues())
+    return FileImport(report=report)
+
+
+def _records(
+    table: RawTable, coded_blank: np.ndarray, issues: IssueLog
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the positions of counted rows and of rows with too many fields."""
+    too_long = np.zeros(table.size, dtype=bool)
+    too_long[table.too_long] = True
+    counted = ~coded_blank | too_long
+    issues.add_rows(
+        table.rows[table.too_long],
+        "too_many_fields",
+        "error",
+        "This row has more values than the header has columns (an unquoted comma or "
+        "delimiter inside a value?); it was not imported.",
+    )
+    return np.flatnonzero(counted & ~too_long), table.too_long
+
+
+def _import_table(
+    name: str,
+    table: RawTable,
+    columns: ColumnMap,
+    options: ImportOptions,
+    library: ExerciseLibrary,
+    issues: IssueLog,
+    clock: Stopwatch,
+) -> FileImport:
+    with clock("encode"):
+        coded = encode_all(table.columns)
+    with clock("duplicates"):
+        candidates, too_long = _records(table, blank_rows(coded, table.size), issues)
+        first = first_occurrence(coded, candidates)
+        repeated = first != candidates
+        report_duplicates(table.rows[candidates[repeated]], table.rows[first[repeated]], issues)
+        unique = candidates[~repeated]
+    checks = ColumnChecks(
+        file=name,
+        kind=columns.kind,
+        table=table,
+        coded=coded,
+        positions=columns.positions,
+        unnamed=columns.unnamed,
+        rows=unique,
+        patient=patient_from_filename(name),
+        options=options,
+        library=library,
+        issues=issues,
+        clock=clock,
+    )
+    outcome = check_columns(checks)
+    with clock("report"):
+        rejected = np.sort(np.concatenate([outcome.rejected, too_long]))
+        rejected_rows = rejected_frame(
+            table, coded, rejected, issues.problems_by_row(table.rows[rejected])
+        )
+        report = FileReport(
+            file=name,
+            kind=columns.kind,
+            rows=len(candidates) + len(too_long),
+            accepted=len(outcome.frame),
+            rejected=len(rejected),
+            duplicates=int(repeated.sum()),
+            issues=issues.issues(),
+            patients=outcome.patients,
+        )
+    logger.info(
+        "import: %d rows, %d accepted, %d rejected, %d duplicates (%s parser)",
+        report.rows,
+        report.accepted,
+        report.rejected,
+        report.duplicates,
+        table.parser,
+    )
+    result = FileImport(report=report, rejected=rejected_rows)
+    setattr(result, columns.kind, outcome.frame)
+    return result
+
+
+def import_bytes(
+    name: str,
+    data: bytes,
+    options: ImportOptions,
+    library: ExerciseLibrary,
+    timings: dict[str, float] | None = None,
+) -> FileImport:
+    """Import one file's bytes (see :func:`rehab.importer.import_file`).
+
+    ``timings``, when given, receives the seconds spent in each step.
+    """
+    issues = IssueLog()
+    clock = Stopwatch(timings)
+    try:
+        table = _read(data, issues, clock)
+        with clock("headers"):
+            columns = resolve_headers(table.header, issues)
+    except FileProblem as problem:
+        return _unusable(name, problem, issues)
+    return _import_table(name, table, columns, options, library, issues, clock)

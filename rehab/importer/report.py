@@ -1,0 +1,166 @@
+"""The import report: options, issues with their rows, and one report per file.
+
+Pydantic describes the report (it is small and goes to JSON); the per-row work happens in
+numpy/pyarrow and only reaches these models at the end, through :class:`IssueLog`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from rehab.schema import LogKind
+
+Severity = Literal["error", "warning"]
+DateOrder = Literal["auto", "dmy", "mdy"]
+
+__all__ = [
+    "DateOrder",
+    "FileProblem",
+    "FileReport",
+    "ImportIssue",
+    "ImportOptions",
+    "IssueLog",
+    "Severity",
+]
+
+
+class ImportOptions(BaseModel):
+    """Choices the file cannot make for itself."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    date_order: DateOrder = Field(
+        "auto",
+        description=(
+            "How to read slash dates (dd/mm/yyyy or mm/dd/yyyy) when the file does not "
+            "settle it with a day above 12."
+        ),
+    )
+    as_of: datetime.date | None = Field(
+        None, description="Rows dated after this day get a 'future_date' warning (and are kept)."
+    )
+
+
+class ImportIssue(BaseModel):
+    """One thing worth telling the user, with the spreadsheet row it is about."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int | None = Field(description="Row number as a spreadsheet shows it; null: the whole file.")
+    column: str | None = Field(description="Canonical column name; null when not about one column.")
+    code: str
+    severity: Severity
+    message: str
+
+
+class FileReport(BaseModel):
+    """What became of one file: counts, issues, and the patients it holds."""
+
+    file: str
+    kind: LogKind | None
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    issues: list[ImportIssue] = Field(default_factory=list)
+    patients: list[str] = Field(default_factory=list)
+    usable: bool = Field(True, description="False when the file could not be used at all.")
+
+
+class FileProblem(Exception):
+    """The whole file cannot be used (not text, empty, no date column ...)."""
+
+    def __init__(self, code: str, message: str, *, kind: LogKind | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+        self.kind = kind
+
+
+IntArray = npt.NDArray[np.int64]
+
+
+class IssueLog:
+    """Collects issues in batches (one batch = one column, one code, many rows).
+
+    Batches keep row numbers and messages as arrays so that a million-row file with many
+    issues costs array operations, not Python objects, until the report is built.
+    """
+
+    def __init__(self) -> None:
+        self._rows: list[IntArray] = []
+        self._messages: list[npt.NDArray[np.object_]] = []
+        self._meta: list[tuple[str | None, str, Severity]] = []
+
+    def add(self, code: str, severity: Severity, message: str, *, column: str | None = None) -> None:
+        """Record a file-level issue (or any issue about no particular row)."""
+        self.add_rows(np.array([-1], dtype=np.int64), code, severity, message, column=column)
+
+    def add_rows(
+        self,
+        rows: IntArray,
+        code: str,
+        severity: Severity,
+        messages: str | npt.NDArray[np.object_],
+        *,
+        column: str | None = None,
+    ) -> None:
+        """Record one issue per row; ``messages`` is one text for all or one per row."""
+        if len(rows) == 0:
+            return
+        if isinstance(messages, str):
+            texts = np.full(len(rows), messages, dtype=object)
+        else:
+            texts = np.asarray(messages, dtype=object)
+        self._rows.append(np.asarray(rows, dtype=np.int64))
+        self._messages.append(texts)
+        self._meta.append((column, code, severity))
+
+    def _table(self) -> pd.DataFrame:
+        if not self._rows:
+            return pd.DataFrame({"row": [], "batch": [], "message": []})
+        batch = np.concatenate([np.full(len(r), i) for i, r in enumerate(self._rows)])
+        return pd.DataFrame(
+            {
+                "row": np.concatenate(self._rows),
+                "batch": batch,
+                "message": np.concatenate(self._messages),
+            }
+        )
+
+    def issues(self) -> list[ImportIssue]:
+        """Return all issues, file-level ones first, then by row (stable within a row)."""
+        table = self._table().sort_values(["row", "batch"], kind="stable")
+        issues: list[ImportIssue] = []
+        for row, batch, message in zip(
+            table["row"].tolist(), table["batch"].tolist(), table["message"].tolist(), strict=True
+        ):
+            column, code, severity = self._meta[batch]
+            # model_construct: the fields are built here from trusted values; validating
+            # each of possibly many issues would only cost time.
+            issues.append(
+                ImportIssue.model_construct(
+                    row=None if row < 0 else row,
+                    column=column,
+                    code=code,
+                    severity=severity,
+                    message=message,
+                )
+            )
+        return issues
+
+    def problems_by_row(self, rows: IntArray) -> npt.NDArray[np.object_]:
+        """Return, for each of ``rows``, its error messages joined into one text."""
+        table = self._table()
+        errors = [i for i, meta in enumerate(self._meta) if meta[2] == "error"]
+        table = table[table["batch"].isin(errors) & table["row"].isin(rows)]
+        joined = (
+            table.sort_values(["row", "batch"], kind="stable").groupby("row")["message"].agg("; ".join)
+        )
+        return np.asarray(joined.reindex(rows).fillna("").to_numpy(dtype=object), dtype=object)

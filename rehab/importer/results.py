@@ -1,0 +1,64 @@
+"""What an import returns: per file, and for many files at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from rehab.schema import empty_frame
+
+if TYPE_CHECKING:
+    from rehab.importer.report import FileReport
+
+__all__ = ["FileImport", "ImportBatch"]
+
+
+@dataclass
+class FileImport:
+    """One file's import: its report, its accepted rows, and its rejected rows.
+
+    ``sessions`` and ``pain`` have the canonical shape of :func:`rehab.schema.frame_dtypes`
+    (the one that does not match the file's kind is empty). ``rejected`` holds the rejected
+    rows as written (original headers, text cells) plus ``row`` and ``problem``, ready to
+    be fixed and imported again.
+    """
+
+    report: FileReport
+    sessions: pd.DataFrame = field(default_factory=lambda: empty_frame("sessions"))
+    pain: pd.DataFrame = field(default_factory=lambda: empty_frame("pain"))
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"row": [], "problem": []}))
+
+
+def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    filled = [frame for frame in frames if len(frame)]
+    if not filled:
+        return empty
+    return pd.concat(filled, ignore_index=True)
+
+
+@dataclass
+class ImportBatch:
+    """Many files imported together; ``sessions``/``pain`` hold every accepted row."""
+
+    files: list[FileImport]
+    sessions: pd.DataFrame = field(init=False)
+    pain: pd.DataFrame = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = _concat([f.sessions for f in self.files], empty_frame("sessions"))
+        self.pain = _concat([f.pain for f in self.files], empty_frame("pain"))
+
+    def report_json(self) -> dict[str, Any]:
+        """Return ``{"files": [report, ...]}``, the JSON shape of ``rehab validate --json``."""
+        return {"files": [f.report.model_dump(mode="json") for f in self.files]}
+
+    @property
+    def exit_code(self) -> int:
+        """0: every row accepted; 1: some rows rejected; 2: some file could not be used."""
+        if any(not f.report.usable for f in self.files):
+            return 2
+        if any(f.report.rejected for f in self.files):
+            return 1
+        return 0

@@ -1,0 +1,155 @@
+"""Value checks, one per column type, run on distinct values (see :mod:`.coded`).
+
+Each check returns, per distinct text: the parsed value, whether the cell is empty, and
+an error code with a message that names the column and, briefly, the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rehab.importer.messages import compose, shown, to_objects
+from rehab.importer.times import parse_times
+from rehab.schema import FALSE_WORDS, TRUE_WORDS, ColumnSpec
+
+if TYPE_CHECKING:
+    from rehab.library import ExerciseLibrary
+
+__all__ = ["Checked", "check_exercise", "check_flag", "check_number", "check_text", "check_time"]
+
+_NUMBER_RE: Final = r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$"
+_NON_ALNUM_RE: Final = r"[^0-9a-z]+"
+
+BoolArray = npt.NDArray[np.bool_]
+ObjectArray = npt.NDArray[np.object_]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Per distinct text: value, emptiness, error code ('' = fine) and message."""
+
+    values: npt.NDArray[Any]
+    blank: BoolArray
+    error: ObjectArray
+    message: ObjectArray
+    known: BoolArray | None = None
+
+    @property
+    def invalid(self) -> BoolArray:
+        """Distinct texts that are neither empty nor usable."""
+        return np.asarray(self.error != "", dtype=bool)
+
+
+def _bools(array: Any) -> BoolArray:
+    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _trimmed(texts: Any) -> tuple[Any, BoolArray]:
+    trimmed = pc.utf8_trim_whitespace(texts)
+    return trimmed, _bools(pc.equal(pc.utf8_length(trimmed), 0))
+
+
+def _errors(
+    flags: list[tuple[BoolArray, str, ObjectArray]], size: int
+) -> tuple[ObjectArray, ObjectArray]:
+    """Combine (where, code, messages) triples; an earlier triple wins over a later one."""
+    error = np.full(size, "", dtype=object)
+    message = np.full(size, "", dtype=object)
+    for where, code, messages in reversed(flags):
+        error[where] = code
+        message[where] = messages[where]
+    return error, message
+
+
+def check_number(column: ColumnSpec, texts: Any) -> Checked:
+    """Numbers and 0-10 scores: decimal commas accepted, range from the schema."""
+    trimmed, blank = _trimmed(texts)
+    numeric = _bools(pc.match_substring_regex(trimmed, _NUMBER_RE))
+    normal = pc.replace_substring(trimmed, ",", ".")
+    parsed = pc.cast(pc.if_else(pa.array(numeric), normal, pa.scalar(None, pa.string())), pa.float64())
+    values = np.asarray(pc.fill_null(parsed, np.nan).to_numpy(zero_copy_only=False), dtype=np.float64)
+    low = column.minimum if column.minimum is not None else -np.inf
+    high = column.maximum if column.maximum is not None else np.inf
+    with np.errstate(invalid="ignore"):
+        outside = numeric & ~((values >= low) & (values <= high))
+    quoted = shown(texts)
+    if column.type == "score":
+        expected = "pain is scored 0 to 10"
+        not_number = compose(f"{column.name} is ", quoted, ", not a number from 0 to 10")
+    else:
+        expected = f"expected {low:g} to {high:g}"
+        not_number = compose(f"{column.name} is ", quoted, ", not a number")
+    error, message = _errors(
+        [
+            (~numeric & ~blank, "not_a_number", not_number),
+            (
+                outside,
+                "out_of_range",
+                compose(f"{column.name} is ", pc.utf8_trim_whitespace(texts), f"; {expected}"),
+            ),
+        ],
+        len(values),
+    )
+    return Checked(values, blank, error, message)
+
+
+def check_flag(column: ColumnSpec, texts: Any) -> Checked:
+    """yes/no columns, with the words of :data:`rehab.schema.TRUE_WORDS`/``FALSE_WORDS``."""
+    trimmed, blank = _trimmed(texts)
+    lower = pc.utf8_lower(trimmed)
+    true = _bools(pc.is_in(lower, value_set=pa.array(sorted(TRUE_WORDS))))
+    false = _bools(pc.is_in(lower, value_set=pa.array(sorted(FALSE_WORDS))))
+    unknown = ~(true | false | blank)
+    error, message = _errors(
+        [(unknown, "invalid_flag", compose(f"{column.name} is ", shown(texts), "; use yes or no"))],
+        len(true),
+    )
+    return Checked(true, blank, error, message)
+
+
+def check_time(column: ColumnSpec, texts: Any) -> Checked:
+    """Check times of day and normalise them to ``HH:MM``."""
+    _, blank = _trimmed(texts)
+    times = parse_times(texts)
+    wrong = ~times.valid & ~blank
+    hint = ", which is not a time of day; write times like 08:30 or 8:30 am"
+    error, message = _errors(
+        [(wrong, "invalid_time", compose(f"{column.name} is ", shown(texts), hint))], len(blank)
+    )
+    return Checked(times.text, blank, error, message)
+
+
+def check_text(column: ColumnSpec, texts: Any, *, strip: bool) -> Checked:
+    """Free text and ids: kept as written (ids without surrounding spaces); empty = missing.
+
+    ``NA``, ``null`` and ``-`` are text like any other: only an empty cell is missing.
+    """
+    trimmed, blank = _trimmed(texts)
+    values = to_objects(trimmed if strip else texts)
+    none = np.full(len(blank), "", dtype=object)
+    return Checked(values, blank, none, none.copy())
+
+
+def check_exercise(texts: Any, library: ExerciseLibrary) -> Checked:
+    """Match names to library ids (id, name or alias, case- and punctuation-blind).
+
+    Unknown names are kept as written (trimmed) with ``known`` False: the caller warns.
+    """
+    trimmed, blank = _trimmed(texts)
+    keys = pc.replace_substring_regex(pc.utf8_lower(trimmed), _NON_ALNUM_RE, "")
+    lookup = library.lookup()
+    index = pc.index_in(keys, value_set=pa.array(list(lookup), type=pa.string()))
+    ids = np.asarray([*list(lookup.values()), ""], dtype=object)
+    position = np.asarray(
+        pc.fill_null(index, len(lookup)).to_numpy(zero_copy_only=False), dtype=np.int64
+    )
+    known = (position < len(lookup)) & ~blank
+    values = np.where(known, ids[position], to_objects(trimmed))
+    none = np.full(len(blank), "", dtype=object)
+    return Checked(values, blank, none, none.copy(), known=known)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from rehab.importer import FileImport, ImportOptions, import_file
+
+Importer = Callable[..., FileImport]
+
+
+@pytest.fixture
+def run() -> Importer:
+    """Import bytes (or text, written as UTF-8) and check the report's counting invariant."""
+
+    def _run(data: bytes | str, name: str = "PT-0101_sessions.csv", **options: object) -> FileImport:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        result = import_file(name, raw, ImportOptions(**options))
+        report = result.report
+        assert report.rows == report.accepted + report.rejected + report.duplicates
+        assert len(result.rejected) == report.rejected
+        assert len(result.sessions) + len(result.pain) == report.accepted
+        return result
+
+    return _run

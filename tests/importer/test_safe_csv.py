@@ -1,0 +1,55 @@
+import io
+
+import pandas as pd
+import pytest
+
+from rehab.importer import import_file
+from rehab.safe_csv import neutralise_formula, to_safe_csv
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20", "'+44 20"),
+        ("-x", "'-x"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("back pain", "back pain"),
+        ("", ""),
+        ("a=b", "a=b"),
+    ],
+)
+def test_neutralise_formula(text, safe):
+    assert neutralise_formula(text) == safe
+
+
+def test_to_safe_csv_is_utf8_with_bom_and_neutralises_text_cells_and_headers():
+    frame = pd.DataFrame(
+        {
+            "note": pd.array(['=HYPERLINK("http://x")', "café", None], dtype="string"),
+            "=evil": ["@a", "ok", "-1"],
+            "score": [-1.5, 2.0, None],
+        }
+    )
+    data = to_safe_csv(frame)
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(data[3:]), dtype=str, keep_default_na=False)
+    assert list(back.columns) == ["note", "'=evil", "score"]
+    assert back["note"].tolist() == ['\'=HYPERLINK("http://x")', "café", ""]
+    assert back["'=evil"].tolist() == ["'@a", "ok", "'-1"]
+    # Numbers are values, not formulas: a negative number stays a number.
+    assert back["score"].tolist() == ["-1.5", "2.0", ""]
+
+
+def test_rejected_rows_written_safely_can_be_fixed_and_imported_again():
+    result = import_file("P_pain.csv", b"Date,Pain,Notes\n2026-09-01,11,=cmd()\n2026-09-02,3,\n")
+    data = to_safe_csv(result.rejected)
+    text = data.decode("utf-8-sig")
+    assert "'=cmd()" in text
+    fixed = text.replace(",11,", ",1,")
+    again = import_file("P_pain.csv", fixed.encode("utf-8-sig"))
+    assert again.report.accepted == 1
+    assert again.pain["notes"].tolist() == ["'=cmd()"]
+    assert {i.code for i in again.report.issues} == {"unknown_column"}  # row and problem
