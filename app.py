@@ -41,6 +41,6 @@ pages = {
     ],
 }
 page = st.navigation(pages)
-views.sidebar_footer()
 page.run()
+views.sidebar_footer()
 views.disclaimer_footer()

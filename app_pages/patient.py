@@ -35,7 +35,7 @@ st.caption(
     f"{present.day_label(summary.first_day)} to {present.day_label(summary.last_log)}"
 )
 
-views.summary_metrics(summary, settings)
+views.summary_metrics(summary, patient.daily, settings)
 views.flag_list(summary.flags, settings)
 
 start, end = views.range_control(patient.daily, key=f"range_{patient_id}")

@@ -61,5 +61,12 @@ if picked is not None:
 
 views.screening_exports(cohort, shown)
 
-st.altair_chart(charts.cohort_overview(cohort.triage()), width="stretch")
+st.subheader("Cohort overview")
+tier_panel, adherence_panel, pain_panel = charts.cohort_panels(
+    cohort.triage(), mcid_points=state.settings().mcid_points
+)
+st.altair_chart(tier_panel, width="stretch")
+left, right = st.columns(2, gap="large")
+left.altair_chart(adherence_panel, width="stretch")
+right.altair_chart(pain_panel, width="stretch")
 views.file_reports(batch)

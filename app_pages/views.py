@@ -126,8 +126,8 @@ def range_control(daily: pd.DataFrame, key: str) -> tuple[date, date]:
     return first, last
 
 
-def summary_metrics(summary: PatientSummary, settings: RuleSettings) -> None:
-    """The at-a-glance row: phase, this week, pain, pain-free streak, today."""
+def summary_metrics(summary: PatientSummary, daily: pd.DataFrame, settings: RuleSettings) -> None:
+    """The at-a-glance row: phase, this week, pain (with its 4-week trend), streak, today."""
     phase, week, pain, streak, today = st.columns([1.35, 1, 1, 1, 1])
     phase.metric(
         "Phase",
@@ -142,6 +142,7 @@ def summary_metrics(summary: PatientSummary, settings: RuleSettings) -> None:
         present.percent(adherence.last_7_days),
         delta=present.BAND_WORDS.get(adherence.band_last_7_days or "", None),
         delta_color="off",
+        delta_arrow="off",
         border=True,
         help=rule("frequency_adherence", settings).text,
     )
@@ -154,6 +155,8 @@ def summary_metrics(summary: PatientSummary, settings: RuleSettings) -> None:
         delta_color="inverse",
         border=True,
         help=rule("mcid", settings).text,
+        chart_data=present.recent_values(daily, "pain_rolling7", days=28),
+        chart_type="area",
     )
     pain.caption(present.pain_line(summary))
     streak.metric(

@@ -218,3 +218,9 @@ def today_line(summary: PatientSummary) -> str:
         f"Target: each of {exercises} exercises {times_a_day(per_exercise).replace(' a day', '')}"
         f" ({summary.target_today} sessions)"
     )
+
+
+def recent_values(daily: pd.DataFrame, column: str, days: int) -> list[float]:
+    """Return the known values of ``column`` over the last ``days`` days (for a sparkline)."""
+    values = daily[column].tail(days).dropna()
+    return [round(float(v), 2) for v in values]

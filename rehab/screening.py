@@ -34,11 +34,11 @@ FLAG_WORDS: Final = {
 # A mark per tier so the tier reads without colour (plain characters every font has).
 TIER_SYMBOLS: Final = {"critical": "!!!", "high": "!!", "moderate": "!", "none": "✓"}
 
-# The order a therapist reads a row in: who, how urgent, why, then the numbers.
+# The order a therapist reads a row in: who, how urgent, which flags, the numbers, and
+# last the most urgent flag in a sentence (the widest column).
 SCREEN_COLUMNS: Final = (
     "patient_id",
     "alert",
-    "summary",
     "flags",
     "phase",
     "adherence_7d",
@@ -47,6 +47,7 @@ SCREEN_COLUMNS: Final = (
     "pain_free_streak",
     "days_since_last_log",
     "rejected_rows",
+    "summary",
 )
 
 

@@ -12,7 +12,7 @@ on_select="rerun")``; the clicked exercise id is in the selection :data:`EXERCIS
 from __future__ import annotations
 
 from rehab.charts.adherence import adherence_calendar
-from rehab.charts.cohort import cohort_overview
+from rehab.charts.cohort import cohort_overview, cohort_panels
 from rehab.charts.export import chart_png
 from rehab.charts.limits import MAX_CHART_ROWS, count_chart_rows
 from rehab.charts.pain import pain_chart
@@ -32,6 +32,7 @@ __all__ = [
     "adherence_calendar",
     "chart_png",
     "cohort_overview",
+    "cohort_panels",
     "count_chart_rows",
     "pain_chart",
     "response_chart",

@@ -11,6 +11,7 @@ import pandas as pd
 
 from rehab.charts.theme import (
     BLUISH_GREEN,
+    FIT,
     GREY_MARK,
     GREY_TEXT,
     ORANGE,
@@ -245,3 +246,25 @@ def cohort_overview(triage: pd.DataFrame, *, mcid_points: float = 2.0) -> alt.VC
         title=alt.Title("Cohort overview", subtitle=f"{len(triage)} patients"),
     ).resolve_scale(color="independent")
     return overview
+
+
+def cohort_panels(
+    triage: pd.DataFrame, *, mcid_points: float = 2.0
+) -> tuple[alt.LayerChart, alt.LayerChart, alt.LayerChart]:
+    """Return the three cohort panels as separate charts that stretch to their container.
+
+    The app lays them out in columns (a concatenated chart cannot stretch to the page);
+    :func:`cohort_overview` keeps them together for a PNG or a report.
+    """
+    panels = (
+        _tier_chart(triage),
+        _adherence_chart(triage),
+        _pain_change_chart(triage, mcid_points),
+    )
+    # Streamlit fits title, axes and legend inside the height, so these need more of it
+    # than the same panels inside the concatenated overview.
+    tiers, adherence, pain = (
+        panel.properties(width="container", height=height, autosize=FIT)
+        for panel, height in zip(panels, (330, 360, 360), strict=True)
+    )
+    return tiers, adherence, pain
