@@ -56,6 +56,19 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_analysis_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of", type=_iso_date, default=None, help="the day the analysis speaks for (default: today)"
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="RULE=VALUE",
+        help="change a rule threshold, e.g. --set severe_pain=8 (repeatable)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``rehab`` command."""
     parser = argparse.ArgumentParser(prog="rehab", description=__doc__.splitlines()[0])
@@ -78,16 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="adherence, pain, phase and flags per patient")
     _add_input_options(summary)
     summary.add_argument("--json", action="store_true", help="print the summary as JSON")
-    summary.add_argument(
-        "--as-of", type=_iso_date, default=None, help="the day the analysis speaks for (default: today)"
-    )
-    summary.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="RULE=VALUE",
-        help="change a rule threshold, e.g. --set severe_pain=8 (repeatable)",
-    )
+    _add_analysis_options(summary)
 
     sample = commands.add_parser("sample", help="write a synthetic cohort of logs")
     sample.add_argument("--out", type=Path, required=True, help="folder to write the CSVs to")
@@ -100,16 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write one PDF report per patient")
     _add_input_options(report)
     report.add_argument("--out", type=Path, required=True, help="folder to write the PDFs to")
-    report.add_argument(
-        "--as-of", type=_iso_date, default=None, help="the day the reports speak for (default: today)"
-    )
-    report.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="RULE=VALUE",
-        help="change a rule threshold (repeatable)",
-    )
+    _add_analysis_options(report)
 
     docs = commands.add_parser("docs", help="regenerate the column reference in the docs")
     docs.add_argument("--check", action="store_true", help="fail when the docs are out of date")

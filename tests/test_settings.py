@@ -1,6 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
+from rehab.analysis import FLAG_CODES
 from rehab.settings import DEFAULT_SETTINGS, RuleSettings, rule, rules
 
 
@@ -42,19 +43,9 @@ def test_settings_are_immutable():
 
 
 def test_every_flag_code_has_a_rule_with_a_source():
-    codes = [
-        "red_flag_symptom",
-        "severe_pain",
-        "pain_flare",
-        "exercise_increases_pain",
-        "relapse",
-        "dropped_out",
-        "not_improving",
-        "low_adherence",
-        "stale_logs",
-    ]
     described = rules()
-    for code in codes:
+    assert len(FLAG_CODES) == 9
+    for code in FLAG_CODES:
         assert described[code].source, code
         assert described[code].text, code
 
