@@ -141,14 +141,16 @@ def between(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
 # Which flags mark a day on the pain chart, and with what label.
 _MARKED_FLAGS: Final = {
     "pain_flare": "Flare",
-    "relapse": "Relapse",
     "severe_pain": "Severe pain",
     "red_flag_symptom": "Red flag",
 }
 
 
 def chart_markers(summary: PatientSummary) -> pd.DataFrame:
-    """Return the days to mark on the pain chart: flares, relapse, severe pain, red flags."""
+    """Return the days to mark on the pain chart: flares, relapses, severe pain, red flags.
+
+    A relapse is marked once, on the day the rehab phase restarts, not on each bad day.
+    """
     rows = [
         {"date": pd.Timestamp(day), "kind": flag.code, "label": _MARKED_FLAGS[flag.code]}
         for flag in summary.flags

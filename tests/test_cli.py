@@ -39,7 +39,10 @@ def test_validate_json_follows_the_contract(tmp_path, capsys):
     assert file["rows"] == file["accepted"] + file["rejected"] + file["duplicates"]
     issue = next(i for i in file["issues"] if i["column"] == "pain")
     assert issue == {
-        "row": 3, "column": "pain", "code": "out_of_range", "severity": "error",
+        "row": 3,
+        "column": "pain",
+        "code": "out_of_range",
+        "severity": "error",
         "message": issue["message"],
     }
 
@@ -65,20 +68,41 @@ def test_summary_json_speaks_for_the_as_of_date(capsys):
     assert recovered["phase"] == "maintenance"
     assert recovered["maintenance_start"] is not None
     assert set(recovered["adherence"]) >= {"overall", "last_7_days", "dose", "by_exercise"}
-    assert set(recovered["pain"]) >= {"baseline", "current", "change", "change_pct",
-                                      "mcid_reached", "mcid_date"}
+    assert set(recovered["pain"]) >= {
+        "baseline",
+        "current",
+        "change",
+        "change_pct",
+        "mcid_reached",
+        "mcid_date",
+    }
 
 
 def test_summary_settings_can_be_changed(capsys):
     assert main(["summary", "--json", "--as-of", "2026-11-20", str(SAMPLE)]) == 0
     default = json.loads(capsys.readouterr().out)
-    assert main(["summary", "--json", "--as-of", "2026-11-20", "--set",
-                 "low_adherence_below=0.2", str(SAMPLE)]) == 0
+    assert (
+        main(
+            [
+                "summary",
+                "--json",
+                "--as-of",
+                "2026-11-20",
+                "--set",
+                "low_adherence_below=0.2",
+                str(SAMPLE),
+            ]
+        )
+        == 0
+    )
     relaxed = json.loads(capsys.readouterr().out)
 
     def flagged(payload):
-        return {p["patient_id"] for p in payload["patients"]
-                if any(f["code"] == "low_adherence" for f in p["flags"])}
+        return {
+            p["patient_id"]
+            for p in payload["patients"]
+            if any(f["code"] == "low_adherence" for f in p["flags"])
+        }
 
     assert "PT-0102" in flagged(default)
     assert "PT-0102" not in flagged(relaxed)
@@ -112,3 +136,12 @@ def test_missing_file_is_a_clear_error(tmp_path, capsys):
 def test_docs_are_up_to_date(monkeypatch):
     monkeypatch.chdir(ROOT)
     assert main(["docs", "--check"]) == 0
+
+
+def test_report_writes_one_pdf_per_patient(tmp_path, capsys):
+    out = tmp_path / "reports"
+    files = [str(SAMPLE / "PT-0105_pain.csv"), str(SAMPLE / "PT-0105_sessions.csv")]
+    assert main(["report", "--as-of", "2026-11-20", "--out", str(out), *files]) == 0
+    (pdf,) = out.iterdir()
+    assert pdf.name == "PT-0105.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")

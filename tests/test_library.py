@@ -1,10 +1,13 @@
 import tomllib
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pydantic import ValidationError
 
 from rehab.library import DEFAULT_LIBRARY_PATH, ExerciseLibrary, load_library
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.mark.parametrize(
@@ -52,7 +55,7 @@ def _library_data() -> dict:
         return tomllib.load(handle)
 
 
-def test_a_clinic_library_can_add_an_exercise(tmp_path: Path):
+def test_a_clinic_library_can_add_an_exercise(tmp_path: "Path"):
     text = (
         DEFAULT_LIBRARY_PATH.read_text(encoding="utf-8")
         + """

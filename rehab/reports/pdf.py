@@ -1,0 +1,216 @@
+"""One-page PDF reports for the clinical record, generated offline.
+
+>>> pdf = patient_pdf(cohort, "PT-0101")  # doctest: +SKIP
+>>> write_reports(cohort, Path("reports"))  # doctest: +SKIP
+
+Each page: the patient id, the period and the as-of date, the alert tier in words, the flags
+(most urgent first) with their rules and sources, adherence and pain, the pain chart, the phase
+history, the exercise response, and the self-reported-data disclaimer with the red-flag advice.
+The document's date is the as-of date, so the same analysis gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from rehab import present
+from rehab.charts import chart_png, pain_chart
+from rehab.library import load_library
+from rehab.reports.pdf_content import page_content
+from rehab.reports.pdf_document import ReportDocument
+from rehab.reports.pdf_page import ChartImage, draw_page, fit_layout
+from rehab.reports.pdf_text import one_line, safe_file_stem
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from rehab.analysis import CohortAnalysis, PatientAnalysis
+    from rehab.library import ExerciseLibrary
+
+__all__ = ["cohort_pdf", "pain_chart_png", "patient_pdf", "report_file_names", "write_reports"]
+
+# Chart size in CSS pixels; the PNG is drawn across the text width (178 mm), so these numbers
+# fix its height on the page (about 70 mm) and its text size (about 7 pt).
+CHART_WIDTH_PX: Final = 640
+CHART_HEIGHT_PX: Final = 250
+CHART_SCALE: Final = 2.0
+
+
+def pain_chart_png(cohort: CohortAnalysis, patient_id: str) -> bytes:
+    """Render the patient's pain chart at the report's fixed size (PNG bytes).
+
+    Parameters
+    ----------
+    cohort
+        The analysis.
+    patient_id
+        A patient of ``cohort``.
+
+    Returns
+    -------
+    bytes
+        The PNG, :data:`CHART_WIDTH_PX` x :data:`CHART_HEIGHT_PX` at :data:`CHART_SCALE`.
+    """
+    patient = _patient(cohort, patient_id)
+    summary, settings = patient.summary, cohort.settings
+    chart = pain_chart(
+        patient.daily,
+        patient.phases,
+        baseline=summary.pain.baseline,
+        mcid_points=settings.mcid_points,
+        pain_free_max=settings.pain_free_max,
+        markers=present.chart_markers(summary),
+        # The page has its own heading and caption; a title in the picture would repeat them.
+        title="",
+    ).properties(height=CHART_HEIGHT_PX)
+    # Legends beside the plot leave it the full height, and stack however many events there are.
+    chart = chart.configure_legend(
+        orient="right", direction="vertical", labelFontSize=11, titleFontSize=11, rowPadding=2
+    )
+    return chart_png(chart, scale=CHART_SCALE, width=CHART_WIDTH_PX)
+
+
+def _patient(cohort: CohortAnalysis, patient_id: str) -> PatientAnalysis:
+    try:
+        return cohort.patients[patient_id]
+    except KeyError:
+        raise KeyError(f"no patient {patient_id!r} in this analysis") from None
+
+
+def _add_patient_page(
+    pdf: ReportDocument, cohort: CohortAnalysis, patient_id: str, library: ExerciseLibrary
+) -> None:
+    _patient(cohort, patient_id)
+    content = page_content(cohort, patient_id, library)
+    chart = ChartImage.from_png(pain_chart_png(cohort, patient_id))
+    layout = fit_layout(content, chart.height_for(pdf.epw), cohort.as_of)
+    pdf.add_page()
+    # Set after add_page: adding a page first prints the previous page's footer.
+    pdf.footer_label = f"rehab \u00b7 patient {one_line(patient_id)} \u00b7 as of {content.as_of}"
+    draw_page(pdf, content, chart, layout)
+
+
+def cohort_pdf(
+    cohort: CohortAnalysis,
+    patient_ids: Sequence[str],
+    *,
+    library: ExerciseLibrary | None = None,
+    compress: bool = True,
+) -> bytes:
+    """Return one PDF with one A4 page per patient, in the order given.
+
+    Parameters
+    ----------
+    cohort
+        The analysis; its as-of date dates the reports.
+    patient_ids
+        Patients of ``cohort``; an empty list gives a one-page PDF that says so.
+    library
+        Names the exercises; the bundled library when not given.
+    compress
+        Compress the page content (``False`` keeps the text readable, for tests).
+
+    Returns
+    -------
+    bytes
+        The PDF file.
+
+    Raises
+    ------
+    KeyError
+        When a patient id is not in ``cohort``.
+    """
+    library = library or load_library()
+    pdf = ReportDocument(cohort.as_of, compress=compress)
+    for patient_id in patient_ids:
+        _add_patient_page(pdf, cohort, patient_id, library)
+    if not patient_ids:
+        pdf.add_page()
+        pdf.style(11)
+        pdf.cell(0, 8, "No patients selected.")
+    return bytes(pdf.output())
+
+
+def patient_pdf(
+    cohort: CohortAnalysis,
+    patient_id: str,
+    *,
+    library: ExerciseLibrary | None = None,
+    compress: bool = True,
+) -> bytes:
+    """Return one patient's one-page A4 report for the clinical record.
+
+    Parameters
+    ----------
+    cohort
+        The analysis; its as-of date dates the report.
+    patient_id
+        A patient of ``cohort``.
+    library
+        Names the exercises; the bundled library when not given.
+    compress
+        Compress the page content (``False`` keeps the text readable, for tests).
+
+    Returns
+    -------
+    bytes
+        The PDF file.
+    """
+    return cohort_pdf(cohort, [patient_id], library=library, compress=compress)
+
+
+def report_file_names(patient_ids: Sequence[str]) -> list[str]:
+    """Return a distinct, safe ``.pdf`` file name for each patient id, in order.
+
+    Ids that would clash once made safe (``a/b`` and ``a_b``, or ``PT-1`` and ``pt-1`` on a
+    case-blind disk) get a numbered suffix.
+    """
+    taken: set[str] = set()
+    names = []
+    for patient_id in patient_ids:
+        stem = safe_file_stem(patient_id)
+        name, number = f"{stem}.pdf", 2
+        while name.casefold() in taken:
+            name, number = f"{stem}-{number}.pdf", number + 1
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def write_reports(
+    cohort: CohortAnalysis,
+    out_dir: Path,
+    patient_ids: Sequence[str] | None = None,
+    *,
+    library: ExerciseLibrary | None = None,
+) -> list[Path]:
+    """Write one ``<patient_id>.pdf`` per patient into ``out_dir`` (for ``rehab report``).
+
+    Parameters
+    ----------
+    cohort
+        The analysis.
+    out_dir
+        Folder to write to; created when missing. File names are made safe, so no patient
+        id can place a file outside it.
+    patient_ids
+        Patients to report; every patient, most urgent first, when not given.
+    library
+        Names the exercises; the bundled library when not given.
+
+    Returns
+    -------
+    list[Path]
+        The files written, in the order of ``patient_ids``.
+    """
+    if patient_ids is None:
+        patient_ids = [str(patient_id) for patient_id in cohort.triage()["patient_id"]]
+    library = library or load_library()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for patient_id, name in zip(patient_ids, report_file_names(patient_ids), strict=True):
+        path = out_dir / name
+        path.write_bytes(patient_pdf(cohort, patient_id, library=library))
+        written.append(path)
+    return written

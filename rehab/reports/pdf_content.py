@@ -1,0 +1,249 @@
+"""What a patient's PDF page says, as plain strings: the analysis put into words and tables.
+
+Kept apart from the drawing so the wording is tested without parsing a PDF.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from rehab import present
+from rehab.analysis.text import plural
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    import pandas as pd
+
+    from rehab.analysis import CohortAnalysis, PatientAnalysis, PatientSummary
+    from rehab.library import ExerciseLibrary
+    from rehab.settings import RuleSettings
+
+HEADER_TITLE: Final = "rehab \u00b7 patient report"
+# The clinical band names (clinical-rules.md), for the record.
+BAND_NAMES: Final = {"adherent": "adherent", "borderline": "borderline", "low": "low"}
+VERDICT_WORDS: Final = {"stop": "STOP: raised pain", "ok": "continue", "no data": "no pain ratings"}
+PHASE_COLUMNS: Final = ("Phase", "From", "To", "Days", "Began because")
+EXERCISE_COLUMNS: Final = (
+    "Exercise",
+    "Adherence",
+    "Sessions",
+    "This week",
+    "Pain rated",
+    "Mean change",
+    "Last change",
+    "Verdict",
+)
+
+
+@dataclass(frozen=True)
+class FlagItem:
+    """One flag as printed: tier word, message, and the rule and source behind it."""
+
+    tier: str
+    tier_word: str
+    message: str
+    rule: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PageContent:
+    """Every string on one patient's page, in reading order."""
+
+    patient_id: str
+    alert: str
+    alert_word: str
+    period: str
+    as_of: str
+    last_log: str
+    phase: str
+    flags: list[FlagItem]
+    phases: list[tuple[str, ...]]
+    adherence: list[tuple[str, str]]
+    pain: list[tuple[str, str]]
+    exercises: list[tuple[str, ...]]
+    stopped_exercises: list[str]
+
+
+def long_date(day: date | None) -> str:
+    """Format a day for the record, with its year: ``3 Oct 2026``."""
+    return "-" if day is None else f"{day.day} {day:%b %Y}"
+
+
+def _phase_reason(reason: str, settings: RuleSettings) -> str:
+    if reason == "pain_free_run":
+        return f"{settings.pain_free_days_for_maintenance} pain-free days in a row"
+    if reason == "relapse":
+        return (
+            f"relapse: {plural(settings.relapse_days, 'day')} with pain "
+            f"{settings.relapse_pain_min:g} or more"
+        )
+    return "start of the logs"
+
+
+def phase_rows(patient: PatientAnalysis, as_of: date, settings: RuleSettings) -> list[tuple[str, ...]]:
+    """One row per phase: name, first day, last day (or "ongoing"), days, why it began."""
+    rows: list[tuple[str, ...]] = []
+    for phase in patient.phases:
+        last = phase.end or as_of
+        rows.append(
+            (
+                present.PHASE_WORDS[phase.phase],
+                long_date(phase.start),
+                "ongoing" if phase.end is None else long_date(phase.end),
+                str((last - phase.start).days + 1),
+                _phase_reason(phase.reason, settings),
+            )
+        )
+    return rows
+
+
+def _share(value: float | None, band: str | None = None) -> str:
+    text = present.percent(value)
+    if band:
+        text += f" ({BAND_NAMES.get(band, band)})"
+    return text
+
+
+def adherence_rows(summary: PatientSummary) -> list[tuple[str, str]]:
+    """Overall, last 7 days with its band, dose, then the adherence of each phase."""
+    adherence = summary.adherence
+    week = (
+        f"{_share(adherence.last_7_days, adherence.band_last_7_days)}; "
+        f"{adherence.sessions_last_7_days} of {adherence.target_last_7_days} sessions"
+    )
+    rows = [
+        ("Overall", _share(adherence.overall, adherence.band)),
+        ("Last 7 days", week),
+        ("Dose (reps and hold)", _share(adherence.dose)),
+    ]
+    rows += [
+        (f"In {present.PHASE_WORDS.get(phase, phase).lower()}", _share(value))
+        for phase, value in adherence.by_phase.items()
+    ]
+    return rows
+
+
+def _points(value: float | None, *, signed: bool = False) -> str:
+    if value is None or math.isnan(value):
+        return "-"
+    return f"{value:+.1f}" if signed else f"{value:.1f}"
+
+
+def _streak(summary: PatientSummary) -> str:
+    streak = plural(summary.pain_free_streak, "day")
+    if summary.phase == "maintenance":
+        return f"{streak} (in maintenance)"
+    return f"{streak} ({summary.pain_free_days_to_go} more for maintenance)"
+
+
+def pain_rows(summary: PatientSummary, settings: RuleSettings) -> list[tuple[str, str]]:
+    """Baseline, current, change (points and %), MCID reached and when, pain-free streak."""
+    pain = summary.pain
+    change_pct = "-" if pain.change_pct is None else f"{pain.change_pct:+.0%}"
+    mcid = f"yes, on {long_date(pain.mcid_date)}" if pain.mcid_reached else "not yet"
+    threshold = f"-{settings.mcid_points:g} or -{settings.mcid_fraction:.0%}"
+    return [
+        ("Baseline", f"{_points(pain.baseline)} / 10"),
+        ("Current (last 7 days)", f"{_points(pain.current)} / 10"),
+        ("Change", f"{_points(pain.change, signed=True)} points ({change_pct})"),
+        (f"MCID ({threshold})", mcid),
+        ("Pain-free streak", _streak(summary)),
+        ("Days with pain entries", str(pain.days_with_entries)),
+    ]
+
+
+def _optional_number(value: object, *, signed: bool = False) -> str:
+    number = float(value) if isinstance(value, int | float) else math.nan
+    return _points(number, signed=signed)
+
+
+def exercise_rows(
+    response: pd.DataFrame, by_exercise: dict[str, float], names: dict[str, str]
+) -> list[tuple[str, ...]]:
+    """One row per exercise: its adherence, sessions, pain change and the stop rule's verdict.
+
+    ``names`` (exercise id -> name) overrides the names in ``response``.
+    """
+    rows: list[tuple[str, ...]] = []
+    for record in response.itertuples(index=False):
+        rows.append(
+            (
+                names.get(str(record.exercise), str(record.name)),
+                _share(by_exercise.get(str(record.exercise))),
+                str(record.sessions),
+                str(record.sessions_this_week),
+                str(record.sessions_with_pain),
+                _optional_number(record.mean_change, signed=True),
+                _optional_number(record.last_change, signed=True),
+                VERDICT_WORDS.get(str(record.verdict), str(record.verdict)),
+            )
+        )
+    return rows
+
+
+def _last_log(summary: PatientSummary) -> str:
+    days_ago = summary.days_since_last_log
+    when = "as-of date" if days_ago == 0 else f"{plural(days_ago, 'day')} before"
+    return f"{long_date(summary.last_log)} ({when})"
+
+
+def flag_items(summary: PatientSummary, settings: RuleSettings) -> list[FlagItem]:
+    """Return the patient's flags, most urgent first, each with its rule text and source."""
+    return [
+        FlagItem(
+            tier=view.tier,
+            tier_word=view.tier_word,
+            message=view.message,
+            rule=f"{view.rule_title}: {view.rule_text}",
+            source=view.source,
+        )
+        for view in present.flag_views(summary.flags, settings)
+    ]
+
+
+def page_content(cohort: CohortAnalysis, patient_id: str, library: ExerciseLibrary) -> PageContent:
+    """Put one patient's analysis into the words of the PDF page.
+
+    Parameters
+    ----------
+    cohort
+        The analysis; its as-of date and settings are the report's.
+    patient_id
+        A patient of ``cohort``.
+    library
+        Names the exercises.
+
+    Returns
+    -------
+    PageContent
+        The strings of the page.
+    """
+    patient = cohort.patients[patient_id]
+    summary, settings = patient.summary, cohort.settings
+    response = patient.exercise_response
+    names = {exercise.id: exercise.name for exercise in library.exercises}
+    stopped = [
+        names.get(exercise, name)
+        for exercise, name in response.loc[response["verdict"] == "stop", ["exercise", "name"]]
+        .astype(str)
+        .itertuples(index=False)
+    ]
+    return PageContent(
+        patient_id=patient_id,
+        alert=summary.alert,
+        alert_word=present.TIER_WORDS[summary.alert],
+        period=f"{long_date(summary.first_day)} - {long_date(cohort.as_of)}",
+        as_of=long_date(cohort.as_of),
+        last_log=_last_log(summary),
+        phase=present.phase_headline(summary, settings),
+        flags=flag_items(summary, settings),
+        phases=phase_rows(patient, cohort.as_of, settings),
+        adherence=adherence_rows(summary),
+        pain=pain_rows(summary, settings),
+        exercises=exercise_rows(response, summary.adherence.by_exercise, names),
+        stopped_exercises=stopped,
+    )

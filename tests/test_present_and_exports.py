@@ -1,0 +1,125 @@
+import csv
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from rehab import present, screening
+from rehab.analysis import analyse
+from rehab.reports import summary_csv, summary_frame
+from rehab.sample import DEMO_END, demo_cohort
+from rehab.settings import RuleSettings
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    sample = demo_cohort()
+    return analyse(sample.sessions, sample.pain, as_of=DEMO_END)
+
+
+def test_phase_headline_says_what_to_do(cohort):
+    recovered = cohort.patients["PT-0101"].summary
+    assert present.phase_headline(recovered) == (
+        f"Maintenance: once a day since {present.day_label(recovered.maintenance_start)}"
+    )
+    in_pain = cohort.patients["PT-0102"].summary
+    assert present.phase_headline(in_pain) == "Rehab: 3 sessions a day"
+    assert present.phase_headline(in_pain, RuleSettings(rehab_sessions_per_day=2)) == (
+        "Rehab: 2 sessions a day"
+    )
+
+
+def test_adherence_line_counts_sessions_kindly(cohort):
+    summary = cohort.patients["PT-0102"].summary
+    line = present.adherence_line(summary)
+    done = summary.adherence.sessions_last_7_days
+    assert line.startswith(f"{done} of 84 sessions logged in the last 7 days")
+    assert line.endswith("below plan)")
+    assert "non-compliant" not in line
+
+
+def test_pain_line_names_direction_and_meaning(cohort):
+    summary = cohort.patients["PT-0101"].summary
+    line = present.pain_line(summary)
+    assert "points better" in line
+    assert "(clinically meaningful)" in line
+
+
+def test_streak_line_counts_down_to_maintenance(cohort):
+    summary = cohort.patients["PT-0102"].summary
+    assert present.streak_line(summary).endswith(
+        f"{summary.pain_free_days_to_go} to go before maintenance"
+    )
+
+
+def test_flag_views_are_most_urgent_first_with_rule_and_source(cohort):
+    views = present.flag_views(cohort.patients["PT-0106"].summary.flags)
+    assert [v.tier for v in views] == sorted(
+        (v.tier for v in views), key=["critical", "high", "moderate"].index
+    )
+    assert all(v.source and v.rule_text for v in views)
+
+
+def test_relapse_is_marked_once_on_the_chart(cohort):
+    summary = cohort.patients["PT-0105"].summary
+    markers = present.chart_markers(summary)
+    relapses = markers.loc[markers["kind"] == "relapse"]
+    restart = next(p.start for p in summary.phases if p.reason == "relapse")
+    assert list(relapses["date"]) == [pd.Timestamp(restart)]
+
+
+def test_between_keeps_both_ends():
+    frame = pd.DataFrame({"date": pd.to_datetime(["2026-10-01", "2026-10-02", "2026-10-03"])})
+    kept = present.between(frame, date(2026, 10, 2), date(2026, 10, 3))
+    assert list(kept["date"].dt.day) == [2, 3]
+
+
+def test_summary_csv_opens_with_the_disclaimer_and_is_spreadsheet_safe(cohort):
+    data = summary_csv(cohort, ["PT-0107", "PT-0101"])
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert "not a diagnosis" in rows[0][0]
+    header, *records = rows[1:]
+    assert header[:3] == ["patient_id", "as_of", "alert"]
+    assert [r[0] for r in records] == ["PT-0107", "PT-0101"]  # triage order, not given order
+    assert not any(
+        cell.startswith(("=", "+", "-", "@")) for r in records for cell in r if not _is_number(cell)
+    )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_summary_frame_holds_the_record_numbers(cohort):
+    frame = summary_frame(cohort)
+    assert len(frame) == 8
+    row = frame.set_index("patient_id").loc["PT-0101"]
+    assert row["phase"] == "maintenance"
+    assert row["mcid_reached"]
+
+
+def test_screening_frame_reads_without_colour(cohort):
+    frame = screening.screening_frame(cohort)
+    assert list(frame.columns[: len(screening.SCREEN_COLUMNS)]) == list(screening.SCREEN_COLUMNS)
+    first = frame.iloc[0]
+    assert first["patient_id"] == "PT-0107"
+    assert first["alert"] == "!!! Critical"
+    assert first["flags"] == "Red-flag symptom"
+    assert screening.tier_counts(frame) == {"critical": 1, "high": 4, "moderate": 2, "none": 1}
+
+
+def test_screening_filters_combine(cohort):
+    frame = screening.screening_frame(cohort)
+    high = screening.filter_screen(frame, tiers=["high"])
+    assert len(high) == 4
+    assert list(screening.filter_screen(frame, tiers=["high"], flags=["relapse"])["patient_id"]) == [
+        "PT-0105"
+    ]
+    assert list(screening.filter_screen(frame, search="0108")["patient_id"]) == ["PT-0108"]
+    assert len(screening.filter_screen(frame)) == 8
