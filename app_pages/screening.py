@@ -1,7 +1,7 @@
 import streamlit as st
 
 from app_pages import state, views
-from rehab import charts, screening
+from rehab import screening
 from rehab.present import PHASE_WORDS, TIER_WORDS
 
 st.title("Screening")
@@ -62,11 +62,9 @@ if picked is not None:
 views.screening_exports(cohort, shown)
 
 st.subheader("Cohort overview")
-tier_panel, adherence_panel, pain_panel = charts.cohort_panels(
-    cohort.triage(), mcid_points=state.settings().mcid_points
-)
-st.altair_chart(tier_panel, width="stretch")
+tier_panel, adherence_panel, pain_panel = state.cohort_chart_specs(data, as_of, cohort)
+st.vega_lite_chart(tier_panel, width="stretch")
 left, right = st.columns(2, gap="large")
-left.altair_chart(adherence_panel, width="stretch")
-right.altair_chart(pain_panel, width="stretch")
+left.vega_lite_chart(adherence_panel, width="stretch")
+right.vega_lite_chart(pain_panel, width="stretch")
 views.file_reports(batch)

@@ -315,13 +315,28 @@ def import_report(batch: ImportBatch, expanded: bool) -> None:
 
 
 def file_reports(batch: ImportBatch) -> None:
-    """One import report per file, collapsed when the file is clean."""
+    """Every file on one line of a table; files with issues get their own report below."""
     st.subheader("Import reports")
     st.caption(_import_title(batch))
     for note in state.dataset().notes:
         st.warning(note, icon=":material/folder_zip:")
-    for file in batch.files:
+    st.dataframe(
+        present.file_table(batch),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(batch.files), 320),
+        column_config={"file": st.column_config.TextColumn("File", pinned=True)},
+    )
+    flagged = [f for f in batch.files if f.report.issues or not f.report.usable]
+    if flagged:
+        st.caption(f"{len(flagged)} file(s) with notes; clean files stay folded in the table.")
+    for file in flagged[:MAX_FILE_REPORTS]:
         file_report(file, nested=False)
+    if len(flagged) > MAX_FILE_REPORTS:
+        st.caption(f"and {len(flagged) - MAX_FILE_REPORTS} more: `rehab validate` lists them all.")
+
+
+MAX_FILE_REPORTS = 30
 
 
 def file_report(file: FileImport, nested: bool) -> None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from rehab.analysis import CohortAnalysis
     from rehab.analysis.models import Flag, PatientSummary
+    from rehab.importer import ImportBatch
 
 TIER_WORDS: Final = {
     "critical": "Critical",
@@ -226,3 +227,23 @@ def recent_values(daily: pd.DataFrame, column: str, days: int) -> list[float]:
     """Return the known values of ``column`` over the last ``days`` days (for a sparkline)."""
     values = daily[column].tail(days).dropna()
     return [round(float(v), 2) for v in values]
+
+
+def file_table(batch: ImportBatch) -> pd.DataFrame:
+    """Return one line per imported file: its kind, counts and number of notes."""
+    rows = [
+        {
+            "file": f.report.file,
+            "kind": f.report.kind or "not recognised",
+            "rows": f.report.rows,
+            "accepted": f.report.accepted,
+            "rejected": f.report.rejected,
+            "duplicates": f.report.duplicates,
+            "notes": len(f.report.issues),
+            "usable": f.report.usable,
+        }
+        for f in batch.files
+    ]
+    return pd.DataFrame(
+        rows, columns=["file", "kind", "rows", "accepted", "rejected", "duplicates", "notes", "usable"]
+    )

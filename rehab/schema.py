@@ -8,6 +8,7 @@ canonical columns and dtypes that :func:`empty_frame` and :func:`coerce_frame` d
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Final, Literal
 
 import pandas as pd
@@ -302,6 +303,16 @@ def normalise_header(header: str) -> str:
 
 def header_lookup(spec: LogSpec) -> dict[str, str]:
     """Map every normalised name and alias of ``spec`` to its canonical column name."""
+    return dict(_header_lookup(spec.kind)) if SPECS.get(spec.kind) is spec else _build_lookup(spec)
+
+
+@cache
+def _header_lookup(kind: LogKind) -> dict[str, str]:
+    # Called for every imported file: the two bundled specs are resolved once.
+    return _build_lookup(SPECS[kind])
+
+
+def _build_lookup(spec: LogSpec) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for col in spec.columns:
         for key in (col.name, *col.aliases):
@@ -336,6 +347,13 @@ def frame_dtypes(kind: LogKind) -> dict[str, str]:
 
 def empty_frame(kind: LogKind) -> pd.DataFrame:
     """Return an empty imported frame of ``kind`` with the canonical columns and dtypes."""
+    return _empty_template(kind).copy()
+
+
+@cache
+def _empty_template(kind: LogKind) -> pd.DataFrame:
+    # Building a typed empty frame costs about a millisecond; a many-file import asks for
+    # hundreds, so one template per kind is built and copied (cheap under copy-on-write).
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in frame_dtypes(kind).items()})
 
 
