@@ -253,8 +253,8 @@ def exercise_card(exercise: Exercise, stats: dict[str, str] | None, compact: boo
     if exercise.reps:
         dose.append(f"repeat {exercise.reps} times")
     dose.append(
-        f"{exercise.rehab_per_day} times a day while it hurts, "
-        f"{exercise.maintenance_per_day} once pain has gone"
+        f"{present.times_a_day(exercise.rehab_per_day)} while it hurts, "
+        f"{present.times_a_day(exercise.maintenance_per_day)} once the pain has gone"
     )
     text.markdown("**Dose:** " + "; ".join(dose))
     if stats:

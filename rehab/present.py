@@ -172,7 +172,12 @@ def exercise_stats(response: pd.DataFrame, exercise_id: str) -> dict[str, str]:
         return {"This week": "0 sessions", "Last pain change": "-"}
     record = row.iloc[0]
     change = record["last_change"]
-    change_text = "-" if pd.isna(change) else f"{float(change):+.1f} points"
+    if pd.isna(change):
+        change_text = "-"
+    elif float(change) == 0:
+        change_text = "no change"
+    else:
+        change_text = f"{float(change):+.1f} points"
     return {
         "This week": plural(int(record["sessions_this_week"]), "session"),
         "Last pain change": change_text,

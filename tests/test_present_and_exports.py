@@ -123,3 +123,26 @@ def test_screening_filters_combine(cohort):
     ]
     assert list(screening.filter_screen(frame, search="0108")["patient_id"]) == ["PT-0108"]
     assert len(screening.filter_screen(frame)) == 8
+
+
+def test_exercise_stats_speak_plainly():
+    response = pd.DataFrame(
+        {
+            "exercise": ["hip_rolls", "core"],
+            "sessions_this_week": [1, 4],
+            "last_change": [2.0, 0.0],
+        }
+    )
+    assert present.exercise_stats(response, "hip_rolls") == {
+        "This week": "1 session",
+        "Last pain change": "+2.0 points",
+    }
+    assert present.exercise_stats(response, "core")["Last pain change"] == "no change"
+    assert present.exercise_stats(response, "cat_stretch") == {
+        "This week": "0 sessions",
+        "Last pain change": "-",
+    }
+
+
+def test_times_a_day_reads_naturally():
+    assert [present.times_a_day(n) for n in (1, 2, 3)] == ["once a day", "twice a day", "3 times a day"]
