@@ -33,12 +33,15 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_bench.py
 	$(BIN)/python benchmarks/analysis_bench.py
+	$(BIN)/python benchmarks/screening_bench.py
 
 sample: $(STAMP)
 	$(BIN)/rehab sample --out sample_data
 
 lock: $(BIN)/python
-	$(BIN)/python -m pip freeze --exclude-editable > requirements/constraints.txt
+	{ echo "# Every package the project installs, pinned, so a fresh machine gets the same set."; \
+	  echo "# Regenerate with: make lock"; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > requirements/constraints.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
