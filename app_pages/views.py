@@ -269,14 +269,18 @@ def exercise_card(exercise: Exercise, stats: dict[str, str] | None, compact: boo
 
 
 def downloads(cohort: CohortAnalysis, patient_id: str, chart: alt.TopLevelMixin) -> None:
-    """Downloads that the user asks for: the pain chart as PNG, the summary as CSV."""
+    """Downloads the user asks for: the pain chart (PNG), the summary (CSV), the report (PDF).
+
+    Each is built only when its button is pressed.
+    """
     from rehab import charts
+    from rehab.disclaimer import DISCLAIMER_LINES
     from rehab.reports import summary_csv
 
-    png, csv = st.columns(2)
+    png, csv, pdf = st.columns(3)
     png.download_button(
         "Pain chart (PNG)",
-        data=lambda: charts.chart_png(chart),
+        data=lambda: charts.chart_png(chart, footnote=DISCLAIMER_LINES),
         file_name=f"{patient_id}_pain.png",
         mime="image/png",
         on_click="ignore",
@@ -290,6 +294,15 @@ def downloads(cohort: CohortAnalysis, patient_id: str, chart: alt.TopLevelMixin)
         mime="text/csv",
         on_click="ignore",
         icon=":material/download:",
+        width="stretch",
+    )
+    pdf.download_button(
+        "Report for the record (PDF)",
+        data=lambda: pdf_reports(cohort, [patient_id]),
+        file_name=f"{patient_id}_report.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
         width="stretch",
     )
 

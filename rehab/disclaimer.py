@@ -39,3 +39,10 @@ RED_FLAG_SOURCE: Final = SOURCE_RED_FLAGS
 def red_flag_lines() -> list[str]:
     """Return one plain line per red-flag symptom with what to do about it."""
     return [f"{symptom}: {URGENCY_ADVICE[level]}" for symptom, level in RED_FLAG_SYMPTOMS]
+
+
+# The disclaimer in two lines, for the foot of an exported chart.
+DISCLAIMER_LINES: Final = (
+    "Self-reported data, not a diagnosis: check with your healthcare provider.",
+    "Stop any exercise that increases pain; seek urgent care for red-flag symptoms.",
+)

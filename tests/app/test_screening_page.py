@@ -89,3 +89,17 @@ def test_filters_narrow_the_table(app):
     at.text_input(key="filter_search").set_value("").run()
     at.multiselect(key="filter_phases").set_value(["maintenance"]).run()
     assert _triage_ids(at) == ["PT-0101"]
+
+
+def test_one_sessions_upload_never_reaches_another_session():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    uploader = open_page(AppTest.from_file(APP, default_timeout=60), "screening")
+    _upload(uploader, [("many.csv", MULTI)])
+    assert sorted(_triage_ids(uploader)) == ["PT-A", "PT-B"]
+    other = open_page(AppTest.from_file(APP, default_timeout=60), "screening")
+    ids = _triage_ids(other)
+    assert "PT-A" not in ids
+    assert len(ids) == 8  # the demo cohort

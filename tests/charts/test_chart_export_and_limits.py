@@ -85,3 +85,26 @@ def test_chart_png_renders_a_concatenated_chart():
     png = chart_png(cohort_overview(triage), scale=1.0)
     assert png.startswith(PNG_MAGIC)
     assert count_chart_rows(cohort_overview(triage)) < MAX_CHART_ROWS
+
+
+def test_exported_png_carries_the_disclaimer_lines(monkeypatch):
+    import vl_convert
+
+    from rehab.charts import export
+    from rehab.disclaimer import DISCLAIMER_LINES
+
+    seen = {}
+
+    def fake_render(spec, **kwargs):
+        seen["spec"] = spec
+        return b"\x89PNG"
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_png", fake_render)
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q")
+    assert export.chart_png(chart, footnote=DISCLAIMER_LINES) == b"\x89PNG"
+    spec = seen["spec"]
+    note = spec["vconcat"][1]
+    assert [v["line"] for v in note["data"]["values"]] == list(DISCLAIMER_LINES)
+    assert "config" in spec
+    assert "config" not in spec["vconcat"][0]
+    assert "not a diagnosis" in DISCLAIMER_LINES[0]
