@@ -85,3 +85,22 @@ def test_library_page_shows_the_four_exercises(page, server_url):
         page.get_by_role("heading", name=name).wait_for()
     assert page.locator("[data-testid='stImage'] img").count() == 4
     screenshot(page, "library")
+
+
+def test_selecting_an_exercise_in_a_chart_opens_its_card(page, server_url):
+    page.set_viewport_size({"width": 1440, "height": 3000})
+    page.goto(server_url)
+    wait_idle(page)
+    _charts_drawn(page)
+    page.wait_for_timeout(1500)
+    response_chart = page.locator(CHARTS).nth(3).bounding_box()
+    assert response_chart is not None
+    # The third row (Hip Rolls) of the exercise-response chart; each row is a click target
+    # across the whole plot width, so the right-hand side of the row is empty plot area.
+    page.mouse.click(
+        response_chart["x"] + response_chart["width"] * 0.75,
+        response_chart["y"] + response_chart["height"] * 0.44,
+    )
+    page.get_by_role("heading", name="Hip Rolls").wait_for(timeout=30_000)
+    wait_idle(page)
+    screenshot(page, "patient_exercise_selected")
