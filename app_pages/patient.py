@@ -1,6 +1,6 @@
 import streamlit as st
 
-from app_pages import state, views
+from app_pages import import_views, state, views
 from rehab import charts, present
 
 with st.sidebar:
@@ -11,7 +11,7 @@ batch = state.imported(data)
 if not len(batch.sessions) and not len(batch.pain):
     st.title("My progress")
     st.warning("None of the files could be used yet. The import report below says why, row by row.")
-    views.import_report(batch, expanded=True)
+    import_views.import_report(batch, expanded=True)
     st.stop()
 
 as_of = views.as_of_control(data)
@@ -78,4 +78,4 @@ with library_col:
     views.library_panel(library, patient.exercise_response, picked, key=f"card_{patient_id}")
 
 views.downloads(cohort, patient_id, pain)
-views.import_report(batch, expanded=False)
+import_views.import_report(batch, expanded=False)

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from app_pages import state, views
+from app_pages import import_views, screening_views, state, views
 from rehab import screening
 from rehab.present import PHASE_WORDS, TIER_WORDS
 
@@ -9,13 +9,13 @@ st.caption(
     "Drop every patient's logs at once (CSV files or one ZIP): the patients who need a call "
     "today come first, with the reason in one line. Select a row to open that patient."
 )
-views.screening_upload()
+screening_views.screening_upload()
 
 data = state.dataset()
 batch = state.imported(data)
 if not len(batch.sessions) and not len(batch.pain):
     st.warning("None of the files could be used yet. The import reports below say why.")
-    views.file_reports(batch)
+    import_views.file_reports(batch)
     st.stop()
 
 as_of = views.as_of_control(data)
@@ -54,12 +54,12 @@ shown = screening.filter_screen(
 )
 
 st.caption(f"{len(shown)} of {len(table)} patients, most urgent first · as of {as_of:%d %b %Y}")
-picked = views.triage_table(shown)
+picked = screening_views.triage_table(shown)
 if picked is not None:
     state.open_patient(picked)
     st.switch_page("app_pages/patient.py")
 
-views.screening_exports(cohort, shown)
+screening_views.screening_exports(cohort, shown)
 
 st.subheader("Cohort overview")
 tier_panel, adherence_panel, pain_panel = state.cohort_chart_specs(data, as_of, cohort)
@@ -67,4 +67,4 @@ st.vega_lite_chart(tier_panel, width="stretch")
 left, right = st.columns(2, gap="large")
 left.vega_lite_chart(adherence_panel, width="stretch")
 right.vega_lite_chart(pain_panel, width="stretch")
-views.file_reports(batch)
+import_views.file_reports(batch)

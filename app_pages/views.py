@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from app_pages import state
-from rehab import present, screening
+from rehab import present
 from rehab.disclaimer import DISCLAIMER, RED_FLAG_SOURCE, red_flag_lines
 from rehab.settings import rule
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from rehab.analysis import CohortAnalysis
     from rehab.analysis.models import Flag, PatientSummary
-    from rehab.importer import FileImport, ImportBatch
+    from rehab.importer import ImportBatch
     from rehab.library import Exercise, ExerciseLibrary
     from rehab.settings import RuleSettings
 
@@ -278,223 +278,51 @@ def downloads(cohort: CohortAnalysis, patient_id: str, chart: alt.TopLevelMixin)
     from rehab.reports import summary_csv
 
     png, csv, pdf = st.columns(3)
-    png.download_button(
+    lazy_download(
+        png,
         "Pain chart (PNG)",
-        data=lambda: charts.chart_png(chart, footnote=DISCLAIMER_LINES),
-        file_name=f"{patient_id}_pain.png",
-        mime="image/png",
-        on_click="ignore",
-        icon=":material/image:",
-        width="stretch",
+        lambda: charts.chart_png(chart, footnote=DISCLAIMER_LINES),
+        f"{patient_id}_pain.png",
+        "image/png",
+        ":material/image:",
     )
-    csv.download_button(
+    lazy_download(
+        csv,
         "Summary (CSV)",
-        data=lambda: summary_csv(cohort, [patient_id]),
-        file_name=f"{patient_id}_summary.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        width="stretch",
+        lambda: summary_csv(cohort, [patient_id]),
+        f"{patient_id}_summary.csv",
+        "text/csv",
+        ":material/download:",
     )
-    pdf.download_button(
+    lazy_download(
+        pdf,
         "Report for the record (PDF)",
-        data=lambda: pdf_reports(cohort, [patient_id]),
-        file_name=f"{patient_id}_report.pdf",
-        mime="application/pdf",
+        lambda: pdf_reports(cohort, [patient_id]),
+        f"{patient_id}_report.pdf",
+        "application/pdf",
+        ":material/picture_as_pdf:",
+    )
+
+
+def lazy_download(
+    where: Any,
+    label: str,
+    build: Any,
+    file_name: str,
+    mime: str,
+    icon: str,
+    disabled: bool = False,
+) -> None:
+    # Built only when pressed (a callable), and pressing it does not rerun the page.
+    where.download_button(
+        label,
+        data=build,
+        file_name=file_name,
+        mime=mime,
         on_click="ignore",
-        icon=":material/picture_as_pdf:",
+        icon=icon,
         width="stretch",
-    )
-
-
-def _import_title(batch: ImportBatch) -> str:
-    files = batch.files
-    rejected = sum(f.report.rejected for f in files)
-    duplicates = sum(f.report.duplicates for f in files)
-    accepted = sum(f.report.accepted for f in files)
-    return (
-        f"Import report: {len(files)} file(s), {accepted} rows accepted, {rejected} "
-        f"rejected, {duplicates} duplicate(s)"
-    )
-
-
-def import_report(batch: ImportBatch, expanded: bool) -> None:
-    """The import report one click away: every file, every issue with its row."""
-    with st.expander(_import_title(batch), expanded=expanded, icon=":material/fact_check:"):
-        for note in state.dataset().notes:
-            st.warning(note, icon=":material/folder_zip:")
-        for file in batch.files:
-            file_report(file, nested=True)
-
-
-def file_reports(batch: ImportBatch) -> None:
-    """Every file on one line of a table; files with issues get their own report below."""
-    st.subheader("Import reports")
-    st.caption(_import_title(batch))
-    for note in state.dataset().notes:
-        st.warning(note, icon=":material/folder_zip:")
-    st.dataframe(
-        present.file_table(batch),
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * len(batch.files), 320),
-        column_config={"file": st.column_config.TextColumn("File", pinned=True)},
-    )
-    flagged = [f for f in batch.files if f.report.issues or not f.report.usable]
-    if flagged:
-        st.caption(f"{len(flagged)} file(s) with notes; clean files stay folded in the table.")
-    for file in flagged[:MAX_FILE_REPORTS]:
-        file_report(file, nested=False)
-    if len(flagged) > MAX_FILE_REPORTS:
-        st.caption(f"and {len(flagged) - MAX_FILE_REPORTS} more: `rehab validate` lists them all.")
-
-
-MAX_FILE_REPORTS = 30
-
-
-def file_report(file: FileImport, nested: bool) -> None:
-    """A file's counts, its issues (row, column, message) and its rejected rows to download."""
-    from rehab.safe_csv import to_safe_csv
-
-    report = file.report
-    label = (
-        f"{report.file} ({report.kind or 'not recognised'}): {report.rows} rows, "
-        f"{report.accepted} accepted, {report.rejected} rejected, "
-        f"{report.duplicates} duplicate(s), {len(report.issues)} note(s)"
-    )
-    icon = (
-        ":material/block:"
-        if not report.usable
-        else ":material/report:"
-        if report.issues
-        else ":material/check_circle:"
-    )
-    holder = (
-        st.container(border=True)
-        if nested
-        else st.expander(label, expanded=not report.usable or report.rejected > 0, icon=icon)
-    )
-    with holder:
-        if nested:
-            st.markdown(f"{icon} **{label}**")
-        if report.issues:
-            st.dataframe(
-                [issue.model_dump() for issue in report.issues],
-                hide_index=True,
-                width="stretch",
-                height=min(38 + 35 * len(report.issues), 300),
-                column_config={"message": st.column_config.TextColumn(width="large")},
-            )
-        elif not nested:
-            st.caption("Every row was accepted.")
-        if len(file.rejected):
-            st.download_button(
-                f"Rejected rows of {report.file} (CSV, to fix and re-import)",
-                data=to_safe_csv(file.rejected),
-                file_name=f"rejected_{report.file}",
-                mime="text/csv",
-                on_click="ignore",
-                icon=":material/download:",
-                key=f"rejected_{nested}_{report.file}",
-            )
-
-
-def screening_upload() -> None:
-    """The therapist's uploader: many CSV files, or ZIPs of them."""
-    with st.container(border=True):
-        left, right = st.columns([3, 1])
-        uploads = left.file_uploader(
-            "Patients' logs: CSV files or ZIP archives of them",
-            type=["csv", "txt", "tsv", "zip"],
-            accept_multiple_files=True,
-            key="screening_upload",
-            help="Files are grouped by the patient_id column, or by the file name. They stay in "
-            "this browser session's memory and are never written to disk.",
-        )
-        date_order = right.selectbox(
-            "Dates like 03/04/2026 mean",
-            list(DATE_ORDERS),
-            format_func=DATE_ORDERS.__getitem__,
-            key="screening_date_order",
-        )
-        if uploads:
-            state.use_uploads([(f.name, f.getvalue()) for f in uploads], date_order)
-        elif state.dataset().source == "upload":
-            right.button(
-                "Back to the demo cohort",
-                on_click=state.use_demo,
-                key="screening_demo",
-                icon=":material/restart_alt:",
-            )
-        else:
-            left.caption("Showing the synthetic demo cohort until you upload.")
-
-
-def triage_table(shown: pd.DataFrame) -> str | None:
-    """The triage table; returns the patient id of a selected row, if any."""
-    event = st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
-        key="triage_table",
-        column_order=screening.SCREEN_COLUMNS,
-        column_config={
-            "patient_id": st.column_config.TextColumn("Patient", pinned=True),
-            "alert": st.column_config.TextColumn("Alert"),
-            "flags": st.column_config.TextColumn("Flags", width="medium"),
-            "phase": st.column_config.TextColumn("Phase"),
-            "adherence_7d": st.column_config.ProgressColumn(
-                "This week",
-                min_value=0.0,
-                max_value=1.0,
-                format="percent",
-                help="Frequency adherence over the last 7 days",
-            ),
-            "pain_current": st.column_config.NumberColumn("Pain now", format="%.1f"),
-            "pain_change": st.column_config.NumberColumn(
-                "Change", format="%+.1f", help="Current pain minus baseline: negative is better"
-            ),
-            "pain_free_streak": st.column_config.NumberColumn("Pain-free run", format="%d d"),
-            "days_since_last_log": st.column_config.NumberColumn("Last log", format="%d d ago"),
-            "rejected_rows": st.column_config.NumberColumn(
-                "Rejected rows", help="Rows of this patient's files the import could not use"
-            ),
-            "summary": st.column_config.TextColumn("Why (most urgent flag)", width="large"),
-        },
-    )
-    rows = getattr(getattr(event, "selection", None), "rows", None) or []
-    if rows:
-        return str(shown.iloc[rows[0]]["patient_id"])
-    return None
-
-
-def screening_exports(cohort: CohortAnalysis, shown: pd.DataFrame) -> None:
-    """Exports of what is shown: the triage table as CSV, and PDF reports."""
-    from rehab.reports import summary_csv
-
-    ids = [str(p) for p in shown["patient_id"]]
-    csv, pdf = st.columns(2)
-    csv.download_button(
-        f"Triage table (CSV, {len(ids)} patients)",
-        data=lambda: summary_csv(cohort, ids),
-        file_name=f"triage_{cohort.as_of.isoformat()}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/table:",
-        width="stretch",
-        disabled=not ids,
-    )
-    pdf.download_button(
-        f"Reports (PDF, {len(ids)} patients)",
-        data=lambda: pdf_reports(cohort, ids),
-        file_name=f"reports_{cohort.as_of.isoformat()}.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-        width="stretch",
-        disabled=not ids,
+        disabled=disabled,
     )
 
 
