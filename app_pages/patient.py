@@ -4,7 +4,10 @@ from app_pages import import_views, state, views
 from rehab import charts, present
 
 with st.sidebar:
-    views.data_source_controls(key="patient")
+    st.subheader("Your data")
+    views.upload_controls(
+        "patient", "Session and pain logs (CSV or ZIP)", "Drop one or more files, in any order."
+    )
 data = state.dataset()
 
 batch = state.imported(data)

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from app_pages import state
-from app_pages.views import DATE_ORDERS, lazy_download, pdf_reports
+from app_pages.views import lazy_download, pdf_reports, upload_controls
 from rehab import screening
 
 if TYPE_CHECKING:
@@ -19,32 +18,12 @@ if TYPE_CHECKING:
 def screening_upload() -> None:
     """The therapist's uploader: many CSV files, or ZIPs of them."""
     with st.container(border=True):
-        left, right = st.columns([3, 1])
-        uploads = left.file_uploader(
+        upload_controls(
+            "screening",
             "Patients' logs: CSV files or ZIP archives of them",
-            type=["csv", "txt", "tsv", "zip"],
-            accept_multiple_files=True,
-            key="screening_upload",
-            help="Files are grouped by the patient_id column, or by the file name. They stay in "
-            "this browser session's memory and are never written to disk.",
+            "Files are grouped by the patient_id column, or by the file name.",
+            wide=True,
         )
-        date_order = right.selectbox(
-            "Dates like 03/04/2026 mean",
-            list(DATE_ORDERS),
-            format_func=DATE_ORDERS.__getitem__,
-            key="screening_date_order",
-        )
-        if uploads:
-            state.use_uploads([(f.name, f.getvalue()) for f in uploads], date_order)
-        elif state.dataset().source == "upload":
-            right.button(
-                "Back to the demo cohort",
-                on_click=state.use_demo,
-                key="screening_demo",
-                icon=":material/restart_alt:",
-            )
-        else:
-            left.caption("Showing the synthetic demo cohort until you upload.")
 
 
 def triage_table(shown: pd.DataFrame) -> str | None:

@@ -40,18 +40,21 @@ DATE_ORDERS = {
 }
 
 
-def data_source_controls(key: str) -> None:
-    """Upload your own CSV logs, choose how slash dates read, or go back to the demo."""
-    st.subheader("Your data")
-    uploads = st.file_uploader(
-        "Session and pain logs (CSV or ZIP)",
+def upload_controls(key: str, label: str, help_text: str, *, wide: bool = False) -> None:
+    """Upload CSV logs (or ZIPs of them), choose how slash dates read, or go back to the demo.
+
+    ``wide`` lays the uploader and the options side by side (a page's main area); otherwise
+    they stack (the sidebar).
+    """
+    files_area, options_area = st.columns([3, 1]) if wide else (st.container(), st.container())
+    uploads = files_area.file_uploader(
+        label,
         type=["csv", "txt", "tsv", "zip"],
         accept_multiple_files=True,
         key=f"{key}_upload",
-        help="Drop one or more files, in any order. They stay in this browser session's "
-        "memory and are never written to disk.",
+        help=f"{help_text} They stay in this browser session's memory and are never written to disk.",
     )
-    date_order = st.selectbox(
+    date_order = options_area.selectbox(
         "Dates like 03/04/2026 mean",
         list(DATE_ORDERS),
         format_func=DATE_ORDERS.__getitem__,
@@ -60,12 +63,14 @@ def data_source_controls(key: str) -> None:
     if uploads:
         state.use_uploads([(f.name, f.getvalue()) for f in uploads], date_order)
     elif state.dataset().source == "upload":
-        st.button(
+        options_area.button(
             "Back to the demo cohort",
             on_click=state.use_demo,
             key=f"{key}_demo",
             icon=":material/restart_alt:",
         )
+    elif wide:  # the sidebar already says which data is shown
+        files_area.caption("Showing the synthetic demo cohort until you upload.")
 
 
 def as_of_control(data: state.Dataset) -> date:
