@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from rehab.analysis import CohortAnalysis
     from rehab.importer import ImportBatch
+    from rehab.importer.report import DateOrder
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 _MEMO_KEY = "_memo"
@@ -37,7 +38,7 @@ class Dataset:
 
     source: str  # "demo" or "upload"
     files: tuple[tuple[str, bytes], ...]
-    date_order: str = "auto"
+    date_order: DateOrder = "auto"
     notes: tuple[str, ...] = ()  # what unpacking archives left out
     upload_digest: str = ""  # fingerprint of the files as uploaded (before unpacking)
 
@@ -96,7 +97,7 @@ def dataset() -> Dataset:
     return Dataset(source="demo", files=_demo_files())
 
 
-def use_uploads(files: Sequence[tuple[str, bytes]], date_order: str = "auto") -> None:
+def use_uploads(files: Sequence[tuple[str, bytes]], date_order: DateOrder = "auto") -> None:
     """Make the uploaded files (ZIPs unpacked) the session's dataset, kept in memory only.
 
     Called on every rerun while files sit in an uploader: it only replaces the dataset (and
@@ -151,7 +152,7 @@ def imported(data: Dataset) -> ImportBatch:
     from rehab.importer import ImportOptions, import_files
 
     def compute() -> ImportBatch:
-        options = ImportOptions(date_order=data.date_order)  # type: ignore[arg-type]
+        options = ImportOptions(date_order=data.date_order)
         return import_files(data.files, options, library())
 
     result: ImportBatch = _memo(("import", data.digest), compute)

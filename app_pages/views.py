@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rehab.analysis import CohortAnalysis
     from rehab.analysis.models import Flag, PatientSummary
     from rehab.importer import ImportBatch
+    from rehab.importer.report import DateOrder
     from rehab.library import Exercise, ExerciseLibrary
     from rehab.settings import RuleSettings
 
@@ -33,7 +34,7 @@ TIER_ICONS = {
     "moderate": ":material/info:",
     "none": ":material/check_circle:",
 }
-DATE_ORDERS = {
+DATE_ORDERS: dict[DateOrder, str] = {
     "auto": "Work it out from the file",
     "dmy": "Day first (31/12/2026)",
     "mdy": "Month first (12/31/2026)",
