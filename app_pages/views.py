@@ -77,22 +77,31 @@ def upload_controls(key: str, label: str, help_text: str, *, wide: bool = False)
 def as_of_control(data: state.Dataset) -> date:
     """The as-of date: today for your own logs, the last log for the demo.
 
-    Reset to that default whenever the dataset changes; kept while the user explores it.
+    Reset to that default whenever the dataset changes, and kept while the user explores
+    it, across pages too: Streamlit forgets a widget's value when a page without it runs,
+    so the chosen day is kept under a key of its own and handed back to the widget.
     """
     if st.session_state.get("as_of_dataset") != data.digest:
         default = date.today()
         if data.source == "demo":
             default = state.last_log_day(data) or default
-        st.session_state["as_of"] = default
+        st.session_state["as_of_kept"] = default
         st.session_state["as_of_dataset"] = data.digest
+        st.session_state.pop("as_of", None)
+    st.session_state.setdefault("as_of", st.session_state["as_of_kept"])
+
+    def keep() -> None:
+        st.session_state["as_of_kept"] = st.session_state["as_of"]
+
     with st.sidebar:
         chosen = st.date_input(
             "As of",
             key="as_of",
+            on_change=keep,
             format="DD/MM/YYYY",
             help="The day the dashboard speaks for: 'this week' is this day and the 6 before.",
         )
-    return chosen if isinstance(chosen, date) else date.today()
+    return chosen if isinstance(chosen, date) else st.session_state["as_of_kept"]
 
 
 def patient_control(cohort: CohortAnalysis) -> str:

@@ -103,3 +103,13 @@ def test_one_sessions_upload_never_reaches_another_session():
     ids = _triage_ids(other)
     assert "PT-A" not in ids
     assert len(ids) == 8  # the demo cohort
+
+
+def test_the_as_of_date_carries_over_to_the_patient_page(app):
+    import datetime
+
+    at = open_page(app, "screening")
+    at.date_input(key="as_of").set_value(datetime.date(2026, 11, 18)).run()
+    at = open_page(at, "patient")
+    assert at.date_input(key="as_of").value == datetime.date(2026, 11, 18)
+    assert "As of 18 Nov 2026" in at.caption[0].value

@@ -104,3 +104,18 @@ def test_selecting_an_exercise_in_a_chart_opens_its_card(page, server_url):
     page.get_by_role("heading", name="Hip Rolls").wait_for(timeout=30_000)
     wait_idle(page)
     screenshot(page, "patient_exercise_selected")
+
+
+def test_drill_down_keeps_the_screening_as_of_date(page, server_url):
+    # The demo is screened as of its last log (20 Nov 2026); the patient opened from the
+    # table must be shown as of the same day, not today.
+    page.goto(f"{server_url}/screening")
+    wait_idle(page)
+    page.get_by_text("as of 20 Nov 2026").first.wait_for()
+    box = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 * 2 + 18)  # third row: PT-0103
+    page.get_by_role("heading", name="My progress: PT-0103").wait_for(timeout=60_000)
+    wait_idle(page)
+    page.get_by_text("As of 20 Nov 2026").first.wait_for(timeout=10_000)
+    screenshot(page, "screening_drilldown_demo")
