@@ -35,6 +35,7 @@ def time_axis(field: str, dates: pd.Series, title: str | None = "Date") -> alt.X
         axis=alt.Axis(
             format=date_label_format(dates),
             labelOverlap=True,
+            labelSeparation=8,  # drop a label rather than let two dates touch
             grid=False,
             tickCount=ticks if ticks is not None else alt.Undefined,
         ),

@@ -130,6 +130,8 @@ def _phase_layers(phases: pd.DataFrame, x_start: alt.X) -> list[alt.Chart]:
         "phase_name:N",
         title="Phase",
         scale=alt.Scale(domain=["Rehab", "Maintenance"], range=[ORANGE, SKY_BLUE]),
+        # Stacked, so the phase and line legends fit side by side in a narrow column.
+        legend=alt.Legend(direction="vertical"),
     )
     tooltip = [
         alt.Tooltip("label:N", title="Phase"),
