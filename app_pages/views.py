@@ -142,15 +142,17 @@ def range_control(daily: pd.DataFrame, key: str) -> tuple[date, date]:
 
 
 def summary_metrics(summary: PatientSummary, daily: pd.DataFrame, settings: RuleSettings) -> None:
-    """The at-a-glance row: phase, this week, pain (with its 4-week trend), streak, today."""
-    phase, week, pain, streak, today = st.columns([1.35, 1, 1, 1, 1])
-    phase.metric(
-        "Phase",
-        present.PHASE_WORDS[summary.phase],
-        help=present.phase_headline(summary, settings),
-        border=True,
+    """The phase in words, then this week, pain (with its 4-week trend), streak and today.
+
+    The phase is a sentence ("Maintenance: once a day since 23 Oct"), not a metric: it is
+    what to do, and a word that long does not fit a metric box on a laptop.
+    """
+    colour = "green" if summary.phase == "maintenance" else "blue"
+    st.markdown(
+        f"#### :{colour}[:material/self_improvement: {present.phase_headline(summary, settings)}]",
+        help=rule("maintenance", settings).text,
     )
-    phase.caption(present.phase_headline(summary, settings))
+    week, pain, streak, today = st.columns(4)
     adherence = summary.adherence
     week.metric(
         "This week",

@@ -18,6 +18,12 @@ def _sessions_csv(days: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def _phase_badge(at) -> str:
+    (line,) = [m.value for m in at.markdown if ":material/self_improvement:" in m.value]
+    # Rendered as "#### :green[:material/self_improvement: Maintenance: once a day ...]".
+    return line.split(":material/self_improvement: ", 1)[1].removesuffix("]")
+
+
 def _metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -28,7 +34,7 @@ def test_demo_opens_with_a_patient_charts_and_metrics(app):
     assert any("synthetic demo cohort" in i.value for i in at.info)
     assert len(at.get("vega_lite_chart")) == 4
     metrics = _metrics(at)
-    assert metrics["Phase"] == "Maintenance"
+    assert _phase_badge(at).startswith("Maintenance: once a day since")
     assert metrics["Pain-free run"].endswith("days")
     # The demo is analysed as of its last log, not today.
     assert at.date_input(key="as_of").value == date(2026, 11, 20)
@@ -55,7 +61,7 @@ def test_uploading_logs_updates_phase_and_metrics(app):
     assert at.title[0].value.startswith("My progress: PT-9")
     metrics = _metrics(at)
     # 7 pain-free days (1-7 Oct) -> maintenance from 8 Oct, once a day.
-    assert metrics["Phase"] == "Maintenance"
+    assert _phase_badge(at) == "Maintenance: once a day since 8 Oct"
     assert metrics["Pain-free run"] == "10 days"
     # Last 7 days = 4-10 Oct: 4 rehab days at 1 of 3 a day, 3 maintenance days at 1 of 1.
     assert metrics["This week"] == "62%"
