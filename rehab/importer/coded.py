@@ -22,6 +22,12 @@ import pyarrow.compute as pc
 __all__ = ["CodedColumn", "blank_rows", "encode", "encode_all", "first_occurrence"]
 
 _PARALLEL_FROM: Final = 100_000
+# Duplicate pre-filter: with about four buckets per row (2**22 for a million rows) roughly
+# one row in five shares a bucket and is compared exactly; small files skip it.
+_PREFILTER_FROM: Final = 50_000
+_BUCKET_BITS: Final = 22
+# 2**64 / golden ratio: multiplying by it spreads structured keys over the top bits.
+_FIBONACCI: Final = np.uint64(0x9E3779B97F4A7C15)
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -111,22 +117,51 @@ def _combined_key(columns: list[CodedColumn], positions: IntArray) -> IntArray:
             key = np.asarray(pd.factorize(key)[0], dtype=np.int64)
             span = int(key.max()) + 1 if len(key) else 1
         key *= width
-        key += column.codes[positions]
+        key += column.at(positions)
         span *= width
     return key
 
 
-def first_occurrence(columns: list[CodedColumn], positions: IntArray) -> IntArray:
+def _first_in_order(key: IntArray) -> IntArray:
+    """For each element: the index of the first element with the same key (exact)."""
+    # factorize numbers groups in order of first appearance, so an element opens its
+    # group exactly when its group number exceeds every number seen before it.
+    group = np.asarray(pd.factorize(key)[0], dtype=np.int64)
+    opens = np.ones(len(group), dtype=bool)
+    opens[1:] = group[1:] > np.maximum.accumulate(group)[:-1]
+    return np.asarray(np.flatnonzero(opens)[group], dtype=np.int64)
+
+
+def _maybe_repeated(key: IntArray, bits: int) -> IntArray:
+    """Return the indices of keys sharing a hash bucket with another key (repeats and more).
+
+    Counting buckets takes a few plain array passes, far cheaper than grouping every key
+    exactly with a hash table; only the keys that share a bucket are then compared.
+    """
+    bucket = ((key.view(np.uint64) * _FIBONACCI) >> np.uint64(64 - bits)).astype(np.intp)
+    counts = np.bincount(bucket, minlength=1 << bits)
+    return np.flatnonzero(counts[bucket] > 1)
+
+
+def first_occurrence(
+    columns: list[CodedColumn], positions: IntArray, *, bucket_bits: int | None = None
+) -> IntArray:
     """For each of ``positions``: the position of the first identical row (itself if first).
 
     Exact (no hashing of the cells): rows are equal when their codes are equal in every
-    column.
+    column. ``bucket_bits`` sizes the pre-filter's bucket table; by default big inputs
+    get about four buckets per row and small ones skip the pre-filter.
     """
     if len(positions) == 0:
         return np.zeros(0, dtype=np.int64)
-    # factorize numbers groups in order of first appearance, so a row opens its group
-    # exactly when its group number exceeds every number seen before it.
-    group = np.asarray(pd.factorize(_combined_key(columns, positions))[0], dtype=np.int64)
-    opens = np.ones(len(group), dtype=bool)
-    opens[1:] = group[1:] > np.maximum.accumulate(group)[:-1]
-    return np.asarray(positions[np.flatnonzero(opens)[group]], dtype=np.int64)
+    key = _combined_key(columns, positions)
+    if bucket_bits is None and len(key) >= _PREFILTER_FROM:
+        bucket_bits = min(_BUCKET_BITS, len(key).bit_length() + 2)
+    if bucket_bits is None:
+        return np.asarray(positions[_first_in_order(key)], dtype=np.int64)
+    # Identical rows have identical keys, so they always share a bucket: a row alone in
+    # its bucket is a first occurrence, and only the others need exact grouping.
+    first = np.arange(len(key), dtype=np.int64)
+    maybe = _maybe_repeated(key, max(bucket_bits, 1))
+    first[maybe] = maybe[_first_in_order(key[maybe])]
+    return np.asarray(positions[first], dtype=np.int64)

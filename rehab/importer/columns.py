@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["ColumnChecks", "Outcome", "check_columns"]
 
 IntArray = npt.NDArray[np.int64]
+Codes = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
 
 _NEEDED: Final = {"date": "a date", "exercise": "an exercise", "pain": "a pain score"}
@@ -134,18 +135,20 @@ def _warn_unnamed(job: ColumnChecks) -> None:
 
 def _rejections(job: ColumnChecks, checked: dict[str, Checked]) -> BoolArray:
     spec = SPECS[job.kind]
-    rows = job.table.rows[job.rows]
     reject = np.zeros(len(job.rows), dtype=bool)
+    rows: IntArray | None = None
     for name in spec.names:
-        if name in checked:
+        # Only columns with an invalid value need their codes spread over the rows.
+        if name in checked and checked[name].invalid.any():
+            rows = job.table.rows[job.rows] if rows is None else rows
             bad = report_cells(name, checked[name], job.column(name).at(job.rows), rows, job.issues)
             if spec.column(name).required:
                 reject |= bad
     return reject
 
 
-def _strings(checked: Checked, column: CodedColumn, raw: Any, positions: IntArray) -> Any:
-    """Usable text of the rows at ``positions`` (null elsewhere), as a pyarrow string array.
+def _strings(checked: Checked, column: CodedColumn, raw: Any, codes: Codes) -> Any:
+    """Usable text of the rows with ``codes`` (null elsewhere), as a pyarrow string array.
 
     When every row is kept and no value was rewritten (the usual clean file), the parsed
     column itself is reused instead of building a million new strings.
@@ -154,14 +157,15 @@ def _strings(checked: Checked, column: CodedColumn, raw: Any, positions: IntArra
     values = np.asarray(checked.values, dtype=object).copy()
     values[~usable] = None
     unchanged = bool(np.all((values == to_objects(column.uniques)) | ~usable))
-    if unchanged and len(positions) == len(column.codes) and raw is not None:
+    if unchanged and len(codes) == len(column.codes) and raw is not None:
         if usable.all():
             return raw
-        return pc.if_else(pa.array(column.per_row(usable)), raw, pa.scalar(None, pa.string()))
-    return pa.array(values, type=pa.string()).take(pa.array(column.at(positions)))
+        return pc.if_else(pa.array(column.per_row(usable)), raw, pa.scalar(None, raw.type))
+    # large_string: the type pandas keeps text in, so the frame takes it without a copy.
+    return pa.array(values, type=pa.large_string()).take(pa.array(codes))
 
 
-def _typed(spec: ColumnSpec, checked: Checked, codes: npt.NDArray[np.int32]) -> Any:
+def _typed(spec: ColumnSpec, checked: Checked, codes: Codes) -> Any:
     """Return a date, number or flag column in its canonical dtype (invalid cells NA)."""
     unusable = checked.invalid | checked.blank
     if spec.type == "date":
@@ -178,19 +182,33 @@ def _typed(spec: ColumnSpec, checked: Checked, codes: npt.NDArray[np.int32]) -> 
     return pd.arrays.BooleanArray(states == 1, states == 2)
 
 
+def _repeated(text: str, size: int) -> Any:
+    """Return a pyarrow string array holding ``text`` ``size`` times."""
+    return pa.repeat(pa.scalar(text, pa.large_string()), size)
+
+
+def _large(texts: Any) -> Any:
+    """Return pyarrow text as ``large_string`` (pandas' text storage; no-op when it is)."""
+    return texts if texts.type == pa.large_string() else pc.cast(texts, pa.large_string())
+
+
 class _FrameBuilder:
     def __init__(
         self, job: ColumnChecks, checked: dict[str, Checked], dates: _Dates, accepted: IntArray
     ) -> None:
         self.job, self.checked, self.dates, self.accepted = job, checked, dates, accepted
         self.rows = job.table.rows[accepted]
+        self._codes: dict[str, Codes] = {}
 
-    def codes(self, name: str) -> npt.NDArray[np.int32]:
-        return self.job.column(name).at(self.accepted)
+    def codes(self, name: str) -> Codes:
+        """Codes of the accepted rows, picked once per column (several parts use them)."""
+        if name not in self._codes:
+            self._codes[name] = self.job.column(name).at(self.accepted)
+        return self._codes[name]
 
     def strings(self, name: str) -> Any:
         raw = self.job.table.columns[self.job.positions[name]]
-        return _strings(self.checked[name], self.job.column(name), raw, self.accepted)
+        return _strings(self.checked[name], self.job.column(name), raw, self.codes(name))
 
     def build(self) -> tuple[pd.DataFrame, list[str]]:
         spec = SPECS[self.job.kind]
@@ -204,35 +222,43 @@ class _FrameBuilder:
             else:
                 data[name] = string_column(self.strings(name))
         data["time"] = string_column(self._times())
-        patients = self._patients()
+        patients, names = self._patients()
         data["patient_id"] = string_column(patients)
         if "exercise" in self.checked:
             self._warn_unknown_exercises()
             data["exercise_known"] = np.asarray(self.checked["exercise"].known)[self.codes("exercise")]
         self._warn_future(data["date"])
-        data["source_file"] = string_column(
-            pa.array([self.job.file]).take(np.zeros(len(self.rows), np.int64))
-        )
+        data["source_file"] = string_column(_repeated(self.job.file, len(self.rows)))
         data["source_row"] = pd.arrays.IntegerArray(self.rows, np.zeros(len(self.rows), dtype=bool))
         frame = canonical_frame(self.job.kind, len(self.rows), data)
-        return frame, sorted(set(pc.unique(patients).to_pylist()))
+        return frame, names
 
     def _times(self) -> Any:
-        date_times = pa.array(self.dates.time_of_day, type=pa.string())
+        date_times = pa.array(self.dates.time_of_day, type=pa.large_string())
         if "time" in self.checked:
             given = self.strings("time")
             if date_times.null_count == len(date_times) or given.null_count == 0:
                 return given
-            return pc.coalesce(given, date_times.take(pa.array(self.codes("date"))))
+            return pc.coalesce(_large(given), date_times.take(pa.array(self.codes("date"))))
         return date_times.take(pa.array(self.codes("date")))
 
-    def _patients(self) -> Any:
+    def _patients(self) -> tuple[Any, list[str]]:
+        """Return every accepted row's patient, and the distinct patients, sorted.
+
+        Both come from the distinct ids and their codes, without hashing a million strings.
+        """
         size = len(self.rows)
-        named = pa.array([self.job.patient]).take(np.zeros(size, np.int64))
         if "patient_id" not in self.checked:
-            return named
+            return _repeated(self.job.patient, size), [self.job.patient] if size else []
+        checked, codes = self.checked["patient_id"], self.codes("patient_id")
         given = self.strings("patient_id")
-        missing = np.asarray(pc.is_null(given).to_numpy(zero_copy_only=False), dtype=bool)
+        usable = ~(checked.invalid | checked.blank)
+        missing = ~usable[codes]
+        seen = np.zeros(len(usable), dtype=bool)
+        seen[codes] = True
+        names = set(np.asarray(checked.values, dtype=object)[seen & usable].tolist())
+        if not missing.any():
+            return given, sorted(names)
         report_grouped(
             self.rows[missing],
             np.zeros(int(missing.sum()), np.int64),
@@ -244,7 +270,8 @@ class _FrameBuilder:
             self.job.issues,
             column="patient_id",
         )
-        return pc.coalesce(given, named)
+        names.add(self.job.patient)
+        return pc.coalesce(_large(given), _repeated(self.job.patient, size)), sorted(names)
 
     def _warn_unknown_exercises(self) -> None:
         checked, codes = self.checked["exercise"], self.codes("exercise")

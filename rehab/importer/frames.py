@@ -21,11 +21,14 @@ IntArray = npt.NDArray[np.int64]
 
 
 def string_column(values: Any) -> pd.api.extensions.ExtensionArray:
-    """Convert a pyarrow string array (or a list of str) to a pandas ``string`` array, no copy."""
+    """Convert a pyarrow string array (or a list of str) to a pandas ``string`` array.
+
+    pandas keeps text as ``large_string``: text already of that type is taken without a copy.
+    """
     if not isinstance(values, pa.Array | pa.ChunkedArray):
-        values = pa.array(values, type=pa.string())
-    if values.type != pa.string():
-        values = values.cast(pa.string())
+        values = pa.array(values, type=pa.large_string())
+    if values.type != pa.large_string():
+        values = values.cast(pa.large_string())
     return pd.arrays.ArrowStringArray(values)
 
 
