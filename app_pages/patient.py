@@ -43,7 +43,7 @@ views.flag_list(summary.flags, settings)
 
 start, end = views.range_control(patient.daily, key=f"range_{patient_id}")
 daily = present.between(patient.daily, start, end)
-sessions = present.between(views.patient_sessions(batch, patient_id), start, end)
+sessions = present.between(present.rows_of(batch.sessions, patient_id), start, end)
 names = {e.id: e.name for e in library.exercises}
 
 chart_col, library_col = st.columns([3, 2], gap="large")

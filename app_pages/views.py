@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from rehab.analysis import CohortAnalysis
     from rehab.analysis.models import Flag, PatientSummary
-    from rehab.importer import ImportBatch
     from rehab.importer.report import DateOrder
     from rehab.library import Exercise, ExerciseLibrary
     from rehab.settings import RuleSettings
@@ -370,8 +369,3 @@ def disclaimer_footer() -> None:
     with st.expander("Red-flag symptoms: when to seek urgent care"):
         st.markdown("\n".join(f"- {line}" for line in red_flag_lines()))
         st.caption(f"Sources: {RED_FLAG_SOURCE}.")
-
-
-def patient_sessions(batch: ImportBatch, patient_id: str) -> pd.DataFrame:
-    """The accepted session rows of one patient."""
-    return present.rows_of(batch.sessions, patient_id)

@@ -93,6 +93,8 @@ def unpack_zip(name: str, data: bytes, limits: ArchiveLimits | None = None) -> U
             budget = min(limits.max_entry_bytes, limits.max_total_bytes - total)
             try:
                 content = _read_entry(archive, info, budget)
+            # RuntimeError: encrypted entry; NotImplementedError: a compression method
+            # zipfile cannot read. Either way the entry is skipped with a note.
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
                 result.notes.append(f"{entry}: could not be read (damaged or encrypted)")
                 continue

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 import pandas as pd
 
 from rehab.present import PHASE_WORDS, TIER_WORDS
+from rehab.schema import SPECS, header_lookup, normalise_header
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -52,18 +53,23 @@ SCREEN_COLUMNS: Final = (
 
 
 def rejected_rows_by_patient(batch: ImportBatch) -> dict[str, int]:
-    """Count rejected rows per patient, for files that name their patients."""
+    """Count rejected rows per patient, for files that name their patients.
+
+    A one-patient file counts all its rejected rows; otherwise the rejected rows' own
+    patient column is read, found by the same header matching the importer uses.
+    """
     counts: Counter[str] = Counter()
     for file in batch.files:
         patients = file.report.patients
         if len(patients) == 1:
             counts[patients[0]] += file.report.rejected
-        elif file.report.rejected and len(file.rejected):
+        elif file.report.kind is not None and len(file.rejected):
+            lookup = header_lookup(SPECS[file.report.kind])
             column = next(
                 (
                     c
                     for c in file.rejected.columns
-                    if c.strip().lower().replace(" ", "_") in {"patient_id", "patient"}
+                    if lookup.get(normalise_header(str(c))) == "patient_id"
                 ),
                 None,
             )

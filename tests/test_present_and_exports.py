@@ -146,3 +146,12 @@ def test_exercise_stats_speak_plainly():
 
 def test_times_a_day_reads_naturally():
     assert [present.times_a_day(n) for n in (1, 2, 3)] == ["once a day", "twice a day", "3 times a day"]
+
+
+def test_rejected_rows_are_counted_per_patient_by_any_patient_header():
+    from rehab.importer import import_files
+
+    many = b"Subject,Date,Pain\nA,2026-11-01,3\nA,2026-11-02,12\nB,2026-11-01,x\nB,2026-11-02,4\n"
+    single = b"Date,Pain\n2026-11-01,3\n2026-02-30,4\n"
+    batch = import_files([("many.csv", many), ("PT-C_pain.csv", single)])
+    assert screening.rejected_rows_by_patient(batch) == {"A": 1, "B": 1, "PT-C": 1}
