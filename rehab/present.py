@@ -216,6 +216,13 @@ def plural_days(count: int) -> str:
     return plural(count, "day")
 
 
+def days_ago(count: int) -> str:
+    """How long ago a day was, as people say it: "today", "yesterday", "4 days ago"."""
+    if count <= 0:
+        return "today"
+    return "yesterday" if count == 1 else f"{count} days ago"
+
+
 def today_line(summary: PatientSummary) -> str:
     """Return e.g. "Target: each of 4 exercises 3 times (12 sessions)"."""
     per_exercise = summary.target_per_day
