@@ -45,6 +45,30 @@ class ImportOptions(BaseModel):
     as_of: datetime.date | None = Field(
         None, description="Rows dated after this day get a 'future_date' warning (and are kept)."
     )
+    # Column mapping (rehab.importer.mapping): for files whose headers rehab does not know.
+    mapping: tuple[tuple[str, str], ...] = Field(
+        (), description="File header -> canonical column, for every file (`--map HEADER=column`)."
+    )
+    header_mappings: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = Field(
+        (),
+        description=(
+            "Header fingerprint -> mapping: applies only to files with exactly that header "
+            "(the app remembers a mapping per header)."
+        ),
+    )
+    long_format: bool = Field(
+        False,
+        description=(
+            "The file is long: one row per measurement, a series name in one column and its "
+            "value in another (`--long`)."
+        ),
+    )
+    long_columns: tuple[str, str] | None = Field(
+        None, description="(series column, value column) of a long file; found by name when not given."
+    )
+    series: tuple[tuple[str, str], ...] = Field(
+        (), description="Series name -> canonical column in a long file (`--series 'Back pain=pain'`)."
+    )
 
 
 class ImportIssue(BaseModel):
