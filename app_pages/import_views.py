@@ -35,6 +35,20 @@ def import_report(batch: ImportBatch, expanded: bool) -> None:
             file_report(file, nested=True)
 
 
+def rejected_notice(batch: ImportBatch) -> None:
+    """Say near the top of a page that some rows were not imported, and where to read why."""
+    files = [f for f in batch.files if f.report.rejected]
+    if not files:
+        return
+    rows = sum(f.report.rejected for f in files)
+    st.warning(
+        f"{rows} {'row was' if rows == 1 else 'rows were'} not imported, from {len(files)} "
+        f"{'file' if len(files) == 1 else 'files'}. Open the import report below to see which "
+        "and why, and to download them to fix.",
+        icon=":material/report:",
+    )
+
+
 def file_reports(batch: ImportBatch) -> None:
     """Every file on one line of a table; files with issues get their own report below."""
     st.subheader("Import reports")
