@@ -15,7 +15,8 @@ from rehab.importer.columns import ColumnChecks, check_columns
 from rehab.importer.decode import decode_bytes
 from rehab.importer.dialect import header_line, sniff_delimiter
 from rehab.importer.frames import rejected_frame
-from rehab.importer.headers import ColumnMap, resolve_headers
+from rehab.importer.headers import ColumnMap
+from rehab.importer.mapping import map_and_resolve
 from rehab.importer.names import patient_from_filename
 from rehab.importer.parse import RawTable, parse_table
 from rehab.importer.report import FileProblem, FileReport, ImportOptions, IssueLog
@@ -169,7 +170,8 @@ def import_bytes(
     try:
         table = _read(data, issues, clock)
         with clock("headers"):
-            columns = resolve_headers(table.header, issues)
+            # Presets, the user's column mapping and long files (rehab.importer.mapping).
+            table, columns = map_and_resolve(table, options, issues)
     except FileProblem as problem:
         return _unusable(name, problem, issues)
     return _import_table(name, table, columns, options, library, issues, clock)

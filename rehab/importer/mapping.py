@@ -1,0 +1,330 @@
+"""Column mapping: read files whose headers rehab does not know, without editing them.
+
+Three sources, applied before the headers are matched to canonical columns:
+
+- a preset, chosen when the header is exactly an app's export (:mod:`rehab.importer.presets`);
+- the user's mapping, ``header -> column`` (``--map``; in the app, remembered per header);
+- a long layout: one row per measurement, a series name in one column and its value in
+  another (``--long``/``--series``). Only the rows of mapped series are read; the report
+  says how many rows of which other series were left out.
+
+The table keeps its headers as written (the rejected-rows file shows them); only the names
+used to find the canonical columns change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rehab.importer.coded import encode
+from rehab.importer.headers import ColumnMap, resolve_headers
+from rehab.importer.presets import Preset, match_preset
+from rehab.importer.report import FileProblem, ImportOptions, IssueLog
+from rehab.schema import PAIN, SPECS, header_lookup, normalise_header
+
+if TYPE_CHECKING:
+    from rehab.importer.parse import RawTable
+
+__all__ = [
+    "canonical_columns",
+    "header_fingerprint",
+    "map_and_resolve",
+    "parse_assignment",
+]
+
+SERIES_NAMES: Final = (
+    "name",
+    "type",
+    "metric",
+    "series",
+    "category",
+    "symptom",
+    "measure",
+    "measurement",
+    "variable",
+    "item",
+)
+VALUE_NAMES: Final = ("value", "amount", "rating", "severity", "score", "qty", "quantity", "level")
+_SHOWN_SERIES: Final = 8
+
+
+def canonical_columns() -> tuple[str, ...]:
+    """Every canonical column a header can be mapped to (both log kinds, in schema order)."""
+    names: list[str] = []
+    for spec in SPECS.values():
+        names.extend(name for name in spec.names if name not in names)
+    return tuple(names)
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """Split ``"How bad is your pain?=pain"`` at its last ``=`` into (header, column).
+
+    Raises
+    ------
+    ValueError
+        When there is no ``=``, either side is empty, or the column is not canonical.
+    """
+    source, sep, target = text.rpartition("=")
+    source, target = source.strip(), target.strip()
+    if not sep or not source or not target:
+        raise ValueError(f"expected TEXT=column, got {text!r}")
+    if target not in canonical_columns():
+        known = ", ".join(canonical_columns())
+        raise ValueError(f"{target!r} is not a column of rehab; use one of: {known}")
+    return source, target
+
+
+def header_fingerprint(header: tuple[str, ...]) -> str:
+    """Return a short fingerprint of a header as written (BOM and outer spaces aside).
+
+    Files with the same header share it: the app remembers a mapping under it.
+    """
+    cleaned = "\x1f".join(text.lstrip("\ufeff").strip() for text in header)
+    return hashlib.blake2b(cleaned.encode(), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the mapping decided: names to resolve, headers to ignore quietly, notes."""
+
+    names: list[str]
+    quiet: set[str]
+    notes: list[str]
+
+
+def _find(header: tuple[str, ...], wanted: str) -> int | None:
+    key = normalise_header(wanted)
+    for position, text in enumerate(header):
+        if normalise_header(text) == key:
+            return position
+    return None
+
+
+def _user_mapping(header: tuple[str, ...], options: ImportOptions) -> list[tuple[str, str]]:
+    mapping = list(options.mapping)
+    fingerprint = header_fingerprint(header)
+    for key, remembered in options.header_mappings:
+        if key == fingerprint:
+            mapping.extend(remembered)
+    return mapping
+
+
+def _apply_columns(header: tuple[str, ...], pairs: list[tuple[str, str]], plan: _Plan) -> list[str]:
+    """Rename the mapped headers; return a note per header actually mapped."""
+    applied: list[str] = []
+    for source, target in pairs:
+        position = _find(header, source)
+        if position is None:
+            continue
+        plan.names[position] = target
+        applied.append(f"'{header[position].strip()}' as {target}")
+    return applied
+
+
+def _ignore(header: tuple[str, ...], preset: Preset, plan: _Plan) -> list[str]:
+    """Keep the preset's unused columns from matching a column by their name.
+
+    Hevy's ``description`` (the workout's) must not become the session's notes.
+    """
+    unused: list[str] = []
+    for position, text in enumerate(header):
+        if text.lstrip("\ufeff").strip() in preset.ignored:
+            plan.names[position] = f"unused {text.strip()}"
+            plan.quiet.add(plan.names[position])
+            unused.append(text.strip())
+    return unused
+
+
+def _preset_note(preset: Preset, unused: list[str]) -> str:
+    unused_text = ", ".join(f"'{h}'" for h in unused)
+    return f"Read as a {preset.app} export (preset '{preset.name}'). {preset.summary}" + (
+        f" Not used: {unused_text}." if unused else ""
+    )
+
+
+def _long_positions(
+    header: tuple[str, ...], options: ImportOptions, preset: Preset | None
+) -> tuple[int, int]:
+    if options.long_columns is not None:
+        wanted = options.long_columns
+    elif preset is not None and preset.long is not None:
+        wanted = (preset.long.series, preset.long.value)
+    else:
+        series = next((h for h in header if normalise_header(h) in SERIES_NAMES), None)
+        value = next((h for h in header if normalise_header(h) in VALUE_NAMES), None)
+        if series is None or value is None:
+            raise FileProblem(
+                "long_columns",
+                "This file was to be read as a long file, but it has no column naming the "
+                "series (such as 'name' or 'type') or none holding the values (such as "
+                "'value'). Say which: --long SERIES_COLUMN,VALUE_COLUMN.",
+            )
+        wanted = (series, value)
+    positions = [_find(header, text) for text in wanted]
+    missing = [text for text, position in zip(wanted, positions, strict=True) if position is None]
+    if missing:
+        raise FileProblem(
+            "long_columns",
+            f"This long file has no column {' or '.join(repr(m) for m in missing)}; "
+            "check the names given to --long.",
+        )
+    series_at, value_at = positions
+    assert series_at is not None
+    assert value_at is not None
+    return series_at, value_at
+
+
+def _series_target(name: str, wanted: dict[str, str]) -> str | None:
+    key = normalise_header(name)
+    if wanted:
+        return wanted.get(key)
+    # Without a series mapping, a series named like a pain column (Pain, Back pain,
+    # Pain level, NRS ...) is the pain score.
+    return "pain" if header_lookup(PAIN).get(key) == "pain" else None
+
+
+def _rows(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"
+
+
+def _left_out(names: list[str], counts: np.ndarray, chosen: np.ndarray) -> str:
+    others = sorted(
+        ((int(counts[i]), names[i].strip() or "(no name)") for i in range(len(names)) if not chosen[i]),
+        key=lambda item: (-item[0], item[1]),
+    )
+    others = [item for item in others if item[0]]
+    if not others:
+        return ""
+    total = sum(count for count, _ in others)
+    shown = ", ".join(f"{name} ({count})" for count, name in others[:_SHOWN_SERIES])
+    more = " ..." if len(others) > _SHOWN_SERIES else ""
+    return (
+        f" {_rows(total)} of other series were left out: {shown}{more}. To read one of them, "
+        "map it (for example --series 'NAME=pain')."
+    )
+
+
+def _reshape_long(
+    table: RawTable, options: ImportOptions, preset: Preset | None, plan: _Plan
+) -> RawTable:
+    """Keep the rows of mapped series; the value column takes the series' canonical name."""
+    series_at, value_at = _long_positions(table.header, options, preset)
+    wanted = {normalise_header(name): column for name, column in options.series}
+    coded = encode(table.columns[series_at])
+    names = [str(name) for name in coded.uniques.to_pylist()]
+    targets = [_series_target(name, wanted) for name in names]
+    chosen = np.array([target is not None for target in targets], dtype=bool)
+    counts = np.bincount(coded.codes, minlength=len(names)) if len(names) else np.zeros(0, int)
+    found = sorted({t for t in targets if t is not None})
+    series_label = table.header[series_at].strip()
+    if not found:
+        listed = ", ".join(name.strip() for name in names[:_SHOWN_SERIES] if name.strip())
+        raise FileProblem(
+            "no_series",
+            f"No series in column '{series_label}' is mapped to a column of rehab "
+            f"(series found: {listed or 'none'}). Name the pain series, for example "
+            "--series 'Back pain=pain', or choose it in the app.",
+        )
+    if len(found) > 1:
+        raise FileProblem(
+            "long_targets",
+            "A long file is read one series column at a time, but the series were mapped to "
+            f"{', '.join(found)}. Import it once per column.",
+        )
+    keep_row = np.take(chosen, coded.codes) if len(names) else np.zeros(table.size, dtype=bool)
+    keep_row[table.too_long] = True  # malformed rows stay, so the report lists them
+    keep = np.flatnonzero(keep_row)
+    plan.names[value_at] = found[0]
+    plan.quiet.add(table.header[series_at].strip())
+    read = ", ".join(sorted({names[i].strip() for i in np.flatnonzero(chosen)}))
+    plan.notes.append(
+        f"Read as a long file: '{series_label}' names the series and "
+        f"'{table.header[value_at].strip()}' holds the values; {_rows(int(counts[chosen].sum()))} "
+        f"of {read} were read as {found[0]}." + _left_out(names, counts, chosen)
+    )
+    return _take_rows(table, keep)
+
+
+def _take_rows(table: RawTable, keep: np.ndarray) -> RawTable:
+    if len(keep) == table.size:
+        return table
+    indices = pa.array(keep, type=pa.int64())
+    kept_long = np.isin(table.too_long, keep)
+    return replace(
+        table,
+        columns=tuple(column.take(indices) for column in table.columns),
+        rows=table.rows[keep],
+        too_long=np.searchsorted(keep, table.too_long[kept_long]).astype(np.int64),
+        extra=tuple(e for e, k in zip(table.extra, kept_long.tolist(), strict=True) if k),
+    )
+
+
+def _read_dates(table: RawTable, preset: Preset) -> RawTable:
+    """Rewrite the app's own date format as ISO text; other cells stay as written.
+
+    A cell that does not fit the format is left alone, so the date check reports it.
+    """
+    columns = list(table.columns)
+    for text, pattern in preset.date_formats:
+        position = _find(table.header, text)
+        if position is None:
+            continue
+        cells = columns[position]
+        parsed = pc.strptime(cells, format=pattern, unit="s", error_is_null=True)
+        columns[position] = pc.if_else(
+            pc.is_null(parsed), cells, pc.strftime(parsed, format="%Y-%m-%dT%H:%M")
+        )
+    return replace(table, columns=tuple(columns))
+
+
+def _plan(table: RawTable, options: ImportOptions) -> tuple[RawTable, _Plan]:
+    header = table.header
+    plan = _Plan(names=list(header), quiet=set(), notes=[])
+    preset = match_preset(header)
+    if preset is not None:
+        _apply_columns(header, list(preset.columns), plan)
+        plan.notes.append(_preset_note(preset, _ignore(header, preset, plan)))
+        table = _read_dates(table, preset)
+    applied = _apply_columns(header, _user_mapping(header, options), plan)
+    if applied:
+        plan.notes.append("Columns read by your mapping: " + "; ".join(applied) + ".")
+    if options.long_format or options.series or (preset is not None and preset.long is not None):
+        table = _reshape_long(table, options, preset, plan)
+    return table, plan
+
+
+def map_and_resolve(
+    table: RawTable, options: ImportOptions, issues: IssueLog
+) -> tuple[RawTable, ColumnMap]:
+    """Apply presets, the user's mapping and a long layout, then match the headers.
+
+    Returns the table to import (only the mapped series' rows for a long file) and where
+    each canonical column sits. Files that need no mapping pass through unchanged.
+
+    Raises
+    ------
+    FileProblem
+        When the headers still describe no log, or a long file has no mapped series.
+    """
+    table, plan = _plan(table, options)
+    for note in plan.notes:
+        issues.add("column_mapping", "warning", note)
+    if not plan.quiet:
+        return table, resolve_headers(tuple(plan.names), issues)
+    # The mapping's own note names the columns it leaves unused: the per-column
+    # "not part of a log" warnings for them would only repeat it.
+    scratch = IssueLog()
+    try:
+        columns = resolve_headers(tuple(plan.names), scratch)
+    finally:
+        for issue in scratch.issues():
+            if issue.code == "unknown_column" and any(f"'{q}'" in issue.message for q in plan.quiet):
+                continue
+            issues.add(issue.code, issue.severity, issue.message, column=issue.column)
+    return table, columns
