@@ -45,6 +45,16 @@ class ImportOptions(BaseModel):
     as_of: datetime.date | None = Field(
         None, description="Rows dated after this day get a 'future_date' warning (and are kept)."
     )
+    timezone: str | None = Field(
+        None,
+        description=(
+            "The patient's IANA time zone (e.g. Europe/Berlin): UTC stamps are moved to the "
+            "patient's day. None: dates are read as written."
+        ),
+    )
+    date_system: Literal["1900", "1904"] = Field(
+        "1900", description="Spreadsheet serial dates count from 1900 (Excel default) or 1904 (old Mac)."
+    )
     # Column mapping (rehab.importer.mapping): for files whose headers rehab does not know.
     mapping: tuple[tuple[str, str], ...] = Field(
         (), description="File header -> canonical column, for every file (`--map HEADER=column`)."
