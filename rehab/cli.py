@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rehab.analysis import CohortAnalysis
-    from rehab.importer import ImportBatch
+    from rehab.importer import ImportBatch, ImportOptions
     from rehab.library import ExerciseLibrary
 
 
@@ -53,6 +53,82 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         help="an exercise library TOML file (default: the bundled one)",
+    )
+    _add_reading_options(parser)
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    from rehab.importer.mapping import parse_assignment
+
+    try:
+        return parse_assignment(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _long_columns(text: str) -> tuple[str, str] | None:
+    if text.strip().lower() == "auto":
+        return None
+    series, sep, value = text.partition(",")
+    if not sep or not series.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"expected SERIES_COLUMN,VALUE_COLUMN or auto, got {text!r}")
+    return series.strip(), value.strip()
+
+
+def _zone(text: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time zone; use an IANA name like Europe/Berlin or America/New_York"
+        ) from None
+    return text
+
+
+def _add_reading_options(parser: argparse.ArgumentParser) -> None:
+    """Options for files that do not say everything themselves (time zone, mapping)."""
+    parser.add_argument(
+        "--tz",
+        type=_zone,
+        default=None,
+        metavar="ZONE",
+        help="the patient's time zone (IANA name, e.g. Europe/Berlin): UTC stamps are moved "
+        "to the patient's day",
+    )
+    parser.add_argument(
+        "--date-system",
+        choices=("1900", "1904"),
+        default="1900",
+        help="spreadsheet serial dates count from 1900 (Excel, LibreOffice, Google Sheets) "
+        "or 1904 (old Mac Excel) (default: 1900)",
+    )
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        type=_assignment,
+        metavar="HEADER=column",
+        help="read the column HEADER as a rehab column, e.g. "
+        "--map 'How bad is your back pain right now?=pain' (repeatable)",
+    )
+    parser.add_argument(
+        "--long",
+        type=_long_columns,
+        default=False,
+        metavar="SERIES,VALUE",
+        help="read long files (one row per measurement): the column naming the series and "
+        "the one holding its value, e.g. --long type,value, or 'auto' to find them by name",
+    )
+    parser.add_argument(
+        "--series",
+        action="append",
+        default=[],
+        type=_assignment,
+        metavar="NAME=column",
+        help="in a long file, read the rows of series NAME as a rehab column, e.g. "
+        "--series 'Back pain=pain' (repeatable; implies --long auto)",
     )
 
 
@@ -115,18 +191,40 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv"))
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in _FOLDER_SUFFIXES))
         else:
             files.append(path)
     return files
 
 
-def _load_batch(args: argparse.Namespace, as_of: date | None) -> ImportBatch:
-    from rehab.importer import ImportOptions, import_files
+_FOLDER_SUFFIXES = frozenset({".csv", ".zip"})
 
-    options = ImportOptions(date_order=args.date_order, as_of=as_of)
-    files = [(path.name, path.read_bytes()) for path in _expand(args.files)]
-    return import_files(files, options, _library(args))
+
+def import_options(args: argparse.Namespace, as_of: date | None) -> ImportOptions:
+    """Return the import options the command line's flags describe."""
+    from rehab.importer import ImportOptions
+
+    return ImportOptions(
+        date_order=args.date_order,
+        as_of=as_of,
+        timezone=args.tz,
+        date_system=args.date_system,
+        mapping=tuple(args.map),
+        long_format=args.long is not False or bool(args.series),
+        long_columns=args.long or None,
+        series=tuple(args.series),
+    )
+
+
+def _load_batch(args: argparse.Namespace, as_of: date | None) -> ImportBatch:
+    from rehab.archive import expand_uploads
+    from rehab.importer import import_files
+
+    # ZIP archives are unpacked exactly as the app unpacks an upload.
+    unpacked = expand_uploads((path.name, path.read_bytes()) for path in _expand(args.files))
+    for note in unpacked.notes:
+        print(f"rehab: {note}", file=sys.stderr)
+    return import_files(unpacked.files, import_options(args, as_of), _library(args))
 
 
 def _library(args: argparse.Namespace) -> ExerciseLibrary:
@@ -212,7 +310,22 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(summary_table(cohort))
         print()
         print(DISCLAIMER)
-    return 2 if any(not f.report.usable for f in batch.files) else 0
+    return _unused_files(batch)
+
+
+def _unused_files(batch: ImportBatch) -> int:
+    """Say which files gave no row to the analysis; return 2 when any did, else 0.
+
+    A summary that silently leaves a patient's file out would read as that patient's
+    whole story; ``rehab validate`` lists why, row by row.
+    """
+    unused = [f.report.file for f in batch.files if not f.report.usable or not f.report.accepted]
+    for name in unused:
+        print(
+            f"rehab: no row of {name} could be used; run `rehab validate {name}` to see why.",
+            file=sys.stderr,
+        )
+    return 2 if unused else 0
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -232,7 +345,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     written = write_reports(cohort, args.out)
     print(f"wrote {len(written)} reports to {args.out}")
-    return 2 if any(not f.report.usable for f in batch.files) else 0
+    return _unused_files(batch)
 
 
 def cmd_docs(args: argparse.Namespace) -> int:

@@ -1,9 +1,11 @@
 import json
+import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from rehab.cli import main
+from rehab.cli import build_parser, import_options, main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
@@ -145,3 +147,137 @@ def test_report_writes_one_pdf_per_patient(tmp_path, capsys):
     (pdf,) = out.iterdir()
     assert pdf.name == "PT-0105.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+# --- archives, files with no usable row, and the reading options (issue 8) -------------
+
+
+def _zip(path: Path, entries: dict[str, str]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in entries.items():
+            archive.writestr(name, text)
+    return path
+
+
+def test_validate_reads_a_zip_as_the_app_does(tmp_path, capsys):
+    archive = _zip(
+        tmp_path / "clinic.zip",
+        {"logs/PT-1_pain.csv": CLEAN, "logs/PT-2_pain.csv": BAD, "__MACOSX/._PT-1_pain.csv": "x"},
+    )
+    assert main(["validate", str(archive)]) == 1
+    captured = capsys.readouterr()
+    assert "PT-1_pain.csv (pain): 2 rows, 2 accepted" in captured.out
+    assert "PT-2_pain.csv (pain): 3 rows, 1 accepted, 2 rejected" in captured.out
+    assert "1 entries that are not CSV files were skipped" in captured.err
+
+
+def test_summary_of_a_zip_equals_the_summary_of_its_files(tmp_path, capsys):
+    entries = {p.name: p.read_text(encoding="utf-8") for p in sorted(SAMPLE.glob("*.csv"))}
+    archive = _zip(tmp_path / "cohort.zip", entries)
+    assert main(["summary", "--json", "--as-of", "2026-11-20", str(SAMPLE)]) == 0
+    from_folder = json.loads(capsys.readouterr().out)
+    assert main(["summary", "--json", "--as-of", "2026-11-20", str(archive)]) == 0
+    from_zip = json.loads(capsys.readouterr().out)
+    assert from_zip == from_folder
+    # A folder holding the archive reads it too.
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "cohort.zip").write_bytes(archive.read_bytes())
+    assert main(["summary", "--json", "--as-of", "2026-11-20", str(folder)]) == 0
+    assert json.loads(capsys.readouterr().out) == from_folder
+
+
+def test_summary_fails_and_points_to_validate_when_no_row_of_a_file_was_used(tmp_path, capsys):
+    good = _write(tmp_path, "PT-1_pain.csv", CLEAN)
+    useless = _write(tmp_path, "PT-2_pain.csv", "Date,Pain\n2026-10-01,11\n2026-10-02,12\n")
+    assert main(["summary", "--as-of", "2026-10-03", str(good), str(useless)]) == 2
+    captured = capsys.readouterr()
+    assert "PT-1" in captured.out
+    assert "no row of PT-2_pain.csv could be used" in captured.err
+    assert "rehab validate PT-2_pain.csv" in captured.err
+    # Some rejected rows are not a failure of the summary: validate reports them.
+    partly = _write(tmp_path, "PT-3_pain.csv", BAD)
+    assert main(["summary", "--as-of", "2026-10-03", str(good), str(partly)]) == 0
+    assert capsys.readouterr().err == ""
+
+
+FORM = "Timestamp,How bad is your back pain right now?\n10/1/2026 8:05:14,4\n10/13/2026 8:11:02,3\n"
+
+
+def test_map_reads_a_question_header_as_a_column(tmp_path, capsys):
+    form = _write(tmp_path, "PT-7_form.csv", FORM)
+    assert main(["validate", str(form)]) == 2
+    capsys.readouterr()
+    assert main(["validate", "--map", "How bad is your back pain right now?=pain", str(form)]) == 0
+    out = capsys.readouterr().out
+    assert "PT-7_form.csv (pain): 2 rows, 2 accepted" in out
+    assert "'How bad is your back pain right now?' as pain" in out
+
+
+def test_map_refuses_a_column_rehab_does_not_have(tmp_path, capsys):
+    form = _write(tmp_path, "PT-7_form.csv", FORM)
+    with pytest.raises(SystemExit) as stopped:
+        main(["validate", "--map", "How bad?=pain_score", str(form)])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "'pain_score' is not a column of rehab" in err
+    assert "pain_before" in err
+
+
+LONG = (
+    "name,timestamp,value\n"
+    "Steps,2026-10-01T08:00:00,5012\n"
+    "Back ache,2026-10-01T08:05:00,4\n"
+    "Back ache,2026-10-02T08:05:00,3\n"
+)
+
+
+def test_long_and_series_read_one_series_of_a_long_file(tmp_path, capsys):
+    long = _write(tmp_path, "PT-8_tracker.csv", LONG)
+    assert main(["validate", "--long", "auto", str(long)]) == 2
+    assert "No series in column 'name'" in capsys.readouterr().out
+    assert main(["validate", "--series", "Back ache=pain", str(long)]) == 0
+    out = capsys.readouterr().out
+    assert "PT-8_tracker.csv (pain): 2 rows, 2 accepted" in out
+    assert "1 row of other series were left out: Steps (1)" in out
+    assert main(["validate", "--long", "name,value", "--series", "back ache=pain", str(long)]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["validate", "--long", "name", str(long)])
+
+
+def test_reading_options_reach_the_importer():
+    args = build_parser().parse_args(
+        [
+            "validate",
+            "--tz",
+            "Europe/Berlin",
+            "--date-system",
+            "1904",
+            "--date-order",
+            "dmy",
+            "--map",
+            "Q1=pain",
+            "--series",
+            "Back ache=pain",
+            "x.csv",
+        ]
+    )
+    options = import_options(args, date(2026, 11, 20))
+    assert options.timezone == "Europe/Berlin"
+    assert options.date_system == "1904"
+    assert options.date_order == "dmy"
+    assert options.mapping == (("Q1", "pain"),)
+    assert options.series == (("Back ache", "pain"),)
+    assert options.long_format
+    assert options.long_columns is None
+    plain = import_options(build_parser().parse_args(["summary", "x.csv"]), None)
+    assert plain.timezone is None
+    assert plain.date_system == "1900"
+    assert not plain.long_format
+
+
+def test_tz_must_be_a_real_time_zone(capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["validate", "--tz", "Europe/Atlantis", "x.csv"])
+    assert "not a time zone" in capsys.readouterr().err
