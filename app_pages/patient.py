@@ -1,7 +1,8 @@
 import streamlit as st
 
-from app_pages import import_views, state, views
+from app_pages import import_views, progress_views, state, views
 from rehab import charts, present
+from rehab.sample.stories import DEMO_FIRST_PATIENT
 
 with st.sidebar:
     st.subheader("Your data")
@@ -19,34 +20,40 @@ if not len(batch.sessions) and not len(batch.pain):
 
 as_of = views.as_of_control(data)
 cohort = state.analysed(data, as_of)
-patient_id = views.patient_control(cohort)
+patient_id = views.patient_control(cohort, first=DEMO_FIRST_PATIENT if data.source == "demo" else None)
 patient = cohort.patients[patient_id]
 summary = patient.summary
 settings = state.settings()
 library = state.library()
+# A therapist who opened this patient from the triage table reads it as a therapist.
+therapist = st.session_state.get("opened_from_screening") == patient_id
 
-if data.source == "demo":
-    st.info(
-        "You are looking at a **synthetic demo cohort** (made-up patients, no real data). "
-        "To see your own progress, drop your session and pain logs (CSV) in the sidebar.",
-        icon=":material/science:",
-    )
-
-st.title(f"My progress: {patient_id}")
+# Read top to bottom, as on a phone: the alerts first, then today's plan with the exercise
+# card, then the charts.
+if therapist:
+    st.page_link("app_pages/screening.py", label="Back to screening", icon=":material/arrow_back:")
+st.title(patient_id if therapist else f"My progress: {patient_id}")
+demo = data.source == "demo"
 st.caption(
-    f"As of {present.day_label(as_of)} {as_of.year} · logs from "
+    ("Synthetic demo: made-up patients, no real data · " if demo else "")
+    + f"As of {present.day_label(as_of)} {as_of.year} · logs from "
     f"{present.day_label(summary.first_day)} to {present.day_label(summary.last_log)}"
 )
-
-views.summary_metrics(summary, patient.daily, settings)
-views.flag_list(summary.flags, settings)
+import_views.rejected_notice(batch)
+progress_views.alerts(summary, settings, therapist=therapist)
+progress_views.today_and_metrics(summary, patient.daily, settings, as_of)
+if demo and not therapist:
+    progress_views.demo_tour()
 
 start, end = views.range_control(patient.daily, key=f"range_{patient_id}")
 daily = present.between(patient.daily, start, end)
 sessions = present.between(present.rows_of(batch.sessions, patient_id), start, end)
 names = {e.id: e.name for e in library.exercises}
 
-chart_col, library_col = st.columns([3, 2], gap="large")
+# Columns stack in the order they are declared: the card's column comes first so that on a
+# phone it sits above the charts; the charts are drawn first because the card opens at the
+# exercise picked in them.
+card_col, chart_col = st.columns([2, 3], gap="large")
 with chart_col:
     pain = charts.pain_chart(
         daily,
@@ -76,9 +83,9 @@ with chart_col:
     )
     views.rule_caption(["exercise_increases_pain"])
 
-with library_col:
+with card_col:
     picked = views.picked_exercise(picked_response, picked_sessions)
-    views.library_panel(library, patient.exercise_response, picked, key=f"card_{patient_id}")
+    progress_views.exercise_panel(library, patient.exercise_response, picked, key=f"card_{patient_id}")
 
 views.downloads(cohort, patient_id, pain)
 import_views.import_report(batch, expanded=False)

@@ -22,10 +22,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from rehab.analysis import CohortAnalysis
-    from rehab.analysis.models import Flag, PatientSummary
     from rehab.importer.report import DateOrder
-    from rehab.library import Exercise, ExerciseLibrary
-    from rehab.settings import RuleSettings
+    from rehab.library import Exercise
 
 TIER_ICONS = {
     "critical": ":material/emergency:",
@@ -103,14 +101,18 @@ def as_of_control(data: state.Dataset) -> date:
     return chosen if isinstance(chosen, date) else st.session_state["as_of_kept"]
 
 
-def patient_control(cohort: CohortAnalysis) -> str:
-    """Pick a patient; the most urgent come first."""
+def patient_control(cohort: CohortAnalysis, first: str | None = None) -> str:
+    """Pick a patient; the most urgent come first.
+
+    Opened at the patient chosen before, else at ``first`` (the demo's showcase), else at
+    the first by id.
+    """
     triage = cohort.triage()
     ids = [str(p) for p in triage["patient_id"]]
     alerts = dict(zip(ids, triage["alert"], strict=True))
     current = st.session_state.get("patient")
-    # Listed most urgent first; opened at the chosen patient, else the first by id.
-    index = ids.index(current) if current in ids else ids.index(min(ids))
+    opened = current if current in ids else first if first in ids else min(ids)
+    index = ids.index(opened)
     with st.sidebar:
         chosen = st.selectbox(
             "Patient",
@@ -140,78 +142,12 @@ def range_control(daily: pd.DataFrame, key: str) -> tuple[date, date]:
     return first, last
 
 
-def summary_metrics(summary: PatientSummary, daily: pd.DataFrame, settings: RuleSettings) -> None:
-    """The phase in words, then this week, pain (with its 4-week trend), streak and today.
-
-    The phase is a sentence ("Maintenance: once a day since 23 Oct"), not a metric: it is
-    what to do, and a word that long does not fit a metric box on a laptop.
-    """
-    colour = "green" if summary.phase == "maintenance" else "blue"
-    st.markdown(
-        f"#### :{colour}[:material/self_improvement: {present.phase_headline(summary, settings)}]",
-        help=rule("maintenance", settings).text,
-    )
-    week, pain, streak, today = st.columns(4)
-    adherence = summary.adherence
-    week.metric(
-        "This week",
-        present.percent(adherence.last_7_days),
-        delta=present.BAND_WORDS.get(adherence.band_last_7_days or "", None),
-        delta_color="off",
-        delta_arrow="off",
-        border=True,
-        help=rule("frequency_adherence", settings).text,
-    )
-    week.caption(present.adherence_line(summary))
-    change = summary.pain.change
-    pain.metric(
-        "Pain now (0-10)",
-        "-" if summary.pain.current is None else f"{summary.pain.current:.1f}",
-        delta=None if change is None else f"{change:+.1f} since the start",
-        delta_color="inverse",
-        border=True,
-        help=rule("mcid", settings).text,
-        chart_data=present.recent_values(daily, "pain_rolling7", days=28),
-        chart_type="area",
-    )
-    pain.caption(present.pain_line(summary))
-    streak.metric(
-        "Pain-free run",
-        present.plural_days(summary.pain_free_streak),
-        border=True,
-        help=rule("maintenance", settings).text,
-    )
-    streak.caption(present.streak_line(summary))
-    today.metric(
-        "Today's sessions",
-        f"{summary.sessions_today} of {summary.target_today}",
-        border=True,
-        help="Exercise sessions logged on the as-of day, against the plan.",
-    )
-    today.caption(present.today_line(summary))
-
-
-def flag_list(flags: Sequence[Flag], settings: RuleSettings) -> None:
-    """The flags, most urgent first, each in plain words with its rule and source."""
-    if not flags:
-        st.success("No flags: nothing in these logs needs attention.", icon=TIER_ICONS["none"])
-        return
-    boxes = {"critical": st.error, "high": st.warning, "moderate": st.info}
-    for view in present.flag_views(list(flags), settings):
-        words = f" (words: {view.matched_words})" if view.matched_words else ""
-        boxes[view.tier](
-            f"**{view.tier_word}: {view.rule_title}.** {view.message}{words}  \n"
-            f"*Rule:* {view.rule_text} *Source:* {view.source}",
-            icon=TIER_ICONS[view.tier],
-        )
-
-
-def rule_caption(rule_ids: Sequence[str]) -> None:
-    """Name the rules (and sources) a chart's numbers follow."""
+def rule_caption(rule_ids: Sequence[str], label: str = "Rules behind this chart") -> None:
+    """Name the rules (and sources) a chart's numbers follow, folded away until asked for."""
     settings = state.settings()
-    described = [rule(r, settings) for r in rule_ids]
+    described = [rule(r, settings) for r in dict.fromkeys(rule_ids)]
     titles = ", ".join(r.title.lower() for r in described)
-    with st.expander(f"Rules behind this chart: {titles}", icon=":material/menu_book:"):
+    with st.expander(f"{label}: {titles}", icon=":material/menu_book:"):
         st.markdown("\n".join(f"- **{r.title}**: {r.text} *Source: {r.source}.*" for r in described))
 
 
@@ -223,29 +159,6 @@ def picked_exercise(*events: Any) -> str | None:
             if isinstance(point, dict) and point.get("exercise"):
                 return str(point["exercise"])
     return None
-
-
-def library_panel(
-    library: ExerciseLibrary, response: pd.DataFrame, picked: str | None, key: str
-) -> None:
-    """The exercise library beside the charts, opened at the picked exercise."""
-    st.subheader("What to do")
-    ids = list(library.ids)
-    stopped = [str(e) for e in response.loc[response["verdict"] == "stop", "exercise"]]
-    default = picked if picked in ids else (stopped[0] if stopped and stopped[0] in ids else ids[0])
-    chosen = st.selectbox(
-        "Exercise", ids, index=ids.index(default), format_func=library.name_of, key=f"{key}_{default}"
-    )
-    stats = present.exercise_stats(response, chosen)
-    with st.container(border=True):
-        if chosen in stopped:
-            st.error(
-                "Stop this exercise: it raised your pain. Check with your therapist "
-                "before doing it again.",
-                icon=":material/front_hand:",
-            )
-        exercise_card(library.get(chosen), stats, compact=True)
-    st.caption("Select an exercise in a chart to open its card here.")
 
 
 def exercise_card(exercise: Exercise, stats: dict[str, str] | None, compact: bool = False) -> None:

@@ -15,6 +15,7 @@ from rehab.analysis.text import plural, short_date
 from rehab.settings import DEFAULT_SETTINGS, RuleSettings, rule
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date
 
     from rehab.analysis import CohortAnalysis
@@ -27,6 +28,7 @@ TIER_WORDS: Final = {
     "moderate": "Moderate",
     "none": "No alerts",
 }
+# The one set of adherence band words: the app, the CSV and the PDF all say these.
 BAND_WORDS: Final = {"adherent": "on track", "borderline": "nearly there", "low": "below plan"}
 PHASE_WORDS: Final = {"rehab": "Rehab", "maintenance": "Maintenance"}
 
@@ -34,6 +36,11 @@ PHASE_WORDS: Final = {"rehab": "Rehab", "maintenance": "Maintenance"}
 def day_label(day: date | None) -> str:
     """Format a day the way people say it (``3 Oct``), or a dash when there is none."""
     return "-" if day is None else short_date(day)
+
+
+def times(count: int) -> str:
+    """``1`` -> "once", ``2`` -> "twice", ``5`` -> "5 times"."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def times_a_day(count: int) -> str:
@@ -55,16 +62,40 @@ def percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
+def band_word(band: str | None) -> str:
+    """Return the adherence band in the app's words ("on track"), or "" when there is none."""
+    return BAND_WORDS.get(band or "", "")
+
+
+def exercises_done(done: int, planned: int) -> str:
+    """Return e.g. "8 of 12 exercises" (an exercise done once is one of the planned).
+
+    A *session* is one round of the whole programme; what the logs count, one row per
+    exercise done, are exercises.
+    """
+    return f"{done} of {plural(planned, 'exercise')}"
+
+
 def adherence_line(summary: PatientSummary) -> str:
-    """Return e.g. "15 of 84 sessions logged in the last 7 days (18 %, below plan)"."""
+    """Return e.g. "15 of 84 exercises done in the last 7 days (18%, below plan)"."""
     adherence = summary.adherence
-    band = BAND_WORDS.get(adherence.band_last_7_days or "", "")
+    band = band_word(adherence.band_last_7_days)
     share = percent(adherence.last_7_days)
     tail = f" ({share}, {band})" if band else f" ({share})"
-    return (
-        f"{adherence.sessions_last_7_days} of {adherence.target_last_7_days} sessions "
-        f"logged in the last 7 days{tail}"
-    )
+    done = exercises_done(adherence.sessions_last_7_days, adherence.target_last_7_days)
+    return f"{done} done in the last 7 days{tail}"
+
+
+def pain_label(summary: PatientSummary, as_of: date, settings: RuleSettings = DEFAULT_SETTINGS) -> str:
+    """Name the pain figure: "Pain now", or "Pain at last entry (3 Nov)" once it is stale.
+
+    Stale means the last pain entry is ``stale_days`` or more before the as-of day (the
+    ``stale_logs`` rule's threshold): a figure that old is not "now".
+    """
+    last = summary.pain.last_entry
+    if last is not None and (as_of - last).days >= settings.stale_days:
+        return f"Pain at last entry ({day_label(last)})"
+    return "Pain now"
 
 
 def pain_line(summary: PatientSummary) -> str:
@@ -128,6 +159,27 @@ def flag_views(flags: list[Flag], settings: RuleSettings = DEFAULT_SETTINGS) -> 
     return views
 
 
+def patient_message(flag: Flag, summary: PatientSummary) -> str:
+    """Return the flag's message as the patient reads it: no advice meant for the therapist.
+
+    The analysis words some flags for the person screening ("a friendly check-in may
+    help"); the patient's page says what it means for them instead, in the app's counts.
+    """
+    if flag.code == "dropped_out" and flag.dates:
+        return (
+            f"Nothing logged since {day_label(flag.dates[-1])}. Whenever you are ready, pick up "
+            "where you left off: even one session a day helps."
+        )
+    if flag.code == "low_adherence":
+        adherence = summary.adherence
+        done = exercises_done(adherence.sessions_last_7_days, adherence.target_last_7_days)
+        return (
+            f"{done} done in the last 7 days ({percent(adherence.last_7_days)}). Even one "
+            "session a day helps; your therapist can help you find a routine that fits."
+        )
+    return flag.message
+
+
 def rows_of(frame: pd.DataFrame, patient_id: str) -> pd.DataFrame:
     """Return the rows of one patient."""
     return frame.loc[frame["patient_id"] == patient_id]
@@ -169,7 +221,7 @@ def exercise_stats(response: pd.DataFrame, exercise_id: str) -> dict[str, str]:
     """Return the patient's own numbers for one exercise: sessions this week, last change."""
     row = response.loc[response["exercise"] == exercise_id]
     if row.empty:
-        return {"This week": "0 sessions", "Last pain change": "-"}
+        return {"Done this week": "0 times", "Last pain change": "-"}
     record = row.iloc[0]
     change = record["last_change"]
     if pd.isna(change):
@@ -179,7 +231,7 @@ def exercise_stats(response: pd.DataFrame, exercise_id: str) -> dict[str, str]:
     else:
         change_text = f"{float(change):+.1f} points"
     return {
-        "This week": plural(int(record["sessions_this_week"]), "session"),
+        "Done this week": times(int(record["sessions_this_week"])),
         "Last pain change": change_text,
     }
 
@@ -223,15 +275,55 @@ def days_ago(count: int) -> str:
     return "yesterday" if count == 1 else f"{count} days ago"
 
 
-def today_line(summary: PatientSummary) -> str:
-    """Return e.g. "Target: each of 4 exercises 3 times (12 sessions)"."""
+@dataclass(frozen=True)
+class TodayPlan:
+    """Today against the plan: rounds of the programme (sessions) and single exercises."""
+
+    sessions_done: int
+    sessions_planned: int
+    exercises_done: int
+    exercises_planned: int
+    exercises_per_session: int
+
+    @property
+    def headline(self) -> str:
+        """Return e.g. "2 of 3 sessions · 8 of 12 exercises"."""
+        sessions = f"{self.sessions_done} of {plural(self.sessions_planned, 'session')}"
+        return f"{sessions} · {exercises_done(self.exercises_done, self.exercises_planned)}"
+
+
+def today_plan(
+    summary: PatientSummary, daily: pd.DataFrame, paused: Sequence[str] = ()
+) -> TodayPlan:
+    """Count today's sessions and exercises from the last row of ``daily`` (the as-of day).
+
+    A session is one round of every prescribed exercise that is not paused, so the sessions
+    done are the fewest times any of them was done (each capped at the day's target);
+    exercises done add up each exercise's times, capped at the target the same way.
+    """
     per_exercise = summary.target_per_day
-    if not per_exercise or not summary.target_today:
-        return "No sessions planned"
-    exercises = summary.target_today // per_exercise
+    prefix = "sessions_"
+    columns = [c for c in daily.columns if c.startswith(prefix) and c[len(prefix) :] not in paused]
+    if daily.empty or not per_exercise or not columns:
+        return TodayPlan(0, per_exercise, 0, 0, len(columns))
+    last = daily.iloc[-1]
+    counts = [min(int(last[c]), per_exercise) for c in columns]
+    return TodayPlan(
+        sessions_done=min(counts),
+        sessions_planned=per_exercise,
+        exercises_done=sum(counts),
+        exercises_planned=per_exercise * len(counts),
+        exercises_per_session=len(counts),
+    )
+
+
+def today_rule(plan: TodayPlan) -> str:
+    """Say what a session is, for the caption under today's count."""
+    if not plan.exercises_planned:
+        return "Nothing planned today."
     return (
-        f"Target: each of {exercises} exercises {times_a_day(per_exercise).replace(' a day', '')}"
-        f" ({summary.target_today} sessions)"
+        f"A session is one round of the {plural(plan.exercises_per_session, 'exercise')}; "
+        "it is done when each of them is."
     )
 
 

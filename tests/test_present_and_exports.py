@@ -30,11 +30,13 @@ def test_phase_headline_says_what_to_do(cohort):
     )
 
 
-def test_adherence_line_counts_sessions_kindly(cohort):
+def test_adherence_line_counts_exercises_kindly(cohort):
+    # A session is a round of the programme; the week counts single exercises done.
     summary = cohort.patients["PT-0102"].summary
     line = present.adherence_line(summary)
     done = summary.adherence.sessions_last_7_days
-    assert line.startswith(f"{done} of 84 sessions logged in the last 7 days")
+    assert line.startswith(f"{done} of 84 exercises done in the last 7 days (")
+    assert " %" not in line
     assert line.endswith("below plan)")
     assert "non-compliant" not in line
 
@@ -134,12 +136,12 @@ def test_exercise_stats_speak_plainly():
         }
     )
     assert present.exercise_stats(response, "hip_rolls") == {
-        "This week": "1 session",
+        "Done this week": "once",
         "Last pain change": "+2.0 points",
     }
     assert present.exercise_stats(response, "core")["Last pain change"] == "no change"
     assert present.exercise_stats(response, "cat_stretch") == {
-        "This week": "0 sessions",
+        "Done this week": "0 times",
         "Last pain change": "-",
     }
 

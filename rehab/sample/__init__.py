@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Final
 from rehab.sample.export import write_cohort
 from rehab.sample.random_cohort import random_cohort
 from rehab.sample.simulate import SampleCohort
-from rehab.sample.stories import DEMO_END, DemoStory, demo_cohort, demo_readme, demo_stories
+from rehab.sample.stories import (
+    DEMO_END,
+    DEMO_FIRST_PATIENT,
+    DEMO_TOUR,
+    DemoStory,
+    demo_cohort,
+    demo_readme,
+    demo_stories,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -23,6 +31,8 @@ __all__ = [
     "DEFAULT_RANDOM_DAYS",
     "DEFAULT_RANDOM_PATIENTS",
     "DEMO_END",
+    "DEMO_FIRST_PATIENT",
+    "DEMO_TOUR",
     "DemoStory",
     "SampleCohort",
     "demo_cohort",

@@ -21,6 +21,20 @@ DEMO_END: Final = date(2026, 11, 20)
 DEMO_GRID_DAYS: Final = 90
 # Demo patients rate their pain one to three times a day.
 DEMO_ENTRIES_PER_DAY: Final = (0.35, 0.45, 0.2)
+# The story each demo patient tells, in a word or two: the app's one-click tour.
+DEMO_TOUR: Final = {
+    "PT-0103": "Exercise hurts",
+    "PT-0107": "Red flag",
+    "PT-0104": "Flare",
+    "PT-0105": "Relapse",
+    "PT-0106": "Stops logging",
+    "PT-0102": "Once a day",
+    "PT-0108": "Slow improver",
+    "PT-0101": "Recovers",
+}
+# The demo opens on the story that shows most of what the app does: an alert, the exercise
+# that raises pain and its stop card.
+DEMO_FIRST_PATIENT: Final = "PT-0103"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,151 @@
+"""Fragments of the progress page: the alerts, today's plan, the metrics, the exercise panel.
+
+They draw; they do not compute. Numbers and words come from rehab (analysis, present). The
+page is read top to bottom on a phone, so each fragment is drawn where it belongs in that
+order: urgent alerts, today's plan with the exercise card, then the charts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from app_pages import state, views
+from rehab import present
+from rehab.settings import rule
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    import pandas as pd
+
+    from rehab.analysis.models import Flag, PatientSummary
+    from rehab.library import ExerciseLibrary
+    from rehab.settings import RuleSettings
+
+URGENT_TIERS = ("critical", "high")
+_BOXES = {"critical": st.error, "high": st.warning, "moderate": st.info}
+
+
+def alerts(summary: PatientSummary, settings: RuleSettings, *, therapist: bool) -> None:
+    """Every flag, most urgent first, in the patient's words (or the therapist's).
+
+    The patient reads what happened and what to do; the rule and its source wait in an
+    expander. A therapist reads the rule and source inline, and the analysis' own wording.
+    """
+    flags: list[Flag] = list(summary.flags)
+    if not flags:
+        st.success("No alerts: nothing in these logs needs attention.", icon=views.TIER_ICONS["none"])
+        return
+    by_code = {flag.code: flag for flag in flags}
+    for view in present.flag_views(flags, settings):
+        message = view.message if therapist else present.patient_message(by_code[view.code], summary)
+        words = f" (words: {view.matched_words})" if view.matched_words else ""
+        text = f"**{view.tier_word}: {view.rule_title}.** {message}{words}"
+        if therapist:
+            text += f"  \n*Rule:* {view.rule_text} *Source:* {view.source}"
+        _BOXES[view.tier](text, icon=views.TIER_ICONS[view.tier])
+    if not therapist:
+        views.rule_caption([flag.code for flag in flags], label="Rules behind these alerts")
+
+
+def today_and_metrics(
+    summary: PatientSummary,
+    daily: pd.DataFrame,
+    settings: RuleSettings,
+    as_of: date,
+) -> None:
+    """The phase in words, then today, this week, pain (with its 4-week trend) and the streak.
+
+    Today comes first: on a phone the metrics stack, and today's plan is what to act on.
+    """
+    colour = "green" if summary.phase == "maintenance" else "blue"
+    st.markdown(
+        f"#### :{colour}[:material/self_improvement: {present.phase_headline(summary, settings)}]",
+        help=rule("maintenance", settings).text,
+    )
+    today_box, week, pain, streak = st.columns(4)
+    plan = present.today_plan(summary, daily)
+    today_box.metric(
+        "Sessions today",
+        f"{plan.sessions_done} of {plan.sessions_planned}",
+        border=True,
+        help=present.today_rule(plan),
+    )
+    today_box.caption(f"Today: {plan.headline}. {present.today_rule(plan)}")
+    adherence = summary.adherence
+    week.metric(
+        "This week",
+        present.percent(adherence.last_7_days),
+        delta=present.band_word(adherence.band_last_7_days) or None,
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        help=rule("frequency_adherence", settings).text,
+    )
+    week.caption(present.adherence_line(summary))
+    change = summary.pain.change
+    pain.metric(
+        f"{present.pain_label(summary, as_of, settings)} (0-10)",
+        "-" if summary.pain.current is None else f"{summary.pain.current:.1f}",
+        delta=None if change is None else f"{change:+.1f} since the start",
+        delta_color="inverse",
+        border=True,
+        help=rule("mcid", settings).text,
+        chart_data=present.recent_values(daily, "pain_rolling7", days=28),
+        chart_type="area",
+    )
+    pain.caption(present.pain_line(summary))
+    streak.metric(
+        "Pain-free run",
+        present.plural_days(summary.pain_free_streak),
+        border=True,
+        help=rule("maintenance", settings).text,
+    )
+    streak.caption(present.streak_line(summary))
+
+
+def exercise_panel(
+    library: ExerciseLibrary, response: pd.DataFrame, picked: str | None, key: str
+) -> None:
+    """The exercise card of today's plan, opened at the picked (else the stopped) exercise."""
+    st.subheader("What to do")
+    ids = list(library.ids)
+    stopped = [str(e) for e in response.loc[response["verdict"] == "stop", "exercise"]]
+    default = picked if picked in ids else (stopped[0] if stopped and stopped[0] in ids else ids[0])
+    chosen = st.selectbox(
+        "Exercise", ids, index=ids.index(default), format_func=library.name_of, key=f"{key}_{default}"
+    )
+    stats = present.exercise_stats(response, chosen)
+    with st.container(border=True):
+        if chosen in stopped:
+            st.error(
+                "Stop this exercise: it raised your pain. Check with your therapist "
+                "before doing it again.",
+                icon=":material/front_hand:",
+            )
+        views.exercise_card(library.get(chosen), stats, compact=True)
+    st.caption("Select an exercise in a chart to open its card here.")
+
+
+def demo_tour() -> None:
+    """One click to each demo story: the patient opens with what their story shows."""
+    from rehab.sample.stories import DEMO_TOUR
+
+    current = st.session_state.get("patient")
+    st.session_state["demo_tour"] = current if current in DEMO_TOUR else None
+
+    def go() -> None:
+        chosen = st.session_state.get("demo_tour")
+        if chosen:
+            state.open_patient(str(chosen))
+
+    st.pills(
+        "Tour the demo's stories",
+        list(DEMO_TOUR),
+        format_func=lambda p: f"{DEMO_TOUR[p]} ({p})",
+        key="demo_tour",
+        on_change=go,
+        help="Made-up patients, one story each: open one to see what the dashboard shows for it.",
+    )
