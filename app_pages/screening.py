@@ -2,7 +2,7 @@ import streamlit as st
 
 from app_pages import import_views, screening_views, state, views
 from rehab import screening
-from rehab.present import PHASE_WORDS, TIER_WORDS
+from rehab.analysis.text import plural
 
 st.title("Screening")
 st.caption(
@@ -17,46 +17,35 @@ if not len(batch.sessions) and not len(batch.pain):
     st.warning("None of the files could be used yet. The import reports below say why.")
     import_views.file_reports(batch)
     st.stop()
+# Rows that were not imported are said up here, not only in the report at the bottom.
+import_views.rejected_notice(batch)
 
 as_of = views.as_of_control(data)
 cohort = state.analysed(data, as_of)
 table = state.screen(data, as_of, cohort, batch)
 
-counts = screening.tier_counts(table)
-for column, (tier, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
-    column.metric(f"{screening.TIER_SYMBOLS[tier]} {TIER_WORDS[tier]}", count, border=True)
-
-tiers, flags, phases, search = st.columns([2, 3, 2, 2])
-chosen_tiers = tiers.multiselect(
-    "Alert",
-    list(TIER_WORDS),
-    format_func=TIER_WORDS.__getitem__,
-    placeholder="All tiers",
-    key="filter_tiers",
-)
-chosen_flags = flags.multiselect(
-    "Flag",
-    list(screening.FLAG_WORDS),
-    format_func=screening.FLAG_WORDS.__getitem__,
-    placeholder="Any flag",
-    key="filter_flags",
-)
-chosen_phases = phases.multiselect(
-    "Phase",
-    list(PHASE_WORDS),
-    format_func=PHASE_WORDS.__getitem__,
-    placeholder="Both phases",
-    key="filter_phases",
-)
-query = search.text_input("Patient id", placeholder="Search", key="filter_search")
+chosen_tiers = screening_views.tier_tiles(screening.tier_counts(table))
+chosen_flags, chosen_phases, query = screening_views.filters()
 shown = screening.filter_screen(
     table, tiers=chosen_tiers, flags=chosen_flags, phases=chosen_phases, search=query
 )
 
-st.caption(f"{len(shown)} of {len(table)} patients, most urgent first · as of {as_of:%d %b %Y}")
-picked = screening_views.triage_table(shown)
+summary_line, detail_switch = st.columns([3, 1], vertical_alignment="center")
+summary_line.caption(
+    f"{len(shown)} of {plural(len(table), 'patient')}, most urgent first · as of {as_of:%d %b %Y}"
+)
+details = detail_switch.toggle(
+    "More numbers",
+    key="triage_details",
+    persist_state=screening_views.KEEP,
+    help="Phase, every flag, baseline pain, pain-free run and rejected rows instead of the reason",
+)
+page = screening_views.page_picker(len(shown))
+picked = screening_views.triage_table(screening.page_of(shown, page), details=details)
 if picked is not None:
     state.open_patient(picked)
+    # The patient page offers the way back and speaks to the therapist (TEAM.md contract).
+    st.session_state["opened_from_screening"] = picked
     st.switch_page("app_pages/patient.py")
 
 screening_views.screening_exports(cohort, shown)

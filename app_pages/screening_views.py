@@ -1,18 +1,39 @@
-"""The therapist's screening fragments: the many-file uploader, the triage table, exports."""
+"""The therapist's screening fragments: the uploader, tier tiles, filters, triage table, exports."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from typing import TYPE_CHECKING, Any, Final
 
 import streamlit as st
 
 from app_pages.views import lazy_download, pdf_reports, upload_controls
 from rehab import screening
+from rehab.present import PHASE_WORDS, TIER_WORDS
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
+    from pandas.io.formats.style import Styler
 
     from rehab.analysis import CohortAnalysis
+
+# Row geometry of Streamlit's grid (measured at 1280 px): rows taller than 64 px wrap text.
+HEADER_HEIGHT: Final = 38
+LINE_HEIGHT: Final = 18.5
+LINE_PADDING: Final = 11
+MIN_ROW_HEIGHT: Final = 35
+# Characters per line of the reason column at REASON_WIDTH, on the safe side.
+REASON_CHARS: Final = 42
+# Pale Okabe-Ito tints of the tier colours (as in the PDF); the word and mark carry the tier.
+TIER_TINTS: Final = {"critical": "#f6d5c2", "high": "#fbe7c4", "moderate": "#f8f3c9"}
+# Filters live for the whole session: a therapist opens a patient and comes back to the
+# same list. Streamlit forgets a widget's value when a page without it runs, unless asked.
+KEEP: Final = "session"
+# Column widths add up to about 770 px with the selection column: what a 1280 px window
+# leaves beside the sidebar, so nothing scrolls sideways. Wider windows share out the rest.
+REASON_WIDTH: Final = 330
 
 
 def screening_upload() -> None:
@@ -26,44 +47,143 @@ def screening_upload() -> None:
         )
 
 
-def triage_table(shown: pd.DataFrame) -> str | None:
-    """The triage table; returns the patient id of a selected row, if any."""
+def tier_tiles(counts: dict[str, int]) -> list[str]:
+    """One tile per tier with its count; clicking tiles filters the table to those tiers."""
+    chosen = st.segmented_control(
+        "Alert tier (click to show only those patients)",
+        list(TIER_WORDS),
+        selection_mode="multi",
+        format_func=lambda tier: (
+            f"{screening.TIER_SYMBOLS[tier]} {TIER_WORDS[tier]}: {counts.get(tier, 0)}"
+        ),
+        key="filter_tiers",
+        width="stretch",
+        persist_state=KEEP,
+    )
+    return list(chosen or [])
+
+
+def filters() -> tuple[list[str], list[str], str]:
+    """The flag, phase and patient-id filters, kept for the session."""
+    flags, phases, search = st.columns([3, 2, 2])
+    chosen_flags = flags.multiselect(
+        "Flag",
+        list(screening.FLAG_WORDS),
+        format_func=screening.FLAG_WORDS.__getitem__,
+        placeholder="Any flag",
+        key="filter_flags",
+        persist_state=KEEP,
+    )
+    chosen_phases = phases.multiselect(
+        "Phase",
+        list(PHASE_WORDS),
+        format_func=PHASE_WORDS.__getitem__,
+        placeholder="Both phases",
+        key="filter_phases",
+        persist_state=KEEP,
+    )
+    query = search.text_input(
+        "Patient id", placeholder="Search", key="filter_search", persist_state=KEEP
+    )
+    return list(chosen_flags), list(chosen_phases), query or ""
+
+
+def _columns() -> dict[str, Any]:
+    help_week = "Share of prescribed sessions logged over the last 7 days"
+    return {
+        "alert": st.column_config.TextColumn("Tier", width=92),
+        "patient_id": st.column_config.TextColumn("Patient", width=80),
+        "reason": st.column_config.TextColumn("Why (most urgent first)", width=REASON_WIDTH),
+        "adherence_7d": st.column_config.NumberColumn("Week", format="%d%%", width=56, help=help_week),
+        "pain_current": st.column_config.NumberColumn(
+            "Pain", format="%.1f", width=48, help="Current pain, 0-10 (mean of the last 7 days)"
+        ),
+        "pain_change": st.column_config.NumberColumn(
+            "Change", format="%+.1f", width=60, help="Current pain minus baseline: negative is better"
+        ),
+        "last_log": st.column_config.TextColumn("Last log", width=96),
+        "phase": st.column_config.TextColumn("Phase", width=96),
+        "flags": st.column_config.TextColumn("All flags", width=220),
+        "pain_baseline": st.column_config.NumberColumn(
+            "Baseline", format="%.1f", width=70, help="Mean pain of the first 3 days with entries"
+        ),
+        "pain_free_streak": st.column_config.NumberColumn(
+            "Pain-free days", format="%d", width=100, help="Pain-free days in a row up to the as-of date"
+        ),
+        "rejected_rows": st.column_config.NumberColumn(
+            "Rejected rows", width=100, help="Rows of this patient's files the import could not use"
+        ),
+    }
+
+
+def row_height(reasons: Sequence[str]) -> int:
+    """Pixels per row so the longest reason shown reads in full (three lines at least).
+
+    Rows taller than 4rem (64 px) let Streamlit wrap text; each line takes about 18.5 px.
+    """
+    lines = max(3, screening.wrapped_lines(reasons, REASON_CHARS))
+    return math.ceil(LINE_PADDING + LINE_HEIGHT * lines)
+
+
+def table_height(rows: int, row_px: int) -> int:
+    """Pixels for the header and ``rows`` rows, so the grid never scrolls inside itself."""
+    return HEADER_HEIGHT + max(rows, 1) * row_px + 2
+
+
+def _tier_style(shown: pd.DataFrame) -> Styler:
+    """Tint the tier cell (and the whole critical row): colour supports the mark, never alone."""
+
+    def tint(row: pd.Series) -> list[str]:
+        colour = TIER_TINTS.get(str(row["tier"]), "")
+        if not colour:
+            return ["" for _ in row]
+        whole_row = row["tier"] == "critical"
+        return [
+            f"background-color: {colour}" if whole_row or column == "alert" else ""
+            for column in row.index
+        ]
+
+    return shown.style.apply(tint, axis=1)
+
+
+def triage_table(shown: pd.DataFrame, *, details: bool = False) -> str | None:
+    """The triage table; returns the patient id of a selected row, if any.
+
+    ``details`` swaps the reason and main numbers for the secondary ones.
+    """
+    row_px = MIN_ROW_HEIGHT if details else row_height(list(shown["reason"]))
     event = st.dataframe(
-        shown,
+        _tier_style(shown),
         hide_index=True,
         width="stretch",
+        height=table_height(len(shown), row_px),
+        row_height=row_px,
         on_select="rerun",
         selection_mode="single-row",
         key="triage_table",
-        column_order=screening.SCREEN_COLUMNS,
-        column_config={
-            "patient_id": st.column_config.TextColumn("Patient", pinned=True),
-            "alert": st.column_config.TextColumn("Alert"),
-            "flags": st.column_config.TextColumn("Flags", width="medium"),
-            "phase": st.column_config.TextColumn("Phase"),
-            "adherence_7d": st.column_config.ProgressColumn(
-                "This week",
-                min_value=0.0,
-                max_value=1.0,
-                format="percent",
-                help="Frequency adherence over the last 7 days",
-            ),
-            "pain_current": st.column_config.NumberColumn("Pain now", format="%.1f"),
-            "pain_change": st.column_config.NumberColumn(
-                "Change", format="%+.1f", help="Current pain minus baseline: negative is better"
-            ),
-            "pain_free_streak": st.column_config.NumberColumn("Pain-free run", format="%d d"),
-            "days_since_last_log": st.column_config.NumberColumn("Last log", format="%d d ago"),
-            "rejected_rows": st.column_config.NumberColumn(
-                "Rejected rows", help="Rows of this patient's files the import could not use"
-            ),
-            "summary": st.column_config.TextColumn("Why (most urgent flag)", width="large"),
-        },
+        column_order=screening.DETAIL_COLUMNS if details else screening.SCREEN_COLUMNS,
+        column_config=_columns(),
+        placeholder="-",
     )
     rows = getattr(getattr(event, "selection", None), "rows", None) or []
     if rows:
         return str(shown.iloc[rows[0]]["patient_id"])
     return None
+
+
+def page_picker(rows: int) -> int:
+    """A page chooser when more than a page of patients is shown; returns the 1-based page."""
+    pages = screening.page_count(rows)
+    if pages == 1:
+        return 1
+    labels = {
+        page: f"{(page - 1) * screening.PAGE_SIZE + 1}-{min(page * screening.PAGE_SIZE, rows)}"
+        for page in range(1, pages + 1)
+    }
+    chosen = st.segmented_control(
+        "Patients", list(labels), format_func=labels.__getitem__, key="triage_page", default=1
+    )
+    return int(chosen or 1)
 
 
 def screening_exports(cohort: CohortAnalysis, shown: pd.DataFrame) -> None:

@@ -1,4 +1,6 @@
+import datetime
 import io
+import json
 import zipfile
 
 from tests.app.conftest import open_page
@@ -15,19 +17,38 @@ MULTI = (
 CLEAN = b"Date,Exercise,Pain before,Pain after\n2026-11-20,Cat Stretch,3,3\n"
 BROKEN = b"Date,Pain\n2026-11-19,4\n2026-11-20,eleven\n2026-02-30,3\n"
 DOUBLED = b"Date,Pain\n2026-11-10,5\n2026-11-10,5\n"
+# The width a 1280 px window leaves the triage grid beside the sidebar (measured in chromium:
+# the grid's client width), less the row-selection column.
+GRID_WIDTH_AT_1280 = 818
+SELECTION_COLUMN = 33
 
 
 def _triage_ids(at) -> list[str]:
     return list(at.dataframe[0].value["patient_id"])
 
 
-def _upload(at, files):
+def _upload(at, files, as_of=datetime.date(2026, 11, 20)):
     at.file_uploader(key="screening_upload").set_value(
         [(name, data, "text/csv") for name, data in files]
     ).run()
-    at.date_input(key="as_of").set_value(__import__("datetime").date(2026, 11, 20)).run()
+    at.date_input(key="as_of").set_value(as_of).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def _walk(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def _main_order(at) -> list[str]:
+    """The kinds (and keys) of the main area's elements, top to bottom."""
+    return [
+        f"{type(node).__name__}:{getattr(node, 'key', None) or ''}"
+        for node in _walk(at.main)
+        if type(node).__name__ not in {"Block", "Column", "SpecialBlock"}
+    ]
 
 
 def test_demo_cohort_is_listed_most_urgent_first(app):
@@ -37,8 +58,86 @@ def test_demo_cohort_is_listed_most_urgent_first(app):
     assert ids[0] == "PT-0107"  # the red-flag note
     assert ids[-1] == "PT-0101"  # recovered, no alerts
     alerts = list(at.dataframe[0].value["alert"])
-    assert alerts[0].endswith("Critical")
+    assert alerts[0] == "!!! Critical"  # a mark and a word, not colour alone
     assert alerts[-1].endswith("No alerts")
+
+
+def test_the_table_reads_tier_patient_reason_then_numbers(app):
+    at = open_page(app, "screening")
+    grid = at.dataframe[0].proto
+    assert list(grid.column_order) == [
+        "alert",
+        "patient_id",
+        "reason",
+        "adherence_7d",
+        "pain_current",
+        "pain_change",
+        "last_log",
+    ]
+    columns = json.loads(grid.columns)
+    assert [columns[c]["label"] for c in grid.column_order[:3]] == [
+        "Tier",
+        "Patient",
+        "Why (most urgent first)",
+    ]
+    # Every shown column has a width, and together they fit a 1280 px window: no sideways scroll.
+    widths = [columns[c]["width"] for c in grid.column_order]
+    assert all(isinstance(w, int) for w in widths)
+    assert sum(widths) + SELECTION_COLUMN <= GRID_WIDTH_AT_1280
+
+
+def test_reasons_are_words_and_rows_are_tall_enough_to_read_them(app):
+    from app_pages.screening_views import LINE_HEIGHT, LINE_PADDING, REASON_CHARS
+    from rehab.screening import wrapped_lines
+
+    at = open_page(app, "screening")
+    table = at.dataframe[0].value.set_index("patient_id")
+    red_flag = table.loc["PT-0107", "reason"]
+    assert red_flag.startswith("The log of 19 Nov mentions a possible warning sign")
+    assert "Please get medical advice" not in red_flag  # advice stays on the patient page
+    assert table.loc["PT-0106", "reason"].endswith("Also: few sessions.")
+    assert table.loc["PT-0101", "reason"] == "No flags"
+    row_height = at.dataframe[0].proto.row_height
+    assert row_height > 64  # Streamlit wraps text only in rows taller than 4rem
+    lines = wrapped_lines(list(table["reason"]), REASON_CHARS)
+    assert row_height >= LINE_PADDING + LINE_HEIGHT * lines
+
+
+def test_numbers_read_as_the_app_writes_them(app):
+    at = open_page(app, "screening")
+    table = at.dataframe[0].value.set_index("patient_id")
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["adherence_7d"]["type_config"]["format"] == "%d%%"  # "95%"
+    assert table.loc["PT-0107", "adherence_7d"] == 95
+    assert table.loc["PT-0107", "last_log"] == "today"  # not "0 d ago"
+    assert table.loc["PT-0106", "last_log"] == "17 days ago"
+
+
+def test_tier_tiles_show_counts_and_filter_when_clicked(app):
+    at = open_page(app, "screening")
+    tiles = at.button_group(key="filter_tiers")
+    assert [o.content for o in tiles.proto.options] == [
+        "!!! Critical: 1",
+        "!! High: 4",
+        "! Moderate: 2",
+        "✓ No alerts: 1",
+    ]
+    tiles.set_value(["critical"]).run()
+    assert _triage_ids(at) == ["PT-0107"]
+    at.button_group(key="filter_tiers").set_value(["critical", "moderate"]).run()
+    assert _triage_ids(at) == ["PT-0107", "PT-0102", "PT-0108"]
+    at.button_group(key="filter_tiers").set_value([]).run()
+    assert len(_triage_ids(at)) == 8
+
+
+def test_more_numbers_swaps_the_reason_for_the_secondary_columns(app):
+    at = open_page(app, "screening")
+    at.toggle(key="triage_details").set_value(True).run()
+    order = list(at.dataframe[0].proto.column_order)
+    assert order[:2] == ["alert", "patient_id"]
+    assert {"phase", "flags", "pain_free_streak", "rejected_rows"} <= set(order)
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert sum(columns[c]["width"] for c in order) + SELECTION_COLUMN <= GRID_WIDTH_AT_1280
 
 
 def test_a_mixed_upload_gives_the_right_rows_order_and_reports(app):
@@ -66,6 +165,22 @@ def test_a_mixed_upload_gives_the_right_rows_order_and_reports(app):
     )
 
 
+def test_rejected_rows_are_said_above_the_triage_table(app):
+    at = open_page(app, "screening")
+    _upload(at, [("many.csv", MULTI), ("PT-D_pain.csv", BROKEN)])
+    (notice,) = [w for w in at.warning if "not imported" in w.value]
+    assert notice.value.startswith("2 rows were not imported, from 1 file")
+    order = _main_order(at)
+    assert order.index("Warning:") < order.index("ButtonGroup:filter_tiers")
+    assert order.index("Warning:") < order.index("Dataframe:triage_table")
+
+
+def test_a_clean_upload_has_no_rejected_notice(app):
+    at = open_page(app, "screening")
+    _upload(at, [("many.csv", MULTI)])
+    assert not [w for w in at.warning if "not imported" in w.value]
+
+
 def test_a_zip_of_logs_is_unpacked(app):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -78,17 +193,65 @@ def test_a_zip_of_logs_is_unpacked(app):
 
 def test_filters_narrow_the_table(app):
     at = open_page(app, "screening")
-    at.multiselect(key="filter_tiers").set_value(["high"]).run()
+    at.button_group(key="filter_tiers").set_value(["high"]).run()
     assert sorted(_triage_ids(at)) == ["PT-0103", "PT-0104", "PT-0105", "PT-0106"]
     at.multiselect(key="filter_flags").set_value(["relapse"]).run()
     assert _triage_ids(at) == ["PT-0105"]
-    at.multiselect(key="filter_tiers").set_value([]).run()
+    at.button_group(key="filter_tiers").set_value([]).run()
     at.multiselect(key="filter_flags").set_value([]).run()
     at.text_input(key="filter_search").set_value("0108").run()
     assert _triage_ids(at) == ["PT-0108"]
     at.text_input(key="filter_search").set_value("").run()
     at.multiselect(key="filter_phases").set_value(["maintenance"]).run()
     assert _triage_ids(at) == ["PT-0101"]
+
+
+def test_opening_a_patient_and_coming_back_keeps_the_filters(app):
+    at = open_page(app, "screening")
+    at.button_group(key="filter_tiers").set_value(["high"]).run()
+    at.multiselect(key="filter_phases").set_value(["rehab"]).run()
+    at.text_input(key="filter_search").set_value("010").run()
+    at.toggle(key="triage_details").set_value(True).run()
+    assert _triage_ids(at) == ["PT-0104", "PT-0103", "PT-0105", "PT-0106"]
+    # Selecting the second row opens PT-0103 on the patient page.
+    at.session_state["triage_table"] = {"selection": {"rows": [1], "columns": []}}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["opened_from_screening"] == "PT-0103"
+    assert at.session_state["patient"] == "PT-0103"
+    assert not at.get("button_group")  # the screening page is gone
+    at = open_page(at, "screening")
+    assert at.button_group(key="filter_tiers").value == ["high"]
+    assert at.multiselect(key="filter_phases").value == ["rehab"]
+    assert at.text_input(key="filter_search").value == "010"
+    assert at.toggle(key="triage_details").value is True
+    assert _triage_ids(at) == ["PT-0104", "PT-0103", "PT-0105", "PT-0106"]
+
+
+def _cohort_zip(patients: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for number in range(patients):
+            archive.writestr(f"P{number:03d}_pain.csv", b"Date,Pain\n2026-11-19,3\n2026-11-20,3\n")
+    return buffer.getvalue()
+
+
+def test_more_than_forty_patients_come_in_pages_of_forty(app):
+    at = open_page(app, "screening")
+    _upload(at, [("clinic.zip", _cohort_zip(45))])
+    assert len(_triage_ids(at)) == 40
+    pages = at.button_group(key="triage_page")
+    assert [o.content for o in pages.proto.options] == ["1-40", "41-45"]
+    pages.set_value(2).run()
+    assert _triage_ids(at) == [f"P{n:03d}" for n in range(40, 45)]
+    assert any(c.value.startswith("45 of 45 patients, most urgent first") for c in at.caption)
+
+
+def test_forty_patients_fit_one_page_without_a_picker(app):
+    at = open_page(app, "screening")
+    _upload(at, [("clinic.zip", _cohort_zip(40))])
+    assert len(_triage_ids(at)) == 40
+    assert not [b for b in at.get("button_group") if b.key == "triage_page"]
 
 
 def test_one_sessions_upload_never_reaches_another_session():
@@ -106,8 +269,6 @@ def test_one_sessions_upload_never_reaches_another_session():
 
 
 def test_the_as_of_date_carries_over_to_the_patient_page(app):
-    import datetime
-
     at = open_page(app, "screening")
     at.date_input(key="as_of").set_value(datetime.date(2026, 11, 18)).run()
     at = open_page(at, "patient")
