@@ -4,12 +4,13 @@ rejected rows to download, fix and import again.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 import streamlit as st
 
 from app_pages import state
 from rehab import present
+from rehab.importer.mapping import canonical_columns, file_header, header_fingerprint, known_columns
 
 if TYPE_CHECKING:
     from rehab.importer import FileImport, ImportBatch
@@ -118,4 +119,147 @@ def file_report(file: FileImport, nested: bool) -> None:
                 on_click="ignore",
                 icon=":material/download:",
                 key=f"rejected_{nested}_{report.file}",
+            )
+
+
+# --- reading options and the mapping step (the upload control area) -------------------
+
+AS_WRITTEN = ""
+TIMEZONES: dict[str, str] = {
+    AS_WRITTEN: "As written (UTC stamps stay UTC)",
+    **{
+        zone: zone.replace("_", " ")
+        for zone in (
+            "Europe/London",
+            "Europe/Dublin",
+            "Europe/Lisbon",
+            "Europe/Paris",
+            "Europe/Berlin",
+            "Europe/Madrid",
+            "Europe/Rome",
+            "Europe/Amsterdam",
+            "Europe/Zurich",
+            "Europe/Stockholm",
+            "Europe/Warsaw",
+            "Europe/Athens",
+            "Europe/Helsinki",
+            "Europe/Istanbul",
+            "Africa/Lagos",
+            "Africa/Johannesburg",
+            "Asia/Dubai",
+            "Asia/Kolkata",
+            "Asia/Singapore",
+            "Asia/Shanghai",
+            "Asia/Tokyo",
+            "Australia/Perth",
+            "Australia/Sydney",
+            "Pacific/Auckland",
+            "America/St_Johns",
+            "America/Halifax",
+            "America/Sao_Paulo",
+            "America/New_York",
+            "America/Chicago",
+            "America/Denver",
+            "America/Phoenix",
+            "America/Los_Angeles",
+            "America/Anchorage",
+            "Pacific/Honolulu",
+            "UTC",
+        )
+    },
+}
+DATE_SYSTEMS: dict[str, str] = {
+    "1900": "From 1900 (Excel, LibreOffice, Google Sheets)",
+    "1904": "From 1904 (older Excel for Mac)",
+}
+NOT_USED = ""
+# Problems a column mapping can fix: rehab did not recognise the columns it needs.
+_MAPPABLE = frozenset({"unknown_kind", "no_date_column", "no_series", "long_columns"})
+
+
+def reading_options(area: Any, key: str) -> tuple[str | None, Literal["1900", "1904"]]:
+    """The time zone and spreadsheet date system choices; returns (zone or None, system)."""
+    zone = area.selectbox(
+        "Time zone of the logs",
+        list(TIMEZONES),
+        format_func=TIMEZONES.__getitem__,
+        key=f"{key}_timezone",
+        help="Times stamped in UTC (ending in Z or +00:00) are moved to this zone's day. "
+        "Times written with another offset keep their own day.",
+    )
+    system = area.selectbox(
+        "Spreadsheet day numbers (46328) count",
+        list(DATE_SYSTEMS),
+        format_func=DATE_SYSTEMS.__getitem__,
+        key=f"{key}_date_system",
+        help="Only for dates a spreadsheet wrote as numbers.",
+    )
+    return (zone or None), ("1904" if system == "1904" else "1900")
+
+
+Waiting = dict[str, tuple[tuple[str, ...], list[str]]]
+
+
+def _needs_mapping(data: state.Dataset, batch: ImportBatch) -> Waiting:
+    """Header fingerprint -> (header, file names) of the files a mapping could fix."""
+    contents = dict(data.files)
+    waiting: Waiting = {}
+    for file in batch.files:
+        codes = {issue.code for issue in file.report.issues}
+        if file.report.usable or not codes & _MAPPABLE or file.report.file not in contents:
+            continue
+        header = file_header(contents[file.report.file])
+        if header:
+            waiting.setdefault(header_fingerprint(header), (header, []))[1].append(file.report.file)
+    return waiting
+
+
+def _column_label(column: str) -> str:
+    return column or "not used"
+
+
+def _remember(fingerprint: str, header: tuple[str, ...], key: str) -> None:
+    chosen = [
+        (text, st.session_state.get(f"{key}_{fingerprint}_{position}", NOT_USED))
+        for position, text in enumerate(header)
+    ]
+    state.remember_mapping(fingerprint, tuple((text, column) for text, column in chosen if column))
+
+
+def mapping_step(key: str) -> None:
+    """For files whose columns rehab did not recognise: say which column is which.
+
+    One form per distinct header; the choice is remembered for this session (never on
+    disk) for every file with the same header, and the files are imported again.
+    """
+    data = state.dataset()
+    if data.source != "upload":
+        return
+    for fingerprint, (header, names) in _needs_mapping(data, state.imported(data)).items():
+        with st.form(f"{key}_map_{fingerprint}"):
+            st.markdown("**Which column is which?** rehab did not recognise the columns of:")
+            st.text(", ".join(names))
+            known = known_columns(header)
+            for position, text in enumerate(header):
+                label_area, choice_area = st.columns([3, 2], vertical_alignment="center")
+                label_area.text(text.strip() or f"(column {position + 1} has no header)")
+                options = [NOT_USED, *canonical_columns()]
+                default = known[position] or NOT_USED
+                choice_area.selectbox(
+                    f"Column {position + 1}",
+                    options,
+                    index=options.index(default) if default in options else 0,
+                    format_func=_column_label,
+                    key=f"{key}_{fingerprint}_{position}",
+                    label_visibility="collapsed",
+                )
+            st.caption(
+                "A session log needs a date and an exercise column, a pain log a date and a "
+                "pain column (0-10). Your choice is kept for this session only."
+            )
+            st.form_submit_button(
+                "Import with these columns",
+                on_click=_remember,
+                args=(fingerprint, header, key),
+                icon=":material/table_convert:",
             )

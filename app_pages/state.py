@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from rehab.importer.report import ImportOptions
 from rehab.library import ExerciseLibrary, load_library
 from rehab.settings import DEFAULT_SETTINGS, RuleSettings
 
@@ -25,11 +26,13 @@ if TYPE_CHECKING:
 
     from rehab.analysis import CohortAnalysis
     from rehab.importer import ImportBatch
-    from rehab.importer.report import DateOrder
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 _MEMO_KEY = "_memo"
 _MEMO_SIZE = 8
+# Column mappings the user chose in this session, by header fingerprint (memory only).
+MAPPINGS_KEY = "header_mappings"
+DEFAULT_OPTIONS = ImportOptions()
 
 
 @dataclass(frozen=True)
@@ -38,20 +41,20 @@ class Dataset:
 
     source: str  # "demo" or "upload"
     files: tuple[tuple[str, bytes], ...]
-    date_order: DateOrder = "auto"
+    options: ImportOptions = DEFAULT_OPTIONS  # date order, time zone, date system, mappings
     notes: tuple[str, ...] = ()  # what unpacking archives left out
     upload_digest: str = ""  # fingerprint of the files as uploaded (before unpacking)
 
     @cached_property
     def digest(self) -> str:
         """A short fingerprint of the content and options, the memo key (hashed once)."""
-        return fingerprint(self.files, self.date_order)
+        return fingerprint(self.files, self.options)
 
 
-def fingerprint(files: Sequence[tuple[str, bytes]], date_order: str) -> str:
-    """Hash file names, contents and the date order: equal inputs, equal fingerprint."""
+def fingerprint(files: Sequence[tuple[str, bytes]], options: ImportOptions) -> str:
+    """Hash file names, contents and every import option: equal inputs, equal fingerprint."""
     hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(date_order.encode())
+    hasher.update(options.model_dump_json().encode())
     for name, data in files:
         hasher.update(name.encode())
         hasher.update(len(data).to_bytes(8, "little"))
@@ -97,26 +100,43 @@ def dataset() -> Dataset:
     return Dataset(source="demo", files=_demo_files())
 
 
-def use_uploads(files: Sequence[tuple[str, bytes]], date_order: DateOrder = "auto") -> None:
+def use_uploads(files: Sequence[tuple[str, bytes]], options: ImportOptions = DEFAULT_OPTIONS) -> None:
     """Make the uploaded files (ZIPs unpacked) the session's dataset, kept in memory only.
 
     Called on every rerun while files sit in an uploader: it only replaces the dataset (and
-    forgets the chosen patient) when the files or the date order really changed.
+    forgets the chosen patient) when the files or any import option really changed. The
+    column mappings remembered in this session join ``options`` here.
     """
     from rehab.archive import expand_uploads
 
-    upload_digest = fingerprint(files, date_order)
+    options = options.model_copy(update={"header_mappings": remembered_mappings()})
+    upload_digest = fingerprint(files, options)
     if dataset().upload_digest == upload_digest:
         return
     unpacked = expand_uploads(files)
     st.session_state["dataset"] = Dataset(
         source="upload",
         files=tuple(unpacked.files),
-        date_order=date_order,
+        options=options,
         notes=tuple(unpacked.notes),
         upload_digest=upload_digest,
     )
     st.session_state["patient"] = None
+
+
+def remembered_mappings() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The column mappings chosen in this session, as ImportOptions.header_mappings."""
+    stored: dict[str, tuple[tuple[str, str], ...]] = st.session_state.get(MAPPINGS_KEY, {})
+    return tuple(sorted(stored.items()))
+
+
+def remember_mapping(header_fingerprint: str, mapping: tuple[tuple[str, str], ...]) -> None:
+    """Remember a mapping for files with this header (or forget it, when empty)."""
+    stored: dict[str, tuple[tuple[str, str], ...]] = st.session_state.setdefault(MAPPINGS_KEY, {})
+    if mapping:
+        stored[header_fingerprint] = mapping
+    else:
+        stored.pop(header_fingerprint, None)
 
 
 def open_patient(patient_id: str) -> None:
@@ -149,11 +169,10 @@ def _memo(key: tuple[Any, ...], compute: Any) -> Any:
 
 def imported(data: Dataset) -> ImportBatch:
     """Import the dataset (once per session and content)."""
-    from rehab.importer import ImportOptions, import_files
+    from rehab.importer import import_files
 
     def compute() -> ImportBatch:
-        options = ImportOptions(date_order=data.date_order)
-        return import_files(data.files, options, library())
+        return import_files(data.files, data.options, library())
 
     result: ImportBatch = _memo(("import", data.digest), compute)
     return result

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import import_views, state
 from rehab import present
 from rehab.disclaimer import DISCLAIMER, RED_FLAG_SOURCE, red_flag_lines
+from rehab.importer.report import ImportOptions
 from rehab.settings import rule
 
 if TYPE_CHECKING:
@@ -58,8 +59,12 @@ def upload_controls(key: str, label: str, help_text: str, *, wide: bool = False)
         format_func=DATE_ORDERS.__getitem__,
         key=f"{key}_date_order",
     )
+    timezone, date_system = import_views.reading_options(options_area, key)
     if uploads:
-        state.use_uploads([(f.name, f.getvalue()) for f in uploads], date_order)
+        options = ImportOptions(date_order=date_order, timezone=timezone, date_system=date_system)
+        state.use_uploads([(f.name, f.getvalue()) for f in uploads], options)
+        with files_area:
+            import_views.mapping_step(key)
     elif state.dataset().source == "upload":
         options_area.button(
             "Back to the demo cohort",

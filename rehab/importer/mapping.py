@@ -14,6 +14,7 @@ used to find the canonical columns change.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
@@ -23,6 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rehab.importer.coded import encode
+from rehab.importer.decode import decode_bytes
+from rehab.importer.dialect import header_line, sniff_delimiter
 from rehab.importer.headers import ColumnMap, resolve_headers
 from rehab.importer.presets import Preset, match_preset
 from rehab.importer.report import FileProblem, ImportOptions, IssueLog
@@ -33,7 +36,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "canonical_columns",
+    "file_header",
     "header_fingerprint",
+    "known_columns",
     "map_and_resolve",
     "parse_assignment",
 ]
@@ -87,6 +92,28 @@ def header_fingerprint(header: tuple[str, ...]) -> str:
     """
     cleaned = "\x1f".join(text.lstrip("\ufeff").strip() for text in header)
     return hashlib.blake2b(cleaned.encode(), digest_size=8).hexdigest()
+
+
+def file_header(data: bytes) -> tuple[str, ...]:
+    """Return a file's header as written (empty when the file is not readable text).
+
+    The app shows it to let the user say which column is which.
+    """
+    try:
+        line = header_line(decode_bytes(data).utf8)
+    except FileProblem:
+        return ()
+    return tuple(next(csv.reader([line], delimiter=sniff_delimiter(line)), []))
+
+
+def known_columns(header: tuple[str, ...]) -> list[str | None]:
+    """Return, for each header, the canonical column its name already means (either log)."""
+    lookups = [header_lookup(spec) for spec in SPECS.values()]
+    known: list[str | None] = []
+    for text in header:
+        key = normalise_header(text)
+        known.append(next((lookup[key] for lookup in lookups if key in lookup), None))
+    return known
 
 
 @dataclass(frozen=True)

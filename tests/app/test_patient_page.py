@@ -62,7 +62,7 @@ def _index(order, kind: str, contains: str = "") -> int:
 
 
 def _open_patient(at, patient_id: str):
-    at.selectbox[2].set_value(patient_id).run()  # data order, as-of is a date, patient
+    next(s for s in at.selectbox if s.label == "Patient").set_value(patient_id).run()
     assert not at.exception
     return at
 
