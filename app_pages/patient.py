@@ -29,7 +29,7 @@ library = state.library()
 therapist = st.session_state.get("opened_from_screening") == patient_id
 
 # Read top to bottom, as on a phone: the alerts first, then today's plan with the exercise
-# card, then the charts.
+# card, then the progress and its charts.
 if therapist:
     st.page_link("app_pages/screening.py", label="Back to screening", icon=":material/arrow_back:")
 st.title(patient_id if therapist else f"My progress: {patient_id}")
@@ -39,22 +39,21 @@ st.caption(
     + f"As of {present.day_label(as_of)} {as_of.year} · logs from "
     f"{present.day_label(summary.first_day)} to {present.day_label(summary.last_log)}"
 )
-import_views.rejected_notice(batch)
+if data.source == "upload":
+    import_views.rejected_notice(batch)
 progress_views.alerts(summary, settings, therapist=therapist)
-progress_views.today_and_metrics(summary, patient.daily, settings, as_of)
-if demo and not therapist:
-    progress_views.demo_tour()
 
 start, end = views.range_control(patient.daily, key=f"range_{patient_id}")
 daily = present.between(patient.daily, start, end)
 sessions = present.between(present.rows_of(batch.sessions, patient_id), start, end)
 names = {e.id: e.name for e in library.exercises}
 
-# Columns stack in the order they are declared: the card's column comes first so that on a
-# phone it sits above the charts; the charts are drawn first because the card opens at the
-# exercise picked in them.
-card_col, chart_col = st.columns([2, 3], gap="large")
-with chart_col:
+# Columns stack in the order they are declared, so on a phone today's plan (with the
+# exercise card) comes right after the alerts, and the progress (numbers, charts) after it.
+# The charts are drawn first: the card opens at the exercise picked in them.
+plan_col, progress_col = st.columns([2, 3], gap="large")
+with progress_col:
+    progress_views.progress_metrics(summary, patient.daily, settings, as_of)
     pain = charts.pain_chart(
         daily,
         patient.phases,
@@ -83,9 +82,12 @@ with chart_col:
     )
     views.rule_caption(["exercise_increases_pain"])
 
-with card_col:
+with plan_col:
+    progress_views.today(summary, patient.daily, settings)
     picked = views.picked_exercise(picked_response, picked_sessions)
     progress_views.exercise_panel(library, patient.exercise_response, picked, key=f"card_{patient_id}")
+    if demo and not therapist:
+        progress_views.demo_tour()
 
 views.downloads(cohort, patient_id, pain)
 import_views.import_report(batch, expanded=False)

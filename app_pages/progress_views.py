@@ -50,30 +50,32 @@ def alerts(summary: PatientSummary, settings: RuleSettings, *, therapist: bool) 
         views.rule_caption([flag.code for flag in flags], label="Rules behind these alerts")
 
 
-def today_and_metrics(
-    summary: PatientSummary,
-    daily: pd.DataFrame,
-    settings: RuleSettings,
-    as_of: date,
-) -> None:
-    """The phase in words, then today, this week, pain (with its 4-week trend) and the streak.
+def today(summary: PatientSummary, daily: pd.DataFrame, settings: RuleSettings) -> None:
+    """Today's plan: the phase in words, then today's sessions against it.
 
-    Today comes first: on a phone the metrics stack, and today's plan is what to act on.
+    The phase is a sentence ("Maintenance: once a day since 23 Oct"), not a metric: it is
+    what to do, and a word that long does not fit a metric box.
     """
     colour = "green" if summary.phase == "maintenance" else "blue"
     st.markdown(
         f"#### :{colour}[:material/self_improvement: {present.phase_headline(summary, settings)}]",
         help=rule("maintenance", settings).text,
     )
-    today_box, week, pain, streak = st.columns(4)
     plan = present.today_plan(summary, daily)
-    today_box.metric(
+    st.metric(
         "Sessions today",
         f"{plan.sessions_done} of {plan.sessions_planned}",
         border=True,
         help=present.today_rule(plan),
     )
-    today_box.caption(f"Today: {plan.headline}. {present.today_rule(plan)}")
+    st.caption(f"Today: {plan.headline}. {present.today_rule(plan)}")
+
+
+def progress_metrics(
+    summary: PatientSummary, daily: pd.DataFrame, settings: RuleSettings, as_of: date
+) -> None:
+    """This week, pain (with its 4-week trend) and the pain-free run, side by side."""
+    week, pain, streak = st.columns(3)
     adherence = summary.adherence
     week.metric(
         "This week",
@@ -87,12 +89,13 @@ def today_and_metrics(
     week.caption(present.adherence_line(summary))
     change = summary.pain.change
     pain.metric(
-        f"{present.pain_label(summary, as_of, settings)} (0-10)",
+        present.pain_label(summary, as_of, settings),
         "-" if summary.pain.current is None else f"{summary.pain.current:.1f}",
-        delta=None if change is None else f"{change:+.1f} since the start",
+        # Short, so it fits a laptop's narrow metric box; the caption says "since the start".
+        delta=None if change is None else f"{change:+.1f}",
         delta_color="inverse",
         border=True,
-        help=rule("mcid", settings).text,
+        help=f"On a 0-10 scale. {rule('mcid', settings).text}",
         chart_data=present.recent_values(daily, "pain_rolling7", days=28),
         chart_type="area",
     )
@@ -141,11 +144,14 @@ def demo_tour() -> None:
         if chosen:
             state.open_patient(str(chosen))
 
-    st.pills(
+    # A radio, not pills: its options wrap on a phone instead of running off the screen.
+    st.radio(
         "Tour the demo's stories",
         list(DEMO_TOUR),
-        format_func=lambda p: f"{DEMO_TOUR[p]} ({p})",
+        index=None,
+        format_func=DEMO_TOUR.__getitem__,
         key="demo_tour",
         on_change=go,
+        horizontal=True,
         help="Made-up patients, one story each: open one to see what the dashboard shows for it.",
     )

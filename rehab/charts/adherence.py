@@ -10,7 +10,7 @@ import pandas as pd
 from rehab.charts.daily import daily_target_total
 from rehab.charts.limits import MAX_CHART_ROWS
 from rehab.charts.theme import (
-    ADHERENCE_SCHEME,
+    ADHERENCE_RANGE,
     DATE_FORMAT,
     FIT,
     FRAME_HEIGHT,
@@ -118,7 +118,7 @@ def _tooltip(by_day: bool) -> list[alt.Tooltip]:
     tooltip = [
         date,
         alt.Tooltip("adherence:Q", title="Adherence", format=PERCENT_FORMAT),
-        alt.Tooltip("sessions_text:N", title="Sessions (of target)"),
+        alt.Tooltip("sessions_text:N", title="Exercises done (of the plan)"),
         alt.Tooltip("phase:N", title="Phase"),
     ]
     if not by_day:
@@ -153,13 +153,13 @@ def adherence_calendar(
     tooltip = _tooltip(by_day)
     colour = alt.Color(
         "adherence:Q",
-        title="Adherence",
-        scale=alt.Scale(scheme=ADHERENCE_SCHEME, reverse=True, domain=[0, 1]),
-        legend=alt.Legend(format=PERCENT_FORMAT, gradientLength=160),
+        title="Share of the day's plan done",
+        scale=alt.Scale(domain=[0, 0.5, 1], range=list(ADHERENCE_RANGE)),
+        legend=alt.Legend(format=PERCENT_FORMAT, gradientLength=160, values=[0, 0.5, 1]),
     )
     logged_base = alt.Chart(logged).encode(x=x, y=y, tooltip=tooltip)
     cells_layer = logged_base.mark_rect(stroke="white", strokeWidth=1.5).encode(color=colour)
-    # Light text on the dark (high adherence) end of the scale, dark text on the light end.
+    # Light text on the dark (more done) end of the scale, dark text on the pale end.
     marks_text = alt.condition("datum.adherence >= 0.5", alt.value("white"), alt.value("black"))
     maintenance_layer = (
         logged_base.transform_filter("datum.maintenance")
@@ -179,16 +179,19 @@ def adherence_calendar(
         stroke=NO_LOG_STROKE, strokeDash=[3, 2], strokeWidth=1
     ).encode(color=status)
     no_log_text = unlogged_base.mark_text(text=NO_LOG_GLYPH, color=GREY_TEXT, fontSize=13)
+    # Short lines: a title does not wrap, and a phone's column is about 350 px wide.
     if by_day:
-        subtitle = (
-            f"Share of the day's prescribed sessions done. {NO_LOG_GLYPH} = no log that day "
-            f"(nothing recorded, not shown as 0). {MAINTENANCE_GLYPH} = maintenance (once a day)."
-        )
+        subtitle = [
+            "Darker green = more of the day's plan done.",
+            f"{NO_LOG_GLYPH} = nothing logged that day (not counted as 0).",
+            f"{MAINTENANCE_GLYPH} = maintenance (once a day).",
+        ]
     else:
-        subtitle = (
-            f"Long period: mean share of prescribed sessions per month. {NO_LOG_GLYPH} = no log "
-            f"all month. {MAINTENANCE_GLYPH} = mostly maintenance days."
-        )
+        subtitle = [
+            "Darker green = more of the plan done (monthly mean).",
+            f"{NO_LOG_GLYPH} = nothing logged all month.",
+            f"{MAINTENANCE_GLYPH} = mostly maintenance days.",
+        ]
     rows = 7 if by_day else max(cells["row"].nunique(), 1)
     chart: alt.LayerChart = alt.LayerChart(
         layer=[cells_layer, maintenance_layer, no_log_layer, no_log_text],

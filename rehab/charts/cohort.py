@@ -194,7 +194,7 @@ def _pain_change_chart(triage: pd.DataFrame, mcid_points: float) -> alt.LayerCha
     panel = _Histogram(
         group_field="kind",
         groups=PAIN_CHANGE_KINDS,
-        colours=(BLUISH_GREEN, SKY_BLUE, VERMILLION),
+        colours=(BLUISH_GREEN, GREY_MARK, VERMILLION),
         x=alt.X(
             "low:Q",
             title="Pain change from baseline (points; below 0 = better)",

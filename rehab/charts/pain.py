@@ -19,16 +19,15 @@ from rehab.charts.theme import (
     DATE_FORMAT,
     FIT,
     GREY_TEXT,
-    ORANGE,
+    MAINTENANCE_SHADE,
     PAIN_DOMAIN,
     PAIN_FORMAT,
-    SKY_BLUE,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-SERIES_ROLLING: Final = "7-day rolling mean"
+SERIES_ROLLING: Final = "7-day average"
 BIN_ADJECTIVES: Final = {
     "day": "Daily",
     "week": "Weekly",
@@ -126,12 +125,12 @@ def _pain_layers(series: pd.DataFrame, time_bin: TimeBin, x: alt.X) -> list[alt.
 
 
 def _phase_layers(phases: pd.DataFrame, x_start: alt.X) -> list[alt.Chart]:
+    # Named above the plot, so no legend; a neutral shade marks maintenance, rehab is blank:
+    # the colours stay free for what they mean in the neighbouring charts.
     fill = alt.Fill(
         "phase_name:N",
-        title="Phase",
-        scale=alt.Scale(domain=["Rehab", "Maintenance"], range=[ORANGE, SKY_BLUE]),
-        # Stacked, so the phase and line legends fit side by side in a narrow column.
-        legend=alt.Legend(direction="vertical"),
+        scale=alt.Scale(domain=["Rehab", "Maintenance"], range=["white", MAINTENANCE_SHADE]),
+        legend=None,
     )
     tooltip = [
         alt.Tooltip("label:N", title="Phase"),
@@ -142,7 +141,7 @@ def _phase_layers(phases: pd.DataFrame, x_start: alt.X) -> list[alt.Chart]:
     base = alt.Chart(phases).transform_calculate(
         phase_name="datum.phase === 'maintenance' ? 'Maintenance' : 'Rehab'"
     )
-    shade = base.mark_rect(opacity=0.13).encode(x=x_start, x2="end:T", fill=fill, tooltip=tooltip)
+    shade = base.mark_rect(opacity=0.18).encode(x=x_start, x2="end:T", fill=fill, tooltip=tooltip)
     # Labels sit just above the plot, at the start of each phase long enough to hold one.
     labels = (
         base.transform_filter("datum.show_label")
@@ -158,8 +157,8 @@ def _reference_frame(baseline: float | None, mcid_points: float) -> pd.DataFrame
         rows.append({"line": "baseline", "y": baseline, "label": f"Baseline {baseline:.1f}"})
         target = baseline - mcid_points
         if target >= PAIN_DOMAIN[0]:
-            text = f"MCID: {mcid_points:g} points below baseline ({target:.1f})"
-            rows.append({"line": "mcid", "y": target, "label": text})
+            # A meaningful improvement (the MCID, named in the rules behind the chart).
+            rows.append({"line": "mcid", "y": target, "label": f"Goal {target:.1f}"})
     return pd.DataFrame(rows, columns=["line", "y", "label"])
 
 
@@ -192,17 +191,10 @@ def _reference_layers(
                 tooltip=[alt.Tooltip("label:N", title="Line")]
             )
         )
-        # At the right end of the line, where the latest data may pass: the halo keeps it legible.
-        labels.extend(
-            haloed_text(
-                base.encode(text="label:N"),
-                align="right",
-                baseline="bottom",
-                x="width",
-                dx=-4,
-                dy=-3,
-                fontWeight="bold",
-                color=colour,
+        # Right of the plot, beside the axis it reads against: never on the data.
+        labels.append(
+            base.encode(text="label:N").mark_text(
+                align="left", baseline="middle", x="width", dx=4, fontWeight="bold", color=colour
             )
         )
     return shapes, labels
@@ -218,7 +210,7 @@ def pain_chart(
     markers: pd.DataFrame | None = None,
     title: str = "Pain over time",
 ) -> alt.LayerChart:
-    """Draw daily pain against the baseline, the MCID line, the pain-free band and phases.
+    """Draw daily pain against the baseline, the goal (MCID) line, the pain-free band and phases.
 
     Parameters
     ----------
@@ -261,9 +253,10 @@ def pain_chart(
     ]
     if not events.empty:
         layers.extend(event_layers(events, x))
-    subtitle = "0 = no pain, 10 = worst imaginable. Days without a pain entry are left blank."
+    # Short lines: a title does not wrap, and a phone's column is about 350 px wide.
+    subtitle = ["0 = no pain, 10 = worst imaginable.", "Days without a pain entry are left blank."]
     if not time_bin.is_daily:
-        subtitle += f" Long period: one point per {time_bin.unit}."
+        subtitle.append(f"Long period: one point per {time_bin.unit}.")
     return alt.LayerChart(
         layer=[*layers],
         title=alt.Title(title, subtitle=subtitle),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Final
 import altair as alt
 import pandas as pd
 
+from rehab.analysis.text import plural
 from rehab.charts.axes import time_axis
 from rehab.charts.daily import SESSIONS_PREFIX, daily_target_total, exercise_ids
 from rehab.charts.limits import MAX_CHART_ROWS, TimeBin, bin_end, bin_start, choose_time_bin
@@ -78,9 +79,11 @@ def _target_frames(days: pd.DataFrame, count: int) -> tuple[pd.DataFrame, pd.Dat
     starts = days.loc[first_of_run & whole, ["start", "target_total", "target_each"]].tail(
         MAX_TARGET_LABELS
     )
+    # Short enough to fit after the last phase change even on a phone; the subtitle says
+    # what the number is made of.
     labels = starts.assign(
         label=[
-            f"Target {total:.0f} a day ({each:.0f} × {count} exercises)"
+            f"Plan {total:.0f} ({each:.0f} × {count})"
             for total, each in zip(starts["target_total"], starts["target_each"], strict=True)
         ]
     )
@@ -91,7 +94,7 @@ def sessions_chart(
     daily: pd.DataFrame,
     exercise_names: Mapping[str, str],
     *,
-    title: str = "Sessions per day against the target",
+    title: str = "Exercises done per day against the plan",
 ) -> alt.LayerChart:
     """Draw stacked sessions per day by exercise, with the day's target as a step line.
 
@@ -117,7 +120,7 @@ def sessions_chart(
     days, time_bin = _binned_days(daily, ids, budget)
     bars = _bar_frame(days, ids, exercise_names)
     target_line, target_labels = _target_frames(days, max(len(ids), 1))
-    per_day = "Sessions per day" if time_bin.is_daily else f"Sessions per day ({time_bin.unit}ly mean)"
+    per_day = "Exercises a day" if time_bin.is_daily else f"Exercises a day ({time_bin.unit}ly mean)"
     count_format = "d" if time_bin.is_daily else ".1f"
     # "Other" joins the legend only when some logged exercise is not prescribed.
     has_other = bool(bars["exercise"].eq(OTHER_ID).any())
@@ -137,14 +140,16 @@ def sessions_chart(
                 title="Exercise",
                 scale=alt.Scale(domain=names_in_order, range=colours) if colours else alt.Undefined,
                 sort=names_in_order,
+                # Two columns: five names in a row do not fit a phone or a laptop's column.
+                legend=alt.Legend(columns=2, symbolType="square"),
             ),
             order=alt.Order("stack_order:Q"),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
             tooltip=[
                 alt.Tooltip("date:T", title=time_bin.tooltip_title, format=DATE_FORMAT),
                 alt.Tooltip("name:N", title="Exercise"),
-                alt.Tooltip("sessions:Q", title="Sessions", format=count_format),
-                alt.Tooltip("target_each:Q", title="Target for this exercise", format=count_format),
+                alt.Tooltip("sessions:Q", title="Times done", format=count_format),
+                alt.Tooltip("target_each:Q", title="Planned (sessions a day)", format=count_format),
             ],
         )
         .add_params(pick)
@@ -155,7 +160,7 @@ def sessions_chart(
         .encode(
             x=alt.X("edge:T"),
             y=alt.Y("target_total:Q"),
-            tooltip=[alt.Tooltip("target_total:Q", title="Target, all exercises", format=".0f")],
+            tooltip=[alt.Tooltip("target_total:Q", title="Plan, all exercises", format=".0f")],
         )
     )
     label_layer = (
@@ -163,11 +168,13 @@ def sessions_chart(
         .mark_text(align="left", baseline="bottom", dx=4, dy=-4, color=BLACK, fontWeight="bold")
         .encode(x=alt.X("start:T"), y=alt.Y("target_total:Q"), text="label:N")
     )
-    subtitle = (
-        "Each bar stacks one day's logged sessions by exercise; the dashed line is the target."
+    count = max(len(ids), 1)
+    subtitle = [
+        "Each bar stacks the exercises done that day."
         if time_bin.is_daily
-        else f"Each bar stacks one {time_bin.unit}'s mean sessions per day; dashed line: the target."
-    )
+        else f"Each bar: the {time_bin.unit}'s mean exercises done a day.",
+        f"Dashed line: the plan, sessions a day × {plural(count, 'exercise')}.",
+    ]
     return alt.LayerChart(
         layer=[bar_layer, line_layer, label_layer],
         title=alt.Title(title, subtitle=subtitle),

@@ -24,19 +24,26 @@ VERMILLION: Final = "#D55E00"
 REDDISH_PURPLE: Final = "#CC79A7"
 OKABE_ITO: Final = (ORANGE, SKY_BLUE, BLUISH_GREEN, YELLOW, BLUE, VERMILLION, REDDISH_PURPLE, BLACK)
 
-# Exercises get the calm colours first; vermillion is kept for warnings ("stop").
-EXERCISE_PALETTE: Final = (ORANGE, SKY_BLUE, BLUISH_GREEN, REDDISH_PURPLE, BLUE, YELLOW, BLACK)
+# One meaning per colour across the charts that sit side by side: bluish green is "good"
+# (pain-free, meaningful improvement, the plan done, adherent), vermillion is "stop / warning",
+# blue is a pain measurement. Exercises take the colours left over; black, the last, is
+# also the target line's, so it comes only for a fifth exercise.
+EXERCISE_PALETTE: Final = (ORANGE, SKY_BLUE, REDDISH_PURPLE, YELLOW, BLACK)
 
 GREY_TEXT: Final = "#444444"
 GREY_MARK: Final = "#8C8C8C"
 NO_LOG_FILL: Final = "#EDEDED"
 NO_LOG_STROKE: Final = "#9A9A9A"
 
-# Viridis is perceptually uniform and colour-blind safe; reversed, more adherence is darker
-# (as in a contribution calendar) and zero is a strong yellow, never a blank cell.
-ADHERENCE_SCHEME: Final = "viridis"
+# Adherence reads without a legend: one hue, from pale (nothing done) to dark green (the whole
+# day's plan), the green that means "good" everywhere. Lightness alone carries the value, so
+# it survives every colour-vision deficiency and greyscale printing.
+ADHERENCE_RANGE: Final = ("#E6F2EC", BLUISH_GREEN, "#004D38")
+# Phases are named on the chart; their shading stays neutral so it takes no colour's meaning.
+MAINTENANCE_SHADE: Final = "#9AA5AB"
 
-FONT: Final = "Source Sans Pro, Liberation Sans, Helvetica, Arial, sans-serif"
+# The app's own font (Streamlit's "Source Sans", shipped with it), then common fallbacks.
+FONT: Final = '"Source Sans", "Source Sans 3", "Source Sans Pro", "Liberation Sans", Arial, sans-serif'
 
 DATE_FORMAT: Final = "%-d %b %Y"
 SHORT_DATE_FORMAT: Final = "%-d %b"
@@ -74,7 +81,14 @@ def rehab_theme() -> alt.theme.ThemeConfig:
                 "titleColor": GREY_TEXT,
                 "gridColor": "#E4E4E4",
             },
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                # Several legends stack under the plot instead of running off its right edge.
+                "layout": {"bottom": {"anchor": "start", "direction": "vertical", "margin": 6}},
+                "labelLimit": 260,
+            },
             "range": {"category": list(OKABE_ITO)},
             "text": {"fontSize": 12},
         }

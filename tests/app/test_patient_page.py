@@ -80,7 +80,7 @@ def test_demo_opens_on_a_patient_whose_alert_and_stop_card_show_what_the_app_doe
 
 def test_the_demo_tour_opens_each_story_in_one_click(app):
     at = open_page(app, "patient")
-    at.pills(key="demo_tour").set_value("PT-0101").run()
+    at.radio(key="demo_tour").set_value("PT-0101").run()
     assert not at.exception
     assert at.title[0].value == "My progress: PT-0101"
     assert _phase_badge(at).startswith("Maintenance: once a day since")
@@ -105,8 +105,9 @@ def test_on_a_phone_the_exercise_card_comes_before_the_charts(app):
     card = _index(order, "Subheader", "What to do")
     stop_card = _index(order, "Error", "Stop this exercise")
     first_chart = _index(order, "UnknownElement")
-    assert _index(order, "Warning", "High: Exercise increases pain") < _index(order, "Metric")
-    assert _index(order, "Metric") < card < stop_card < first_chart
+    today = _index(order, "Metric", "Sessions today")
+    assert _index(order, "Warning", "High: Exercise increases pain") < today
+    assert today < card < stop_card < _index(order, "Metric", "This week") < first_chart
 
 
 def test_today_counts_sessions_and_exercises_separately(app):
@@ -136,7 +137,7 @@ def test_uploading_logs_updates_phase_and_metrics(app):
     # Last 7 days = 4-10 Oct: 4 rehab days at 1 of 3 a day, 3 maintenance days at 1 of 1.
     assert metrics["This week"] == "62%"
     assert metrics["Sessions today"] == "1 of 1"
-    assert metrics["Pain now (0-10)"] == "0.0"
+    assert metrics["Pain now"] == "0.0"
     assert not any("Synthetic demo" in c.value for c in at.caption)
 
 
@@ -147,11 +148,16 @@ def test_pain_says_when_it_was_measured_once_the_last_entry_is_stale(app):
     files = [("PT-9_pain.csv", _pain_csv(6, 4)), ("PT-9_sessions.csv", _sessions_csv(10))]
     at = _upload(at, files, START + timedelta(9))
     metrics = _metrics(at)
-    assert "Pain now (0-10)" not in metrics
-    assert metrics["Pain at last entry (6 Oct) (0-10)"] == "4.0"
+    assert "Pain now" not in metrics
+    assert metrics["Pain at last entry (6 Oct)"] == "4.0"
     # Two days after the last entry it is still "now".
     at.date_input(key="as_of").set_value(START + timedelta(7)).run()
-    assert "Pain now (0-10)" in _metrics(at)
+    assert "Pain now" in _metrics(at)
+
+
+def test_the_demo_s_deliberate_typos_do_not_raise_a_notice(app):
+    at = open_page(app, "patient")
+    assert not any("not imported" in w.value for w in at.warning)
 
 
 def test_rejected_rows_are_announced_above_the_numbers(app):

@@ -4,7 +4,7 @@ import pytest
 
 from rehab.charts import MAX_CHART_ROWS, adherence_calendar, count_chart_rows
 from rehab.charts.adherence import calendar_cells
-from rehab.charts.theme import NO_LOG_FILL
+from rehab.charts.theme import BLUISH_GREEN, NO_LOG_FILL
 from tests.charts.chart_frames import daily_frame, find, long_daily_frame, spec, title_text, tooltips
 
 # Day 2 has no log at all; day 3 is logged (a pain entry) but no exercise: adherence 0.
@@ -51,12 +51,22 @@ def test_a_logged_day_without_exercise_is_zero_adherence_not_no_log():
     assert by_date["2026-09-02"]["adherence"] == pytest.approx(2 / 3)
 
 
-def test_adherence_colour_is_a_sequential_scale_over_0_to_1_with_a_percent_legend():
+def _lightness(hex_colour: str) -> float:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def test_adherence_reads_without_its_legend_darker_green_is_more_done():
     unit, _ = adherence_cells(calendar_spec())
     colour = unit["encoding"]["color"]
     assert colour["type"] == "quantitative"
-    assert colour["scale"]["scheme"] == "viridis"
-    assert colour["scale"]["domain"] == [0, 1]
+    assert colour["scale"]["domain"] == [0, 0.5, 1]
+    # One hue whose lightness falls as more is done, ending on the "good" green of the
+    # other charts (never a rainbow whose bright end means good in one chart, bad in another).
+    shades = colour["scale"]["range"]
+    assert BLUISH_GREEN in shades
+    lightness = [_lightness(c) for c in shades]
+    assert lightness == sorted(lightness, reverse=True)
     assert colour["legend"]["format"] == ".0%"
 
 
@@ -94,8 +104,11 @@ def test_tooltips_give_the_date_the_percentage_sessions_of_target_and_phase():
 def test_title_and_subtitle_explain_the_marks():
     top = calendar_spec()
     assert title_text(top) == "Your week"
-    assert "– = no log" in top["title"]["subtitle"]
-    assert "M = maintenance" in top["title"]["subtitle"]
+    subtitle = " ".join(top["title"]["subtitle"])
+    assert "– = nothing logged that day" in subtitle
+    assert "M = maintenance" in subtitle
+    # Each line fits a phone's chart column (about 350 px at 12 px, ~6 px a character).
+    assert max(len(line) for line in top["title"]["subtitle"]) <= 55
 
 
 def test_long_spans_become_a_month_grid_under_the_row_limit():

@@ -70,7 +70,7 @@ def test_mean_range_and_rolling_layers_are_typed_and_share_one_legend():
     assert (rule["encoding"]["y"]["field"], rule["encoding"]["y2"]["field"]) == ("pain_min", "pain_max")
     assert line["encoding"]["y"]["field"] == "pain_rolling7"
     domains = {tuple(u["encoding"]["color"]["scale"]["domain"]) for u in (point, rule, line)}
-    assert domains == {("Daily mean", "Daily low–high", "7-day rolling mean")}
+    assert domains == {("Daily mean", "Daily low–high", "7-day average")}
     assert point["encoding"]["color"]["type"] == "nominal"
 
 
@@ -89,10 +89,16 @@ def test_tooltips_format_dates_and_pain():
     assert formats["pain_mean"] == formats["pain_max"] == ".1f"
 
 
-def test_baseline_and_mcid_lines_are_drawn_and_labelled():
+def test_baseline_and_goal_lines_are_labelled_beside_the_plot_not_on_the_data():
     top = chart_spec(baseline=6.0, mcid_points=2.0)
-    labels = [row["label"] for unit, rows in texts(top) for row in rows if "line" in row]
-    assert labels == ["Baseline 6.0", "MCID: 2 points below baseline (4.0)"]
+    labelled = [(unit, row["label"]) for unit, rows in texts(top) for row in rows if "line" in row]
+    # Patient words: the MCID is the goal; the jargon stays in the rules behind the chart.
+    assert [label for _, label in labelled] == ["Baseline 6.0", "Goal 4.0"]
+    for unit, _ in labelled:
+        mark = unit["mark"]
+        # Left-aligned from the plot's right edge: outside the data area.
+        assert (mark["x"], mark["align"]) == ("width", "left")
+        assert mark["dx"] > 0
     rule_heights = sorted(row["y"] for _, rows in find(top, "rule", strokeDash=[6, 4]) for row in rows)
     assert rule_heights == [4.0, 6.0]
 
@@ -163,13 +169,13 @@ def test_event_kinds_are_named_in_words_with_a_fallback_shape():
 def test_twenty_years_of_days_stay_under_the_row_limit():
     chart = pain_chart(long_daily_frame(20), PHASES, baseline=6.0)
     assert count_chart_rows(chart) <= MAX_CHART_ROWS
-    assert "Long period: one point per month" in spec(chart)["title"]["subtitle"]
+    assert "Long period: one point per month." in spec(chart)["title"]["subtitle"]
 
 
 def test_a_few_years_of_days_are_binned_by_week_with_means_of_the_days():
     daily = long_daily_frame(5)
     top = spec(pain_chart(daily, PHASES, baseline=6.0))
-    assert "one point per week" in top["title"]["subtitle"]
+    assert "Long period: one point per week." in top["title"]["subtitle"]
     unit, rows = series_layer(top, "point")
     assert unit["encoding"]["color"]["scale"]["domain"][:2] == ["Weekly mean", "Weekly low–high"]
     assert len(rows) <= len(daily) // 7 + 2

@@ -45,7 +45,7 @@ def test_the_target_line_steps_from_12_in_rehab_to_4_in_maintenance():
     # The step sits at the edge between the last rehab day and the first maintenance day.
     assert rows[3]["edge"].startswith("2026-09-03T12:00")
     labels = [row["label"] for _, r in find(top, "text") for row in r]
-    assert labels == ["Target 12 a day (3 × 4 exercises)", "Target 4 a day (1 × 4 exercises)"]
+    assert labels == ["Plan 12 (3 × 4)", "Plan 4 (1 × 4)"]
 
 
 def test_bars_stack_each_exercise_and_other_sessions_without_zero_rows():
@@ -72,7 +72,7 @@ def test_encodings_are_typed_titled_and_coloured_by_name():
     encoding = unit["encoding"]
     assert title_text(top) == "Sessions"
     assert (encoding["x"]["type"], encoding["x2"]["field"]) == ("temporal", "end")
-    assert (encoding["y"]["type"], encoding["y"]["title"]) == ("quantitative", "Sessions per day")
+    assert (encoding["y"]["type"], encoding["y"]["title"]) == ("quantitative", "Exercises a day")
     assert encoding["color"]["type"] == "nominal"
     assert encoding["color"]["scale"]["domain"] == [*NAMES.values(), "Other (not prescribed)"]
     assert "#D55E00" not in encoding["color"]["scale"]["range"]  # vermillion means "stop"
