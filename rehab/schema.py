@@ -88,9 +88,15 @@ _DATE = ColumnSpec(
     required=True,
     description=(
         "Day of the entry: ISO 8601 (`2026-09-01`, or a date-time "
-        "`2026-09-01T08:30`), or `dd/mm/yyyy`, `mm/dd/yyyy`, `dd.mm.yyyy` when the "
-        "file settles day versus month (a day above 12 does). A file that never "
-        "settles it is not guessed: choose the order explicitly."
+        "`2026-09-01T08:30`), or `dd/mm/yyyy`, `mm/dd/yyyy`, `dd-mm-yyyy`, `dd.mm.yyyy` "
+        "(also with a two-digit year, read as 20yy with a warning: `11/2/26, 8:05 PM`) "
+        "when the file settles day versus month (a day above 12 does; 12 does not). A "
+        "file that never settles it is not guessed: choose the order explicitly. "
+        "Spreadsheet serial numbers of days in 2000-2100 (`46328`, `46328.354`) are read "
+        "in the 1900 date system, or 1904 when chosen, with a warning. A UTC stamp "
+        "(`Z`, `+00:00`, `UTC`) is moved to the patient's time zone (`--tz`, the app's "
+        "choice or a `timezone` column); without one it stays on the UTC day, with a "
+        "warning. Any other offset keeps the day as written."
     ),
     aliases=(
         "day",
@@ -110,9 +116,22 @@ _DATE = ColumnSpec(
 _TIME = ColumnSpec(
     name="time",
     type="time",
-    description="Time of day, `HH:MM` (24 h) or `8:30 am`. Optional.",
+    description=(
+        "Time of day, `HH:MM` (24 h), `8:30 am` or a spreadsheet day fraction (`0.875` "
+        "is 21:00, warned). Optional."
+    ),
     aliases=("time of day", "clock", "hour"),
     example="08:30",
+)
+_TIMEZONE = ColumnSpec(
+    name="timezone",
+    type="text",
+    description=(
+        "The patient's time zone, an IANA name (`Europe/Berlin`). Optional: used only to "
+        "move UTC stamps (`2026-09-01T06:30:00Z`) to the patient's own day and time."
+    ),
+    aliases=("time zone", "tz", "zone"),
+    example="Europe/Berlin",
 )
 _NOTES = ColumnSpec(
     name="notes",
@@ -156,6 +175,7 @@ SESSIONS: Final = LogSpec(
         _PATIENT,
         _DATE,
         _TIME,
+        _TIMEZONE,
         ColumnSpec(
             name="exercise",
             type="exercise",
@@ -246,6 +266,7 @@ PAIN: Final = LogSpec(
         _PATIENT,
         _DATE,
         _TIME,
+        _TIMEZONE,
         _score(
             "pain",
             "Pain now, 0-10 numeric rating scale. Required.",

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rehab.importer.dates import resolve_dates, settle_order, split_dates
+from rehab.importer.datecolumn import check_date_column
 from rehab.importer.frames import canonical_frame, string_column
 from rehab.importer.messages import to_objects
 from rehab.importer.rowreport import report_cells, report_grouped
@@ -99,28 +99,9 @@ class _Dates:
 
 
 def _check_dates(job: ColumnChecks) -> _Dates:
-    column = job.column("date")
-    parts = split_dates(column.uniques)
-    order, conflict = settle_order(parts, job.options.date_order)
-    result = resolve_dates(parts, order)
-    checked = _require(Checked(result.days, result.blank, result.error, result.message), "date")
-    ambiguous_rows = int(result.ambiguous[column.at(job.rows)].sum()) if result.ambiguous.any() else 0
-    if ambiguous_rows:
-        why = (
-            "mixes day-first dates (a day above 12 first) with month-first dates (a day above 12 second)"
-            if conflict
-            else "never settles it (no day is above 12)"
-        )
-        job.issues.add(
-            "ambiguous_dates",
-            "error",
-            f"{ambiguous_rows} row(s) have slash dates such as 03/04/2026 that could be day/month or "
-            f"month/day, and the file {why}. Choose the date order (--date-order dmy or "
-            "--date-order mdy on the command line, or the date order choice in the app) and "
-            "import the file again; those rows were not imported.",
-            column="date",
-        )
-    return _Dates(checked, result.time_of_day)
+    # Styles, serial numbers, time zones and their warnings: rehab.importer.datecolumn.
+    dates = check_date_column(job)
+    return _Dates(_require(dates.checked, "date"), dates.time_of_day)
 
 
 def _warn_unnamed(job: ColumnChecks) -> None:

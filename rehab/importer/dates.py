@@ -1,9 +1,11 @@
 """Dates and date-times, and whether slash dates are day-first or month-first.
 
-ISO dates (``2026-09-01``, ``2026-09-01T08:30``) and dotted dates (``01.09.2026``, always
-day-first) read the same in every file. Slash dates (``01/09/2026``) do not: the file
-settles the order when a day above 12 appears, the user settles it with ``date_order``,
-and otherwise the dates are reported as ambiguous, never guessed.
+ISO dates (``2026-09-01``, ``2026-09-01T08:30``) and dotted dates (``01.09.2026``,
+``02.11.26``, always day-first) read the same in every file. Slash dates (``01/09/2026``,
+``11/2/26``; also ``01-09-2026``) do not: the file settles the order when a day above 12
+appears, the user settles it with ``date_order``, and otherwise the dates are reported as
+ambiguous, never guessed. Two-digit years are 20yy; spreadsheet serial numbers between
+2000 and 2100 are days of the chosen date system. Every step runs on distinct texts.
 """
 
 from __future__ import annotations
@@ -16,26 +18,44 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rehab.importer.dateshapes import unreadable_messages
 from rehab.importer.messages import compose, shown
-from rehab.importer.times import TIME_IN_DATETIME, group_ints, parse_times
+from rehab.importer.times import TIME_IN_DATETIME, clock_text, group_ints, parse_times, plain_marks
 
 if TYPE_CHECKING:
-    from rehab.importer.report import DateOrder
+    from rehab.importer.report import DateOrder, DateSystem
 
-__all__ = ["DateParts", "DateResult", "SettledOrder", "resolve_dates", "settle_order", "split_dates"]
+__all__ = [
+    "DateParts",
+    "DateResult",
+    "SettledOrder",
+    "resolve_dates",
+    "serial_range",
+    "settle_order",
+    "split_dates",
+]
 
-NONE, ISO, SLASH, DOT = 0, 1, 2, 3
-_ZONE: Final = r"(?:\s*(?:Z|[+-]\d{2}(?::?\d{2})?))?"
-_TIME: Final = rf"(?:(?:T|\s+)(?P<t>{TIME_IN_DATETIME}){_ZONE})?"
+NONE, ISO, SLASH, DOT, SERIAL = 0, 1, 2, 3, 4
+_ZONE: Final = r"(?:\s*(?P<z>[Zz]|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?"
+# "T" (ISO), a space, or ", " (Android's "M/d/yy, h:mm a") between the date and the time.
+_TIME: Final = rf"(?:(?:T|\s*,\s*|\s+)(?P<t>{TIME_IN_DATETIME}){_ZONE})?"
+_YEAR: Final = r"(?P<y>\d{4}|\d{2})"
 _PATTERNS: Final = (
     (ISO, rf"^(?P<y>\d{{4}})[-/](?P<b>\d{{1,2}})[-/](?P<a>\d{{1,2}}){_TIME}$"),
-    (SLASH, rf"^(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}$"),
-    (DOT, rf"^(?P<a>\d{{1,2}})\.(?P<b>\d{{1,2}})\.(?P<y>\d{{4}})\.?{_TIME}$"),
+    (SLASH, rf"^(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/{_YEAR}{_TIME}$"),
+    (SLASH, rf"^(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})-(?P<y>\d{{4}}){_TIME}$"),
+    (DOT, rf"^(?P<a>\d{{1,2}})\.(?P<b>\d{{1,2}})\.{_YEAR}\.?{_TIME}$"),
 )
+# A spreadsheet serial day, with the time as a fraction (46328.354); decimal comma too.
+_SERIAL_RE: Final = r"^\d{5}(?:[.,]\d+)?$"
+_SERIAL_EPOCH: Final = {"1900": np.datetime64("1899-12-30"), "1904": np.datetime64("1904-01-01")}
+_SERIAL_SPAN: Final = (np.datetime64("2000-01-01"), np.datetime64("2100-12-31"))
+# What a UTC stamp ends with (the zone group of the patterns).
+_UTC_ZONES: Final = ("Z", "z", "UTC", "GMT", "+00", "+0000", "+00:00", "-00", "-0000", "-00:00")
 # datetime64[ns] spans 1677-2262; a rehab log lives well inside this.
 _FIRST_YEAR: Final = 1900
 _LAST_YEAR: Final = 2200
-_FORMATS: Final = "2026-09-01, 01/09/2026 or 01.09.2026"
+_MINUTES_PER_DAY: Final = 1440
 
 SettledOrder = Literal["dmy", "mdy"]
 IntArray = npt.NDArray[np.int64]
@@ -46,7 +66,9 @@ BoolArray = npt.NDArray[np.bool_]
 class DateParts:
     """Per distinct text: its style and numbers as written (``first/second`` = a/b of a/b/y).
 
-    For ISO and dotted dates ``first`` is the day and ``second`` the month.
+    For ISO and dotted dates ``first`` is the day and ``second`` the month. ``year`` is
+    already 20yy for two-digit years (``short_year``); ``utc`` marks stamps in UTC (``Z``,
+    ``+00:00``, ``UTC``); ``serial`` holds the number of a spreadsheet serial date.
     """
 
     texts: Any
@@ -55,32 +77,61 @@ class DateParts:
     first: IntArray
     second: IntArray
     time_text: Any
+    short_year: BoolArray
+    utc: BoolArray
+    serial: npt.NDArray[np.float64]
+
+
+def _as_bools(array: Any) -> BoolArray:
+    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _serial_numbers(trimmed: Any) -> npt.NDArray[np.float64]:
+    """Return the number of each serial-shaped text, NaN for every other text."""
+    looks_serial = pc.fill_null(pc.match_substring_regex(trimmed, _SERIAL_RE), False)
+    if not pc.any(looks_serial).as_py():
+        return np.full(len(trimmed), np.nan)
+    numbers = pc.if_else(
+        looks_serial, pc.replace_substring(trimmed, ",", "."), pa.scalar(None, pa.string())
+    )
+    return np.asarray(pc.cast(numbers, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
 def split_dates(texts: Any) -> DateParts:
     """Recognise the style of each distinct date text and pull out its numbers."""
-    trimmed = pc.utf8_trim_whitespace(texts)
+    trimmed = pc.utf8_trim_whitespace(plain_marks(texts))
     size = len(trimmed)
     style = np.zeros(size, dtype=np.int8)
     year, first, second = (np.full(size, -1, dtype=np.int64) for _ in range(3))
     time_text = np.full(size, "", dtype=object)
+    zone = np.full(size, "", dtype=object)
+    short_year = np.zeros(size, dtype=bool)
     for code, pattern in _PATTERNS:
         match = pc.extract_regex(trimmed, pattern)
-        hit = np.asarray(pc.is_valid(match).to_numpy(zero_copy_only=False), dtype=bool) & (style == NONE)
+        hit = _as_bools(pc.is_valid(match)) & (style == NONE)
+        if not hit.any():
+            continue
         style[hit] = code
         year[hit] = group_ints(match, "y")[hit]
         first[hit] = group_ints(match, "a")[hit]
         second[hit] = group_ints(match, "b")[hit]
-        times = np.asarray(pc.struct_field(match, "t").to_numpy(zero_copy_only=False), dtype=object)
-        time_text[hit] = times[hit]
-    return DateParts(texts, style, year, first, second, time_text)
+        short_year[hit] = _as_bools(pc.equal(pc.utf8_length(pc.struct_field(match, "y")), 2))[hit]
+        for name, target in (("t", time_text), ("z", zone)):
+            found = np.asarray(pc.struct_field(match, name).to_numpy(zero_copy_only=False), dtype=object)
+            target[hit] = found[hit]
+    serial = _serial_numbers(trimmed)
+    style[~np.isnan(serial) & (style == NONE)] = SERIAL
+    year = np.where(short_year, year + 2000, year)
+    utc = _as_bools(pc.is_in(pa.array(zone, type=pa.string()), value_set=pa.array(_UTC_ZONES)))
+    return DateParts(texts, style, year, first, second, time_text, short_year, utc, serial)
 
 
 def settle_order(parts: DateParts, option: DateOrder) -> tuple[SettledOrder | None, bool]:
     """Return the order of slash dates (``None``: unsettled) and whether the file conflicts.
 
     A day above 12 in the first place settles day-first, in the second place month-first;
-    a file showing both is in conflict and is treated as unsettled.
+    a file showing both is in conflict and is treated as unsettled. A day of exactly 12
+    settles nothing (12/05 is 12 May or 5 December).
     """
     if option != "auto":
         return option, False
@@ -94,15 +145,29 @@ def settle_order(parts: DateParts, option: DateOrder) -> tuple[SettledOrder | No
     return None, day_first and month_first
 
 
+def serial_range(system: DateSystem) -> tuple[int, int]:
+    """Return the first and last serial number read as a date (2000-01-01 to 2100-12-31)."""
+    epoch = _SERIAL_EPOCH[system]
+    return tuple(int((day - epoch).astype(np.int64)) for day in _SERIAL_SPAN)  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class DateResult:
-    """Per distinct text: the day (NaT where unusable), the problem, and any time part."""
+    """Per distinct text: the day (NaT where unusable), the problem, and any time part.
+
+    ``minutes`` is the minute of the day of a date-time (-1 without one); the flags say
+    which usable texts had a two-digit year, were serial numbers, or UTC stamps.
+    """
 
     days: npt.NDArray[np.datetime64]
     error: npt.NDArray[np.object_]
     message: npt.NDArray[np.object_]
     blank: BoolArray
     time_of_day: npt.NDArray[np.object_]
+    minutes: IntArray
+    short_year: BoolArray
+    serial: BoolArray
+    utc: BoolArray
 
     @property
     def ambiguous(self) -> BoolArray:
@@ -131,33 +196,78 @@ def _calendar_days(year: IntArray, month: IntArray, day: IntArray) -> tuple[Any,
     return np.where(valid, days, np.datetime64("NaT", "D")), valid
 
 
-def resolve_dates(parts: DateParts, order: SettledOrder | None) -> DateResult:
-    """Turn date parts into days, given the settled order of slash dates."""
+def _serial_days(
+    parts: DateParts, system: DateSystem
+) -> tuple[npt.NDArray[np.datetime64], IntArray, BoolArray, BoolArray]:
+    """Return the day and minute of serial texts, which hold a time, and which are in range."""
+    is_serial = parts.style == SERIAL
+    low, high = serial_range(system)
+    in_range = is_serial & (parts.serial >= low) & (parts.serial < high + 1)
+    total = np.round(np.where(in_range, parts.serial, 0) * _MINUTES_PER_DAY).astype(np.int64)
+    days = _SERIAL_EPOCH[system] + (total // _MINUTES_PER_DAY).astype("timedelta64[D]")
+    has_time = in_range & (parts.serial != np.floor(parts.serial))
+    minutes = np.where(has_time, total % _MINUTES_PER_DAY, -1)
+    return days, minutes, has_time, in_range
+
+
+def _messages(
+    parts: DateParts, valid: BoolArray, ambiguous: BoolArray, blank: BoolArray, system: DateSystem
+) -> npt.NDArray[np.object_]:
+    recognised = (parts.style != NONE) & (parts.style != SERIAL)
+    message = np.full(len(valid), "", dtype=object)
+    impossible = recognised & ~valid & ~ambiguous & ~blank
+    if impossible.any():
+        message[impossible] = compose(
+            "date is ",
+            shown(parts.texts.filter(pa.array(impossible))),
+            ", which is not a day in the calendar",
+        )
+    unreadable = ~recognised & ~valid & ~blank
+    if unreadable.any():
+        message[unreadable] = unreadable_messages(
+            parts.texts.filter(pa.array(unreadable)), serial_range(system), system
+        )
+    if ambiguous.any():
+        message[ambiguous] = compose(
+            "date is ",
+            shown(parts.texts.filter(pa.array(ambiguous))),
+            ", which could be day/month or month/day; choose the date order and import again",
+        )
+    message[blank] = "date is empty; every row needs a date"
+    return message
+
+
+def resolve_dates(
+    parts: DateParts, order: SettledOrder | None, system: DateSystem = "1900"
+) -> DateResult:
+    """Turn date parts into days, given the settled order of slash dates and the serial system."""
     day_first, ambiguous = _day_first(parts, order)
     day = np.where(day_first, parts.first, parts.second)
     month = np.where(day_first, parts.second, parts.first)
     days, valid = _calendar_days(parts.year, month, day)
+    serial_days, serial_minutes, serial_time, serial_ok = _serial_days(parts, system)
+    days = np.where(serial_ok, serial_days, days)
     lengths = pc.utf8_length(pc.utf8_trim_whitespace(parts.texts))
     blank = np.asarray(pc.equal(lengths, 0).to_numpy(zero_copy_only=False), dtype=bool)
-    recognised = parts.style != NONE
-    valid &= recognised & ~ambiguous
+    valid = ((valid & (parts.style != NONE) & (parts.style != SERIAL)) | serial_ok) & ~ambiguous
     error = np.full(len(valid), "", dtype=object)
     error[~valid & ~blank] = "invalid_date"
     error[ambiguous] = "ambiguous_date"
-    quoted = shown(parts.texts)
-    message = np.where(
-        recognised,
-        compose("date is ", quoted, ", which is not a day in the calendar"),
-        compose("date is ", quoted, f", which is not a date; write dates like {_FORMATS}"),
-    )
-    message[ambiguous] = compose(
-        "date is ",
-        quoted,
-        ", which could be day/month or month/day; choose the date order and import again",
-    )[ambiguous]
-    message[error == ""] = ""
-    message[blank] = "date is empty; every row needs a date"
+    message = _messages(parts, valid, ambiguous, blank, system)
     times = parse_times(pa.array(parts.time_text, type=pa.string()))
+    timed = valid & times.valid
+    minutes = np.where(serial_time, serial_minutes, np.where(timed, times.minutes, -1))
     time_of_day = times.text.copy()
-    time_of_day[~(valid & times.valid)] = None
-    return DateResult(days.astype("datetime64[ns]"), error, message, blank, time_of_day)
+    time_of_day[~timed] = None
+    time_of_day[serial_time] = clock_text(serial_minutes[serial_time])
+    return DateResult(
+        days=days.astype("datetime64[ns]"),
+        error=error,
+        message=message,
+        blank=blank,
+        time_of_day=time_of_day,
+        minutes=minutes,
+        short_year=valid & parts.short_year,
+        serial=serial_ok & valid,
+        utc=valid & timed & parts.utc,
+    )

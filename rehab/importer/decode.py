@@ -52,6 +52,22 @@ class Decoded:
     fallback: bool = False
     _text: str | None = field(default=None, repr=False)
 
+    def note(self) -> str:
+        """Say which encoding a file that is not UTF-8 was read as (for the report)."""
+        if self.encoding == "mac_roman":
+            head = self.utf8[:_SAMPLE_CHARS]
+            bare_cr = b"\r" in head and b"\n" not in head
+            why = "its lines end the classic Mac way" if bare_cr else "of its letters"
+            return (
+                f"The file is not UTF-8 and, because {why}, it was read as Mac Roman (older Mac "
+                "spreadsheets). Check that accented letters and dashes look right; saving as "
+                "'CSV UTF-8' avoids this."
+            )
+        return (
+            "The file is not UTF-8, so it was read as Windows-1252 (cp1252). Check that accented "
+            "letters look right; saving as 'CSV UTF-8' avoids this."
+        )
+
     def text(self) -> str:
         """Return the content as text (decoded on first use: the fast path never needs it)."""
         if self._text is None:
@@ -102,12 +118,26 @@ def _decode_8bit(data: bytes) -> Decoded:
         pass
     else:
         return Decoded(data, "utf-8", _text=text)
+    encoding = _legacy_encoding(data)
+    text = data.decode(encoding)
+    return Decoded(text.encode("utf-8"), encoding, fallback=True, _text=text)
+
+
+def _legacy_encoding(data: bytes) -> str:
+    """Return the 8-bit encoding of a file that is not UTF-8: Mac Roman or Windows-1252.
+
+    Classic Mac files (Excel's "CSV (Macintosh)", old FileMaker and AppleWorks exports)
+    end lines with a bare CR; Windows files with CR LF. Bytes that cp1252 leaves undefined
+    are letters in Mac Roman (0x8D is ç), so they point there too.
+    """
+    head = data[:_SAMPLE_CHARS]
+    if b"\r" in head and b"\n" not in head:
+        return "mac_roman"
     try:
-        text = data.decode("cp1252")
+        data.decode("cp1252")
     except UnicodeDecodeError:
-        # Five bytes are undefined in cp1252; Latin-1 reads every byte.
-        text = data.decode("latin-1")
-    return Decoded(text.encode("utf-8"), "cp1252", fallback=True, _text=text)
+        return "mac_roman"
+    return "cp1252"
 
 
 def _looks_binary(sample: str) -> bool:
@@ -128,7 +158,7 @@ def decode_bytes(data: bytes) -> Decoded:
     -------
     Decoded
         UTF-8 bytes without BOM, the encoding they were read from, and whether that was
-        the cp1252 fallback (the report warns about it).
+        a fallback to Windows-1252 or Mac Roman (the report warns, see :meth:`Decoded.note`).
     """
     _check_magic(data)
     decoded: Decoded | None = None

@@ -54,12 +54,7 @@ def _read(data: bytes, issues: IssueLog, clock: Stopwatch) -> RawTable:
     with clock("decode"):
         decoded = decode_bytes(data)
     if decoded.fallback:
-        issues.add(
-            "encoding_fallback",
-            "warning",
-            "The file is not UTF-8, so it was read as Windows-1252 (cp1252). Check that accented "
-            "letters look right; saving as 'CSV UTF-8' avoids this.",
-        )
+        issues.add("encoding_fallback", "warning", decoded.note())
     with clock("parse"):
         try:
             table = parse_table(decoded, sniff_delimiter(header_line(decoded.utf8)))

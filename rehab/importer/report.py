@@ -12,15 +12,18 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from rehab.importer.zones import zone_problem
 from rehab.schema import LogKind
 
 Severity = Literal["error", "warning"]
 DateOrder = Literal["auto", "dmy", "mdy"]
+DateSystem = Literal["1900", "1904"]
 
 __all__ = [
     "DateOrder",
+    "DateSystem",
     "FileProblem",
     "FileReport",
     "ImportIssue",
@@ -52,7 +55,7 @@ class ImportOptions(BaseModel):
             "patient's day. None: dates are read as written."
         ),
     )
-    date_system: Literal["1900", "1904"] = Field(
+    date_system: DateSystem = Field(
         "1900", description="Spreadsheet serial dates count from 1900 (Excel default) or 1904 (old Mac)."
     )
     # Column mapping (rehab.importer.mapping): for files whose headers rehab does not know.
@@ -79,6 +82,14 @@ class ImportOptions(BaseModel):
     series: tuple[tuple[str, str], ...] = Field(
         (), description="Series name -> canonical column in a long file (`--series 'Back pain=pain'`)."
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        problem = None if name is None else zone_problem(name)
+        if problem is not None:
+            raise ValueError(problem)
+        return name
 
 
 class ImportIssue(BaseModel):

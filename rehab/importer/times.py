@@ -1,4 +1,10 @@
-"""Times of day: ``8:30``, ``08:30:00``, ``8:30 am``, ``8 pm`` -> ``HH:MM``."""
+"""Times of day: ``8:30``, ``08:30:00``, ``8:30 am``, ``8 pm``, ``0.875`` -> ``HH:MM``.
+
+Phones and current locale data write a narrow no-break space before ``am``/``pm``
+(``8:05\u202fPM``), and text copied from documents carries no-break spaces, zero-width marks
+and typographic dashes; :func:`plain_marks` turns them into the plain characters the
+patterns expect, on distinct values only.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +16,39 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rehab.importer.messages import to_objects
+from rehab.importer.messages import INVISIBLE, ODD_SPACES, to_objects
 
-__all__ = ["TIME_IN_DATETIME", "TimesOfDay", "group_ints", "parse_times"]
+__all__ = ["TIME_IN_DATETIME", "TimesOfDay", "clock_text", "group_ints", "parse_times", "plain_marks"]
 
 _TIME_RE: Final = (
     r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?)?"
     r"\s*(?:(?P<ap>[AaPp])\.?\s*[Mm]\.?)?$"
 )
+# A spreadsheet time exported as a number: a fraction of a day (0.875 = 21:00). Exactly two
+# decimals stay an h.mm time ("0.30" = 00:30), as people write them.
+_SERIAL_TIME_RE: Final = r"^0?[.,](?:\d|\d{3,})$"
 # The time part of a date-time (minutes required, so "2026-09-01 8" is not a date-time).
 TIME_IN_DATETIME: Final = r"\d{1,2}[:.]\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp]\.?\s*[Mm]\.?)?"
 
+_DASHES: Final = "[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]"
+_MARKS: Final = f"{ODD_SPACES}|{INVISIBLE}|{_DASHES}"
+_MINUTES_PER_DAY: Final = 1440
+
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+
+
+def plain_marks(texts: Any) -> Any:
+    """Replace Unicode spaces with a space and dashes with ``-``; drop invisible marks.
+
+    >>> plain_marks(pa.array(["8:05\u202fPM", "2026\u201311\u201302\u200b"])).to_pylist()
+    ['8:05 PM', '2026-11-02']
+    """
+    if not pc.any(pc.match_substring_regex(texts, _MARKS)).as_py():
+        return texts
+    texts = pc.replace_substring_regex(texts, ODD_SPACES, " ")
+    texts = pc.replace_substring_regex(texts, INVISIBLE, "")
+    return pc.replace_substring_regex(texts, _DASHES, "-")
 
 
 def group_ints(match: Any, name: str) -> IntArray:
@@ -35,27 +61,52 @@ def group_ints(match: Any, name: str) -> IntArray:
 
 @dataclass(frozen=True)
 class TimesOfDay:
-    """Parsed times, one per input text: ``HH:MM`` (``None`` where invalid) and validity."""
+    """Parsed times, one per input text.
+
+    ``text`` is ``HH:MM`` (``None`` where invalid), ``minutes`` the minute of the day (-1
+    where invalid), ``serial`` marks spreadsheet fractions of a day.
+    """
 
     text: npt.NDArray[np.object_]
     valid: BoolArray
+    minutes: IntArray
+    serial: BoolArray
 
 
-def _clock(hour: IntArray, minute: IntArray) -> npt.NDArray[np.object_]:
-    hh = pc.utf8_lpad(pc.cast(pa.array(hour), pa.string()), width=2, padding="0")
-    mm = pc.utf8_lpad(pc.cast(pa.array(minute), pa.string()), width=2, padding="0")
+def clock_text(minutes: IntArray) -> npt.NDArray[np.object_]:
+    """Return ``HH:MM`` for minutes of the day (0-1439)."""
+    hh = pc.utf8_lpad(pc.cast(pa.array(minutes // 60), pa.string()), width=2, padding="0")
+    mm = pc.utf8_lpad(pc.cast(pa.array(minutes % 60), pa.string()), width=2, padding="0")
     return to_objects(pc.binary_join_element_wise(hh, mm, ":"))
 
 
+def _serial_minutes(trimmed: Any) -> tuple[BoolArray, IntArray]:
+    """Return which texts are day fractions, and their minute of the day (rounded)."""
+    serial = np.asarray(
+        pc.fill_null(pc.match_substring_regex(trimmed, _SERIAL_TIME_RE), False).to_numpy(
+            zero_copy_only=False
+        ),
+        dtype=bool,
+    )
+    if not serial.any():
+        return serial, np.full(len(serial), -1, dtype=np.int64)
+    numbers = pc.if_else(pa.array(serial), pc.replace_substring(trimmed, ",", "."), "0")
+    fraction = np.asarray(pc.cast(numbers, pa.float64()).to_numpy(zero_copy_only=False))
+    # A fraction that rounds up to a whole day is the last minute, not midnight of the next.
+    minutes = np.minimum(np.round(fraction * _MINUTES_PER_DAY), _MINUTES_PER_DAY - 1)
+    return serial, np.where(serial, minutes, -1).astype(np.int64)
+
+
 def parse_times(texts: Any) -> TimesOfDay:
-    """Read times of day (24 h, or 12 h with am/pm); seconds are dropped.
+    """Read times of day (24 h, 12 h with am/pm, or a spreadsheet day fraction); seconds are dropped.
 
     Parameters
     ----------
     texts
         pyarrow string array (distinct cell values).
     """
-    match = pc.extract_regex(pc.utf8_trim_whitespace(texts), _TIME_RE)
+    trimmed = pc.utf8_trim_whitespace(plain_marks(texts))
+    match = pc.extract_regex(trimmed, _TIME_RE)
     matched = np.asarray(pc.is_valid(match).to_numpy(zero_copy_only=False), dtype=bool)
     hour = group_ints(match, "h")
     minute = group_ints(match, "m")
@@ -65,6 +116,11 @@ def parse_times(texts: Any) -> TimesOfDay:
     valid = matched & ((minute >= 0) | twelve_hour) & (minute <= 59) & (second <= 59)
     valid &= np.where(twelve_hour, (hour >= 1) & (hour <= 12), hour <= 23)
     hour24 = np.where(twelve_hour, hour % 12 + np.where(meridiem == "p", 12, 0), hour)
-    text = _clock(np.where(valid, hour24, 0), np.where(valid, np.maximum(minute, 0), 0))
+    minutes = np.where(valid, hour24 * 60 + np.maximum(minute, 0), -1)
+    serial, serial_minutes = _serial_minutes(trimmed)
+    serial &= ~valid
+    minutes = np.where(serial, serial_minutes, minutes)
+    valid |= serial
+    text = clock_text(np.maximum(minutes, 0))
     text[~valid] = None
-    return TimesOfDay(text=text, valid=valid)
+    return TimesOfDay(text=text, valid=valid, minutes=minutes, serial=serial)
