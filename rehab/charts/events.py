@@ -65,7 +65,8 @@ def event_layers(events: pd.DataFrame, x: alt.X) -> list[alt.Chart]:
         alt.Tooltip("date:T", title="Date", format=DATE_FORMAT),
         alt.Tooltip("label:N", title="Event"),
     ]
-    base = alt.Chart(events).transform_calculate(y=str(EVENT_Y)).encode(x=x, y=pain_y("y", None))
+    # The shared title: an explicit None here drops the merged pain axis title of the chart.
+    base = alt.Chart(events).transform_calculate(y=str(EVENT_Y)).encode(x=x, y=pain_y("y"))
     points = base.mark_point(filled=True, size=110, opacity=1, color=VERMILLION).encode(
         shape=shape, tooltip=tooltip
     )
