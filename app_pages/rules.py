@@ -1,4 +1,3 @@
-import pandas as pd
 import streamlit as st
 
 from app_pages import state
@@ -11,28 +10,23 @@ st.caption(
     "defaults of one settings model; a clinic can change them."
 )
 settings = state.settings()
-table = pd.DataFrame(
-    [{"Rule": r.title, "What it says": r.text, "Source": r.source} for r in rules(settings).values()]
-)
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={"What it says": st.column_config.TextColumn(width="large")},
-)
+
+# Prose reads as text, not in a grid: on a phone a table's cells cut sentences short.
+st.subheader("The rules")
+for described in rules(settings).values():
+    with st.container(border=True):
+        st.markdown(f"**{described.title}**  \n{described.text}")
+        st.caption(f"Source: {described.source}")
 
 st.subheader("Red-flag symptoms")
 st.markdown("\n".join(f"- {line}" for line in red_flag_lines()))
 st.caption(f"Sources: {RED_FLAG_SOURCE}.")
 
 st.subheader("Thresholds in use")
-st.dataframe(
-    pd.DataFrame(
-        [
-            {"Setting": name, "Value": getattr(settings, name), "Meaning": field.description}
+with st.expander("Every setting, its value and what it means", icon=":material/tune:"):
+    st.markdown(
+        "\n".join(
+            f"- **{field.description or name}** `{name} = {getattr(settings, name)}`"
             for name, field in type(settings).model_fields.items()
-        ]
-    ),
-    hide_index=True,
-    width="stretch",
-)
+        )
+    )

@@ -390,3 +390,36 @@ def test_every_library_illustration_exists() -> None:
     for exercise in library.exercises:
         assert exercise.svg() is not None, exercise.id
     assert len(list(SVG_DIR.glob("*.svg"))) >= 4
+
+
+def _style(path: Path) -> dict[str, object]:
+    """The drawing style of a picture: its colours, head size, background and body strokes."""
+    root = ET.parse(path).getroot()
+    shapes = [
+        e
+        for e in root.iter()
+        if e.tag.removeprefix(SVG_NS) in {"rect", "path", "line", "circle", "ellipse"}
+    ]
+    colours = {e.get(a) for e in shapes for a in ("fill", "stroke")} - {None, "none"}
+    heads = {e.get("r") for e in shapes if e.tag == f"{SVG_NS}circle"}
+    first = shapes[0]
+    background = (first.get("width"), first.get("height"), first.get("fill"))
+    body = {
+        e.get("stroke-width") or g.get("stroke-width")
+        for g in root.iter(f"{SVG_NS}g")
+        if g.get("stroke") == "#2f6f8f"
+        for e in g
+    }
+    return {"colours": colours, "heads": heads, "background": background, "body": body}
+
+
+def test_the_library_pictures_share_one_style() -> None:
+    styles = {path.name: _style(path) for path in sorted(SVG_DIR.glob("*.svg"))}
+    # One palette: figure, mat, floor line, stretch highlight, arrow, background panel.
+    palette = {"#2f6f8f", "#dcebf2", "#9bb7c4", "#f2b880", "#d9822b", "#f3f8fa"}
+    for name, style in styles.items():
+        assert style["colours"] <= palette, name
+        assert style["heads"] == {"12"}, name
+        assert style["background"] == ("320", "180", "#f3f8fa"), name
+        # Limbs 6-8, trunk 10 (16 for a trunk seen from above): no thin or heavy outliers.
+        assert style["body"] <= {"6", "7", "8", "10", "16"}, name
