@@ -239,7 +239,7 @@ def test_long_and_series_read_one_series_of_a_long_file(tmp_path, capsys):
     assert main(["validate", "--series", "Back ache=pain", str(long)]) == 0
     out = capsys.readouterr().out
     assert "PT-8_tracker.csv (pain): 2 rows, 2 accepted" in out
-    assert "1 row of other series were left out: Steps (1)" in out
+    assert "1 row of other series was left out: Steps (1)" in out
     assert main(["validate", "--long", "name,value", "--series", "back ache=pain", str(long)]) == 0
     capsys.readouterr()
     with pytest.raises(SystemExit):

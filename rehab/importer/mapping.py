@@ -220,6 +220,10 @@ def _rows(count: int) -> str:
     return f"{count} row" if count == 1 else f"{count} rows"
 
 
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
+
+
 def _left_out(names: list[str], counts: np.ndarray, chosen: np.ndarray) -> str:
     others = sorted(
         ((int(counts[i]), names[i].strip() or "(no name)") for i in range(len(names)) if not chosen[i]),
@@ -232,8 +236,8 @@ def _left_out(names: list[str], counts: np.ndarray, chosen: np.ndarray) -> str:
     shown = ", ".join(f"{name} ({count})" for count, name in others[:_SHOWN_SERIES])
     more = " ..." if len(others) > _SHOWN_SERIES else ""
     return (
-        f" {_rows(total)} of other series were left out: {shown}{more}. To read one of them, "
-        "map it (for example --series 'NAME=pain')."
+        f" {_rows(total)} of other series {_were(total)} left out: {shown}{more}. To read "
+        "one of them, map it (for example --series 'NAME=pain')."
     )
 
 
@@ -268,12 +272,16 @@ def _reshape_long(
     keep_row[table.too_long] = True  # malformed rows stay, so the report lists them
     keep = np.flatnonzero(keep_row)
     plan.names[value_at] = found[0]
-    plan.quiet.add(table.header[series_at].strip())
+    # The series column is not a column of the log, whatever its name (``name`` would
+    # otherwise be read as the patient).
+    plan.names[series_at] = f"series {series_label}"
+    plan.quiet.add(plan.names[series_at])
     read = ", ".join(sorted({names[i].strip() for i in np.flatnonzero(chosen)}))
+    read_rows = int(counts[chosen].sum())
     plan.notes.append(
         f"Read as a long file: '{series_label}' names the series and "
-        f"'{table.header[value_at].strip()}' holds the values; {_rows(int(counts[chosen].sum()))} "
-        f"of {read} were read as {found[0]}." + _left_out(names, counts, chosen)
+        f"'{table.header[value_at].strip()}' holds the values; {_rows(read_rows)} of {read} "
+        f"{_were(read_rows)} read as {found[0]}." + _left_out(names, counts, chosen)
     )
     return _take_rows(table, keep)
 
