@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/screening_bench.py
 
 sample: $(STAMP)
-	$(BIN)/rehab sample --out sample_data
+	$(BIN)/rehab sample --out sample_data --end 2026-11-20
 
 lock: $(BIN)/python
 	{ echo "# Every package the project installs, pinned, so a fresh machine gets the same set."; \

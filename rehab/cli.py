@@ -176,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--patients", type=int, default=None, help="random patients instead of the demo stories"
     )
     sample.add_argument("--days", type=int, default=None, help="days per random patient")
+    sample.add_argument(
+        "--end",
+        type=_iso_date,
+        default=None,
+        help="the last logged day, YYYY-MM-DD (default: today, so the logs are fresh when read)",
+    )
 
     report = commands.add_parser("report", help="write one PDF report per patient")
     _add_input_options(report)
@@ -332,7 +338,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     """Write a synthetic cohort (the demo stories, or random patients) as CSV files."""
     from rehab.sample import main_sample
 
-    written = main_sample(args.out, args.seed, args.patients, args.days)
+    written = main_sample(args.out, args.seed, args.patients, args.days, end=args.end)
     print(f"wrote {len(written)} files to {args.out}")
     return 0
 

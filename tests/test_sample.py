@@ -318,7 +318,7 @@ def test_every_exercise_in_the_files_is_in_the_library_but_the_typo(written: lis
 
 
 def test_main_sample_writes_the_demo_with_its_readme(tmp_path: Path) -> None:
-    paths = main_sample(tmp_path, seed=7, patients=None, days=None)
+    paths = main_sample(tmp_path, seed=7, patients=None, days=None, end=DEMO_END)
     assert len(paths) == 17
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     for story in demo_stories():
@@ -327,12 +327,27 @@ def test_main_sample_writes_the_demo_with_its_readme(tmp_path: Path) -> None:
 
 
 def test_committed_sample_data_matches_the_generator(tmp_path: Path) -> None:
-    main_sample(tmp_path, seed=7, patients=None, days=None)
+    main_sample(tmp_path, seed=7, patients=None, days=None, end=DEMO_END)
     for fresh in sorted(tmp_path.iterdir()):
         committed = REPO / "sample_data" / fresh.name
-        assert committed.read_bytes() == fresh.read_bytes(), (
-            f"run `rehab sample --out sample_data` ({fresh.name})"
-        )
+        assert committed.read_bytes() == fresh.read_bytes(), f"run `make sample` ({fresh.name})"
+
+
+@pytest.mark.parametrize(("patients", "days"), [(None, None), (3, 20)])
+def test_generated_logs_end_today_so_they_are_read_fresh(tmp_path: Path, patients, days) -> None:
+    # Read as of today (the app's and the CLI's default for your own logs), logs that
+    # ended on a fixed past day all looked stale; made today, their last day is today.
+    from rehab.analysis import analyse
+    from rehab.importer import import_files
+
+    main_sample(tmp_path, seed=7, patients=patients, days=days)
+    files = [(p.name, p.read_bytes()) for p in sorted(tmp_path.glob("*.csv"))]
+    batch = import_files(files)
+    today = date.today()
+    assert max(batch.sessions["date"].max(), batch.pain["date"].max()).date() == today
+    summaries = [p.summary for p in analyse(batch.sessions, batch.pain, as_of=today).patients.values()]
+    stale = [s.patient_id for s in summaries if any(f.code == "stale_logs" for f in s.flags)]
+    assert stale == []
 
 
 # --- random cohorts -----------------------------------------------------------------------

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Final
 
 from rehab.sample.export import write_cohort
@@ -47,8 +48,14 @@ DEFAULT_RANDOM_PATIENTS: Final = 100
 DEFAULT_RANDOM_DAYS: Final = 90
 
 
-def main_sample(out: Path, seed: int, patients: int | None, days: int | None) -> list[Path]:
+def main_sample(
+    out: Path, seed: int, patients: int | None, days: int | None, end: date | None = None
+) -> list[Path]:
     """Write a cohort to ``out``: the demo (with its README) when neither size is given.
+
+    The logs end on ``end``, today by default: generated logs are fresh on the day they are
+    made, so the app and ``rehab summary`` (both as of today by default) show them as of
+    their last day, not as stale. The committed ``sample_data`` pins :data:`DEMO_END`.
 
     Parameters
     ----------
@@ -59,16 +66,21 @@ def main_sample(out: Path, seed: int, patients: int | None, days: int | None) ->
     patients, days
         Size of a random cohort; when only one is given the other takes its default
         (:data:`DEFAULT_RANDOM_PATIENTS`, :data:`DEFAULT_RANDOM_DAYS`).
+    end
+        The last logged day (today when ``None``).
 
     Returns
     -------
     list[Path]
         Every file written.
     """
+    last = end or date.today()
     if patients is None and days is None:
-        written = write_cohort(demo_cohort(seed), out, seed=seed)
+        written = write_cohort(demo_cohort(seed, end=last), out, seed=seed)
         readme = out / "README.md"
-        readme.write_text(demo_readme(seed=seed), encoding="utf-8")
+        readme.write_text(demo_readme(end=last, seed=seed), encoding="utf-8")
         return [*written, readme]
-    cohort = random_cohort(patients or DEFAULT_RANDOM_PATIENTS, days or DEFAULT_RANDOM_DAYS, seed)
+    cohort = random_cohort(
+        patients or DEFAULT_RANDOM_PATIENTS, days or DEFAULT_RANDOM_DAYS, seed, end=last
+    )
     return write_cohort(cohort, out, seed=seed)

@@ -178,7 +178,8 @@ def demo_readme(end: date = DEMO_END, seed: int = 7) -> str:
     lines = [
         "# Demo cohort (synthetic)",
         "",
-        f"Made by `rehab sample --out sample_data` (seed {seed}) with `rehab/sample/`. Nobody here is "
+        f"Made by `rehab sample --out sample_data --end {end.isoformat()}` (seed {seed}) with "
+        "`rehab/sample/`. Nobody here is "
         "a real patient. Each patient has a `<id>_sessions.csv` and a `<id>_pain.csv`; a few "
         "rows carry deliberate mistakes (a pain of 11, an empty pain cell, an impossible date, "
         "a misspelled exercise, a doubled row, a decimal comma) that the import report lists.",
