@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_pages.views import lazy_download, pdf_reports, upload_controls
 from rehab import screening
+from rehab.analysis.text import plural
 from rehab.present import PHASE_WORDS, TIER_WORDS
 
 if TYPE_CHECKING:
@@ -191,10 +192,11 @@ def screening_exports(cohort: CohortAnalysis, shown: pd.DataFrame) -> None:
     from rehab.reports import summary_csv
 
     ids = [str(p) for p in shown["patient_id"]]
+    count = plural(len(ids), "patient")
     csv, pdf = st.columns(2)
     lazy_download(
         csv,
-        f"Triage table (CSV, {len(ids)} patients)",
+        f"Triage table (CSV, {count})",
         lambda: summary_csv(cohort, ids),
         f"triage_{cohort.as_of.isoformat()}.csv",
         "text/csv",
@@ -203,10 +205,15 @@ def screening_exports(cohort: CohortAnalysis, shown: pd.DataFrame) -> None:
     )
     lazy_download(
         pdf,
-        f"Reports (PDF, {len(ids)} patients)",
+        f"Reports (PDF, {count})",
         lambda: pdf_reports(cohort, ids),
         f"reports_{cohort.as_of.isoformat()}.pdf",
         "application/pdf",
         ":material/picture_as_pdf:",
         disabled=not ids,
+    )
+    st.caption(
+        "The CSV opens in a spreadsheet or a program as it is: the header is the first line, "
+        "percentages are whole numbers, and the last column, disclaimer, says what the numbers "
+        "are not. The PDF has one page per patient, dated as of the day shown and when it was made."
     )

@@ -4,6 +4,12 @@ A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return can 
 formula by Excel or LibreOffice ("CSV injection"); every such cell gets a leading single
 quote, which spreadsheets show as text. The file is UTF-8 with a BOM so that Excel reads
 accented letters correctly.
+
+Every export carries the disclaimer, and every export stays machine-readable: the first line
+is the header, and the disclaimer is the last column, ``disclaimer``, on every row. A program
+reading columns by name never meets it; a person sees it beside the data, even after sorting
+or filtering rows. (A note above the header breaks ``read_csv``; a note row below the data
+becomes a bogus record.)
 """
 
 from __future__ import annotations
@@ -13,11 +19,14 @@ from typing import Final
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
 
-__all__ = ["BOM", "FORMULA_STARTS", "neutralise_formula", "to_safe_csv"]
+from rehab.disclaimer import DISCLAIMER
+
+__all__ = ["BOM", "DISCLAIMER_COLUMN", "FORMULA_STARTS", "neutralise_formula", "to_safe_csv"]
 
 BOM: Final = b"\xef\xbb\xbf"
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_RE: Final = r"^[=+\-@\t\r]"
+DISCLAIMER_COLUMN: Final = "disclaimer"
 
 
 def neutralise_formula(text: str) -> str:
@@ -46,7 +55,7 @@ def _safe_column(column: pd.Series) -> pd.Series:
     return text.mask(risky, "'" + text)
 
 
-def to_safe_csv(frame: pd.DataFrame) -> bytes:
+def to_safe_csv(frame: pd.DataFrame, *, disclaimer: str | None = DISCLAIMER) -> bytes:
     """Write ``frame`` as spreadsheet-safe CSV: UTF-8 with BOM, formulas neutralised.
 
     Text cells and headers are checked; numeric, boolean and datetime columns are written
@@ -56,6 +65,9 @@ def to_safe_csv(frame: pd.DataFrame) -> bytes:
     ----------
     frame
         Any frame; the index is not written.
+    disclaimer
+        Written in a last column, ``disclaimer``, on every row (replacing a column of that
+        name already in ``frame``); ``None`` leaves it out. The header stays the first line.
 
     Returns
     -------
@@ -63,6 +75,9 @@ def to_safe_csv(frame: pd.DataFrame) -> bytes:
         The CSV file's bytes.
     """
     safe = frame.copy()
+    if disclaimer is not None:
+        safe = safe.drop(columns=[DISCLAIMER_COLUMN], errors="ignore")
+        safe[DISCLAIMER_COLUMN] = disclaimer
     safe.columns = pd.Index([neutralise_formula(str(name)) for name in safe.columns])
     for position in range(safe.shape[1]):
         safe.isetitem(position, _safe_column(safe.iloc[:, position]).array)

@@ -77,13 +77,15 @@ def test_between_keeps_both_ends():
     assert list(kept["date"].dt.day) == [2, 3]
 
 
-def test_summary_csv_opens_with_the_disclaimer_and_is_spreadsheet_safe(cohort):
+def test_summary_csv_carries_the_disclaimer_and_is_spreadsheet_safe(cohort):
     data = summary_csv(cohort, ["PT-0107", "PT-0101"])
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert "not a diagnosis" in rows[0][0]
-    header, *records = rows[1:]
+    # The header is the first line; the disclaimer is the last column (SCREENING, issue 9 #17).
+    header, *records = rows
     assert header[:3] == ["patient_id", "as_of", "alert"]
+    assert header[-1] == "disclaimer"
+    assert all("not a diagnosis" in r[-1] for r in records)
     assert [r[0] for r in records] == ["PT-0107", "PT-0101"]  # triage order, not given order
     assert not any(
         cell.startswith(("=", "+", "-", "@")) for r in records for cell in r if not _is_number(cell)
@@ -102,7 +104,7 @@ def test_summary_frame_holds_the_record_numbers(cohort):
     frame = summary_frame(cohort)
     assert len(frame) == 8
     row = frame.set_index("patient_id").loc["PT-0101"]
-    assert row["phase"] == "maintenance"
+    assert row["phase"] == "Maintenance"  # the app's word
     assert row["mcid_reached"]
 
 

@@ -3,14 +3,16 @@
 >>> pdf = patient_pdf(cohort, "PT-0101")  # doctest: +SKIP
 >>> write_reports(cohort, Path("reports"))  # doctest: +SKIP
 
-Each page: the patient id, the period and the as-of date, the alert tier in words, the flags
-(most urgent first) with their rules and sources, adherence and pain, the pain chart, the phase
-history, the exercise response, and the self-reported-data disclaimer with the red-flag advice.
-The document's date is the as-of date, so the same analysis gives the same bytes.
+Each page: the patient id, the period, the as-of date and when the report was generated, the
+alert tier in words, the flags (most urgent first) with their rules and sources, adherence and
+pain, the pain chart, the phase history, the exercise response, and the self-reported-data
+disclaimer with the red-flag advice. The generation time is the clock's unless given, so
+callers that need equal bytes (tests) pass ``generated_at``.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 from rehab import present
@@ -25,16 +27,59 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    import altair as alt
+
     from rehab.analysis import CohortAnalysis, PatientAnalysis
     from rehab.library import ExerciseLibrary
 
-__all__ = ["cohort_pdf", "pain_chart_png", "patient_pdf", "report_file_names", "write_reports"]
+__all__ = [
+    "cohort_pdf",
+    "pain_chart_png",
+    "patient_pdf",
+    "report_file_names",
+    "report_pain_chart",
+    "write_reports",
+]
 
 # Chart size in CSS pixels; the PNG is drawn across the text width (178 mm), so these numbers
 # fix its height on the page (about 70 mm) and its text size (about 7 pt).
 CHART_WIDTH_PX: Final = 640
 CHART_HEIGHT_PX: Final = 250
 CHART_SCALE: Final = 2.0
+
+
+def report_pain_chart(cohort: CohortAnalysis, patient_id: str) -> alt.TopLevelMixin:
+    """Return the patient's pain chart as the report draws it (fixed size, legends beside).
+
+    Parameters
+    ----------
+    cohort
+        The analysis.
+    patient_id
+        A patient of ``cohort``.
+
+    Returns
+    -------
+    alt.TopLevelMixin
+        The chart, :data:`CHART_HEIGHT_PX` high, with its pain axis titled.
+    """
+    patient = _patient(cohort, patient_id)
+    summary, settings = patient.summary, cohort.settings
+    chart = pain_chart(
+        patient.daily,
+        patient.phases,
+        baseline=summary.pain.baseline,
+        mcid_points=settings.mcid_points,
+        pain_free_max=settings.pain_free_max,
+        markers=present.chart_markers(summary),
+        # The page has its own heading and caption; a title in the picture would repeat them.
+        title="",
+    ).properties(height=CHART_HEIGHT_PX)
+    # Legends beside the plot leave it the full height, and stack however many events there are.
+    configured: alt.TopLevelMixin = chart.configure_legend(
+        orient="right", direction="vertical", labelFontSize=11, titleFontSize=11, rowPadding=2
+    )
+    return configured
 
 
 def pain_chart_png(cohort: CohortAnalysis, patient_id: str) -> bytes:
@@ -52,22 +97,7 @@ def pain_chart_png(cohort: CohortAnalysis, patient_id: str) -> bytes:
     bytes
         The PNG, :data:`CHART_WIDTH_PX` x :data:`CHART_HEIGHT_PX` at :data:`CHART_SCALE`.
     """
-    patient = _patient(cohort, patient_id)
-    summary, settings = patient.summary, cohort.settings
-    chart = pain_chart(
-        patient.daily,
-        patient.phases,
-        baseline=summary.pain.baseline,
-        mcid_points=settings.mcid_points,
-        pain_free_max=settings.pain_free_max,
-        markers=present.chart_markers(summary),
-        # The page has its own heading and caption; a title in the picture would repeat them.
-        title="",
-    ).properties(height=CHART_HEIGHT_PX)
-    # Legends beside the plot leave it the full height, and stack however many events there are.
-    chart = chart.configure_legend(
-        orient="right", direction="vertical", labelFontSize=11, titleFontSize=11, rowPadding=2
-    )
+    chart = report_pain_chart(cohort, patient_id)
     return chart_png(chart, scale=CHART_SCALE, width=CHART_WIDTH_PX)
 
 
@@ -79,10 +109,14 @@ def _patient(cohort: CohortAnalysis, patient_id: str) -> PatientAnalysis:
 
 
 def _add_patient_page(
-    pdf: ReportDocument, cohort: CohortAnalysis, patient_id: str, library: ExerciseLibrary
+    pdf: ReportDocument,
+    cohort: CohortAnalysis,
+    patient_id: str,
+    library: ExerciseLibrary,
+    generated_at: datetime,
 ) -> None:
     _patient(cohort, patient_id)
-    content = page_content(cohort, patient_id, library)
+    content = page_content(cohort, patient_id, library, generated_at)
     chart = ChartImage.from_png(pain_chart_png(cohort, patient_id))
     layout = fit_layout(content, chart.height_for(pdf.epw), cohort.as_of)
     pdf.add_page()
@@ -97,6 +131,7 @@ def cohort_pdf(
     *,
     library: ExerciseLibrary | None = None,
     compress: bool = True,
+    generated_at: datetime | None = None,
 ) -> bytes:
     """Return one PDF with one A4 page per patient, in the order given.
 
@@ -110,6 +145,9 @@ def cohort_pdf(
         Names the exercises; the bundled library when not given.
     compress
         Compress the page content (``False`` keeps the text readable, for tests).
+    generated_at
+        When the report is made, printed beside the as-of date; now (local time) when not
+        given.
 
     Returns
     -------
@@ -122,9 +160,10 @@ def cohort_pdf(
         When a patient id is not in ``cohort``.
     """
     library = library or load_library()
-    pdf = ReportDocument(cohort.as_of, compress=compress)
+    generated_at = generated_at or datetime.now().astimezone()
+    pdf = ReportDocument(cohort.as_of, generated_at=generated_at, compress=compress)
     for patient_id in patient_ids:
-        _add_patient_page(pdf, cohort, patient_id, library)
+        _add_patient_page(pdf, cohort, patient_id, library, generated_at)
     if not patient_ids:
         pdf.add_page()
         pdf.style(11)
@@ -138,6 +177,7 @@ def patient_pdf(
     *,
     library: ExerciseLibrary | None = None,
     compress: bool = True,
+    generated_at: datetime | None = None,
 ) -> bytes:
     """Return one patient's one-page A4 report for the clinical record.
 
@@ -151,13 +191,17 @@ def patient_pdf(
         Names the exercises; the bundled library when not given.
     compress
         Compress the page content (``False`` keeps the text readable, for tests).
+    generated_at
+        When the report is made; now when not given.
 
     Returns
     -------
     bytes
         The PDF file.
     """
-    return cohort_pdf(cohort, [patient_id], library=library, compress=compress)
+    return cohort_pdf(
+        cohort, [patient_id], library=library, compress=compress, generated_at=generated_at
+    )
 
 
 def report_file_names(patient_ids: Sequence[str]) -> list[str]:
@@ -184,6 +228,7 @@ def write_reports(
     patient_ids: Sequence[str] | None = None,
     *,
     library: ExerciseLibrary | None = None,
+    generated_at: datetime | None = None,
 ) -> list[Path]:
     """Write one ``<patient_id>.pdf`` per patient into ``out_dir`` (for ``rehab report``).
 
@@ -198,6 +243,8 @@ def write_reports(
         Patients to report; every patient, most urgent first, when not given.
     library
         Names the exercises; the bundled library when not given.
+    generated_at
+        When the reports are made (one time for all of them); now when not given.
 
     Returns
     -------
@@ -207,10 +254,11 @@ def write_reports(
     if patient_ids is None:
         patient_ids = [str(patient_id) for patient_id in cohort.triage()["patient_id"]]
     library = library or load_library()
+    generated_at = generated_at or datetime.now().astimezone()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for patient_id, name in zip(patient_ids, report_file_names(patient_ids), strict=True):
         path = out_dir / name
-        path.write_bytes(patient_pdf(cohort, patient_id, library=library))
+        path.write_bytes(patient_pdf(cohort, patient_id, library=library, generated_at=generated_at))
         written.append(path)
     return written

@@ -13,7 +13,7 @@ from rehab import present
 from rehab.analysis.text import plural
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, datetime
 
     import pandas as pd
 
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from rehab.settings import RuleSettings
 
 HEADER_TITLE: Final = "rehab \u00b7 patient report"
-# The clinical band names (clinical-rules.md), for the record.
-BAND_NAMES: Final = {"adherent": "adherent", "borderline": "borderline", "low": "low"}
 VERDICT_WORDS: Final = {"stop": "STOP: raised pain", "ok": "continue", "no data": "no pain ratings"}
 PHASE_COLUMNS: Final = ("Phase", "From", "To", "Days", "Began because")
 EXERCISE_COLUMNS: Final = (
@@ -58,6 +56,7 @@ class PageContent:
     alert_word: str
     period: str
     as_of: str
+    generated: str
     last_log: str
     phase: str
     flags: list[FlagItem]
@@ -71,6 +70,12 @@ class PageContent:
 def long_date(day: date | None) -> str:
     """Format a day for the record, with its year: ``3 Oct 2026``."""
     return "-" if day is None else f"{day.day} {day:%b %Y}"
+
+
+def date_time(moment: datetime) -> str:
+    """Format a moment for the record: ``30 Nov 2026, 18:40 UTC`` (the zone when it has one)."""
+    zone = moment.tzname() or ""
+    return f"{long_date(moment.date())}, {moment:%H:%M} {zone}".rstrip()
 
 
 def _phase_reason(reason: str, settings: RuleSettings) -> str:
@@ -103,9 +108,9 @@ def phase_rows(patient: PatientAnalysis, as_of: date, settings: RuleSettings) ->
 
 def _share(value: float | None, band: str | None = None) -> str:
     text = present.percent(value)
-    if band:
-        text += f" ({BAND_NAMES.get(band, band)})"
-    return text
+    # The app's band words ("on track"), so the record and the screen say the same.
+    word = present.band_word(band)
+    return f"{text} ({word})" if word else text
 
 
 def adherence_rows(summary: PatientSummary) -> list[tuple[str, str]]:
@@ -113,7 +118,7 @@ def adherence_rows(summary: PatientSummary) -> list[tuple[str, str]]:
     adherence = summary.adherence
     week = (
         f"{_share(adherence.last_7_days, adherence.band_last_7_days)}; "
-        f"{adherence.sessions_last_7_days} of {adherence.target_last_7_days} sessions"
+        f"{present.exercises_done(adherence.sessions_last_7_days, adherence.target_last_7_days)}"
     )
     rows = [
         ("Overall", _share(adherence.overall, adherence.band)),
@@ -205,7 +210,9 @@ def flag_items(summary: PatientSummary, settings: RuleSettings) -> list[FlagItem
     ]
 
 
-def page_content(cohort: CohortAnalysis, patient_id: str, library: ExerciseLibrary) -> PageContent:
+def page_content(
+    cohort: CohortAnalysis, patient_id: str, library: ExerciseLibrary, generated_at: datetime
+) -> PageContent:
     """Put one patient's analysis into the words of the PDF page.
 
     Parameters
@@ -216,6 +223,8 @@ def page_content(cohort: CohortAnalysis, patient_id: str, library: ExerciseLibra
         A patient of ``cohort``.
     library
         Names the exercises.
+    generated_at
+        When the report is made (printed beside the as-of date).
 
     Returns
     -------
@@ -238,6 +247,7 @@ def page_content(cohort: CohortAnalysis, patient_id: str, library: ExerciseLibra
         alert_word=present.TIER_WORDS[summary.alert],
         period=f"{long_date(summary.first_day)} - {long_date(cohort.as_of)}",
         as_of=long_date(cohort.as_of),
+        generated=date_time(generated_at),
         last_log=_last_log(summary),
         phase=present.phase_headline(summary, settings),
         flags=flag_items(summary, settings),

@@ -68,18 +68,22 @@ class ReportDocument(FPDF):
     Parameters
     ----------
     as_of
-        The analysis date: the document's creation date, so the same input gives the same bytes.
+        The analysis date: the document's creation date unless ``generated_at`` is given.
+    generated_at
+        When the document is made (its creation date); fixed in tests for equal bytes.
     compress
         Compress page content (turn off to read the text in tests).
     """
 
-    def __init__(self, as_of: date, *, compress: bool = True) -> None:
+    def __init__(
+        self, as_of: date, *, generated_at: datetime | None = None, compress: bool = True
+    ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.set_margins(MARGIN_SIDE, MARGIN_TOP, MARGIN_SIDE)
         # Pages are laid out to fit; an automatic break would split a patient over two pages.
         self.set_auto_page_break(auto=False, margin=MARGIN_BOTTOM)
         self.set_compression(compress)
-        self.set_creation_date(datetime.combine(as_of, time(12), tzinfo=UTC))
+        self.set_creation_date(generated_at or datetime.combine(as_of, time(12), tzinfo=UTC))
         self.set_creator("rehab")
         self.set_title("rehab patient report")
         self.set_lang("en")

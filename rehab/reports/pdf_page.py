@@ -74,7 +74,8 @@ def _header(pdf: ReportDocument, content: PageContent) -> None:
     pdf.cell(0, 4, HEADER_TITLE)
     pdf.set_x(pdf.l_margin)
     pdf.style(8, colour=MUTED)
-    pdf.cell(0, 4, f"Generated on {content.as_of} (the as-of date of the analysis)", align="R")
+    # The day the analysis speaks for, and when this copy was made: they differ for old logs.
+    pdf.cell(0, 4, f"As of {content.as_of} \u00b7 generated {content.generated}", align="R")
     pdf.rule(top + 5.5)
     pdf.set_xy(pdf.l_margin, top + 8)
     pdf.style(17, bold=True)
@@ -150,7 +151,7 @@ def _numbers(pdf: ReportDocument, content: PageContent) -> None:
     top = pdf.get_y()
     half = (pdf.epw - COLUMN_GAP) / 2
     left = _key_values(
-        pdf, pdf.l_margin, top, half, "Adherence (share of prescribed sessions)", content.adherence
+        pdf, pdf.l_margin, top, half, "Adherence (share of planned exercises done)", content.adherence
     )
     right = _key_values(pdf, pdf.l_margin + half + COLUMN_GAP, top, half, "Pain (0-10)", content.pain)
     pdf.set_xy(pdf.l_margin, max(left, right))

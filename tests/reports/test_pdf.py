@@ -4,7 +4,7 @@ import re
 import string
 import struct
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -40,6 +40,8 @@ EXERCISES = ("back_extension", "cat_stretch", "hip_rolls", "core")
 P1_PAIN = [6, 6, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 3]
 GONE = "../evil/x"  # one session on 1 Sep, then nothing: dropped out
 ACCENTED = "Zoë–1"  # an en dash, outside Latin-1
+# When the reports are made: fixed, so that the same analysis gives the same bytes.
+GENERATED = datetime(2026, 9, 18, 9, 30, tzinfo=UTC)
 
 
 def day(offset: int) -> date:
@@ -97,7 +99,7 @@ def plain(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def p1_pdf(cohort) -> bytes:
-    return patient_pdf(cohort, "P1", compress=False)
+    return patient_pdf(cohort, "P1", compress=False, generated_at=GENERATED)
 
 
 @pytest.fixture(scope="module")
@@ -121,12 +123,15 @@ def test_patient_pdf_is_one_a4_page(p1_pdf):
     assert re.search(rb"/MediaBox ?\[0 0 595\.2\d* 841\.8\d*\]", p1_pdf)
 
 
-def test_the_document_is_dated_by_the_as_of_date(p1_pdf):
-    assert b"/CreationDate (D:20260917" in p1_pdf
+def test_the_document_is_dated_when_it_was_generated(p1_pdf):
+    assert b"/CreationDate (D:20260918093000" in p1_pdf
 
 
-def test_the_same_analysis_gives_the_same_bytes(cohort):
-    assert patient_pdf(cohort, ACCENTED) == patient_pdf(cohort, ACCENTED)
+def test_the_same_analysis_and_time_give_the_same_bytes(cohort):
+    first = patient_pdf(cohort, ACCENTED, generated_at=GENERATED)
+    assert first == patient_pdf(cohort, ACCENTED, generated_at=GENERATED)
+    later = patient_pdf(cohort, ACCENTED, generated_at=GENERATED + timedelta(days=1))
+    assert later != first
 
 
 def test_the_chart_is_embedded_as_an_image_at_its_fixed_size(p1_pdf):
@@ -164,12 +169,12 @@ def test_the_header_names_patient_period_as_of_and_alert_in_words(p1_text):
     assert "rehab · patient report" in p1_text
     assert "Patient P1" in p1_text
     assert "1 Sep 2026 - 17 Sep 2026" in p1_text
-    assert "Generated on 17 Sep 2026" in p1_text
+    assert "As of 17 Sep 2026 · generated 18 Sep 2026, 09:30 UTC" in p1_text
     assert "HIGH ALERT" in p1_text
 
 
 def test_phase_history_gives_dates_and_why_each_phase_began(cohort):
-    content = page_content(cohort, "P1", load_library())
+    content = page_content(cohort, "P1", load_library(), GENERATED)
     assert content.phases == [
         ("Rehab", "1 Sep 2026", "10 Sep 2026", "10", "start of the logs"),
         ("Maintenance", "11 Sep 2026", "14 Sep 2026", "4", "7 pain-free days in a row"),
@@ -183,7 +188,7 @@ def test_the_page_prints_the_phase_history(p1_text):
 
 
 def test_pain_rows_give_baseline_current_change_and_mcid_date(cohort):
-    rows = dict(page_content(cohort, "P1", load_library()).pain)
+    rows = dict(page_content(cohort, "P1", load_library(), GENERATED).pain)
     # Baseline: mean of 6, 6, 6. Current: 11-17 Sep = (0 * 4 + 3 * 3) / 7 = 1.29.
     assert rows["Baseline"] == "6.0 / 10"
     assert rows["Current (last 7 days)"] == "1.3 / 10"
@@ -193,17 +198,18 @@ def test_pain_rows_give_baseline_current_change_and_mcid_date(cohort):
 
 
 def test_adherence_rows_give_overall_week_with_band_and_dose(cohort):
-    full = dict(page_content(cohort, "P1", load_library()).adherence)
-    assert full["Overall"] == "100% (adherent)"
+    full = dict(page_content(cohort, "P1", load_library(), GENERATED).adherence)
+    # The app's band words, not a second set.
+    assert full["Overall"] == "100% (on track)"
     # 17 Sep is the 3rd day of the relapse: 11-14 Sep once a day, 15-17 Sep 3 times, 4 exercises.
-    assert full["Last 7 days"] == "100% (adherent); 52 of 52 sessions"
+    assert full["Last 7 days"] == "100% (on track); 52 of 52 exercises"
     assert full["Dose (reps and hold)"] == "-"
-    gone = dict(page_content(cohort, GONE, load_library()).adherence)
-    assert gone["Last 7 days"] == "0% (low); 0 of 84 sessions"
+    gone = dict(page_content(cohort, GONE, load_library(), GENERATED).adherence)
+    assert gone["Last 7 days"] == "0% (below plan); 0 of 84 exercises"
 
 
 def test_an_exercise_that_raised_pain_is_named_as_stop(cohort, p1_text):
-    content = page_content(cohort, "P1", load_library())
+    content = page_content(cohort, "P1", load_library(), GENERATED)
     assert content.stopped_exercises == ["Hip Rolls"]
     hip_rolls = next(row for row in content.exercises if row[0] == "Hip Rolls")
     assert hip_rolls[-3:] == ("+2.0", "+2.0", "STOP: raised pain")
@@ -217,7 +223,7 @@ def test_flags_come_most_urgent_first_with_message_rule_and_source(cohort, p1_te
         assert plain(flag.message) in p1_text
     assert "Rule - Relapse: In maintenance, 2 consecutive days" in p1_text
     assert "Source: Stanton et al." in p1_text
-    gone = page_content(cohort, GONE, load_library())
+    gone = page_content(cohort, GONE, load_library(), GENERATED)
     assert [item.tier for item in gone.flags] == ["high", "moderate"]
 
 
@@ -244,7 +250,7 @@ def long_flag(number: int) -> FlagItem:
 
 
 def test_a_long_flag_list_is_cut_to_fit_with_a_note(cohort, chart):
-    content = page_content(cohort, "P1", load_library())
+    content = page_content(cohort, "P1", load_library(), GENERATED)
     crowded = replace(content, flags=content.flags + [long_flag(n) for n in range(12)])
     height = chart.height_for(ReportDocument(AS_OF).epw)
     layout = fit_layout(crowded, height, AS_OF)
@@ -264,7 +270,7 @@ def test_a_long_flag_list_is_cut_to_fit_with_a_note(cohort, chart):
 
 
 def test_long_tables_are_cut_and_the_chart_shrinks_before_the_page_overflows(cohort, chart):
-    content = page_content(cohort, "P1", load_library())
+    content = page_content(cohort, "P1", load_library(), GENERATED)
     crowded = replace(
         content,
         flags=[long_flag(1)],
@@ -293,12 +299,12 @@ def test_the_demo_patients_fit_with_every_flag_and_the_full_chart():
     # The PNG is CHART_WIDTH_PX x CHART_HEIGHT_PX (times the scale), drawn across the text width.
     height = ReportDocument(DEMO_END).epw * CHART_HEIGHT_PX / CHART_WIDTH_PX
     for patient_id in analysis.patients:
-        content = page_content(analysis, patient_id, load_library())
+        content = page_content(analysis, patient_id, load_library(), GENERATED)
         assert fit_layout(content, height, DEMO_END) == Layout(len(content.flags), height)
 
 
 def test_a_crowded_page_shortens_the_chart_before_it_leaves_out_a_flag(cohort, chart):
-    content = page_content(cohort, "P1", load_library())
+    content = page_content(cohort, "P1", load_library(), GENERATED)
     height = chart.height_for(ReportDocument(AS_OF).epw)
     layout = fit_layout(content, height, AS_OF)
     assert layout.shown_flags == len(content.flags) == 3
