@@ -100,3 +100,43 @@ def test_decode_refuses_xlsx_with_a_hint():
         decode_bytes(_zip_bytes())
     assert problem.value.code == "not_text"
     assert "ZIP" in problem.value.message
+
+
+# Excel for Mac's "Comma Separated Values (.csv)" is written in Mac Roman, not UTF-8
+# (donatstudios.com "CSV: An Encoding Nightmare"; seeblog.seenet.ca "CSV Support in Excel
+# for Mac 2016"), and classic Mac files end lines with a bare CR (strata.uga.edu, "Excel's
+# text file formats"). In Mac Roman an en dash is 0xD0 and é is 0x8E: read as cp1252
+# they would come out as "Ð" and "Ž".
+MAC_NOTES = ("décidé – mieux", "ça va", "Übung gut")
+
+
+def _mac_file(line_end: str) -> bytes:
+    rows = "".join(f"2026-09-0{i + 1},{i + 2},{note}{line_end}" for i, note in enumerate(MAC_NOTES))
+    return f"Date,Pain,Notes{line_end}{rows}".encode("mac_roman")
+
+
+def test_mac_roman_with_bare_cr_line_ends(run):
+    result = run(_mac_file("\r"), name="PT-7_pain.csv")
+    assert result.report.accepted == 3
+    assert result.pain["notes"].tolist() == list(MAC_NOTES)
+    assert codes(result) == ["encoding_fallback"]
+    message = result.report.issues[0].message
+    assert "Mac Roman" in message
+    assert "classic Mac way" in message
+    assert "CSV UTF-8" in message
+
+
+def test_mac_roman_bytes_cp1252_leaves_undefined_point_to_mac_roman(run):
+    # 0x8D is ç in Mac Roman and undefined in cp1252, even with Windows line ends.
+    data = "Date,Pain,Notes\r\n2026-09-01,4,ça va\r\n".encode("mac_roman")
+    assert b"\x8d" in data
+    result = run(data, name="PT-7_pain.csv")
+    assert result.pain["notes"].tolist() == ["ça va"]
+    assert "Mac Roman" in result.report.issues[0].message
+
+
+def test_windows_1252_with_crlf_stays_cp1252(run):
+    data = "Date,Pain,Notes\r\n2026-09-01,4,décidé – mieux\r\n".encode("cp1252")
+    result = run(data, name="PT-7_pain.csv")
+    assert result.pain["notes"].tolist() == ["décidé – mieux"]
+    assert "Windows-1252" in result.report.issues[0].message
