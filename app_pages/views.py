@@ -177,7 +177,8 @@ def exercise_card(exercise: Exercise, stats: dict[str, str] | None, compact: boo
         picture, text = st.columns([2, 3], gap="medium")
     svg = exercise.svg()
     if svg:
-        picture.image(svg, width="stretch")
+        # In the narrow card a stretched picture grows taller than the text on a wide screen.
+        picture.image(svg, width=360 if compact else "stretch")
     text.subheader(exercise.name)
     kind = "Stretch" if exercise.kind == "stretch" else "Strengthening"
     text.caption(f"{kind} · {exercise.purpose}")
