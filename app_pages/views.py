@@ -12,6 +12,7 @@ import streamlit as st
 
 from app_pages import import_views, state
 from rehab import present
+from rehab.analysis.text import plural
 from rehab.disclaimer import DISCLAIMER, RED_FLAG_SOURCE, red_flag_lines
 from rehab.importer.report import ImportOptions
 from rehab.settings import rule
@@ -276,7 +277,7 @@ def sidebar_footer() -> None:
             st.caption("Showing the synthetic demo cohort.")
         else:
             st.caption(
-                f"Showing your {len(current.files)} uploaded file(s), kept in memory "
+                f"Showing your {plural(len(current.files), 'uploaded file')}, kept in memory "
                 "for this browser session only."
             )
 

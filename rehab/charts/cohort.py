@@ -9,6 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from rehab.analysis.text import plural
 from rehab.charts.theme import (
     BLUISH_GREEN,
     FIT,
@@ -183,7 +184,7 @@ def _adherence_chart(triage: pd.DataFrame) -> alt.LayerChart:
         edge_format=PERCENT_FORMAT,
         title=alt.Title(
             "Adherence this week",
-            subtitle=f"{missing} patient(s) without data this week not shown" if missing else "",
+            subtitle=f"{plural(missing, 'patient')} without data this week not shown" if missing else "",
         ),
     )
     return _histogram(adherence_bins(triage), panel)
@@ -204,7 +205,9 @@ def _pain_change_chart(triage: pd.DataFrame, mcid_points: float) -> alt.LayerCha
         edge_format="+d",
         title=alt.Title(
             "Pain change",
-            subtitle=f"{missing} patient(s) without enough pain entries not shown" if missing else "",
+            subtitle=(
+                f"{plural(missing, 'patient')} without enough pain entries not shown" if missing else ""
+            ),
         ),
     )
     mcid = pd.DataFrame({"x": [-mcid_points], "label": [f"MCID −{mcid_points:g}"]})

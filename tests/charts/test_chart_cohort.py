@@ -69,7 +69,7 @@ def test_the_overview_has_three_titled_panels_with_counts_written_on_them():
     assert titles == ["Patients by alert and phase", "Adherence this week", "Pain change"]
     assert (
         top["vconcat"][1]["hconcat"][0]["title"]["subtitle"]
-        == "1 patient(s) without data this week not shown"
+        == "1 patient without data this week not shown"
     )
     texts = [unit for unit, _ in units(top) if unit["mark"]["type"] == "text"]
     assert {t["encoding"]["text"]["field"] for t in texts} >= {"label", "patients"}
