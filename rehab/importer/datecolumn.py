@@ -90,7 +90,7 @@ def _zoned(job: ColumnChecks) -> tuple[CodedColumn, npt.NDArray[np.object_]]:
     pairs = np.asarray(pairs, dtype=np.int64)
     names = to_objects(pc.utf8_trim_whitespace(zones.uniques))
     usable = np.array([bool(n) and zone_problem(n) is None for n in names.tolist()], dtype=bool)
-    names = np.where(usable, names, job.options.timezone)
+    names[~usable] = job.options.timezone
     column = CodedColumn(pair_codes.astype(np.int32), dates.uniques.take(pairs // width))
     job.coded[job.positions["date"]] = column
     _warn_unknown_zones(job, zones, usable)
@@ -120,7 +120,7 @@ def _warn_unknown_zones(job: ColumnChecks, zones: CodedColumn, usable: BoolArray
 
 def _localise(result: DateResult, zones: npt.NDArray[np.object_]) -> BoolArray:
     """Move UTC stamps with a known zone to local day and time (in place); return which moved."""
-    moved = result.utc & (zones != None)  # noqa: E711 (element-wise)
+    moved: BoolArray = result.utc & ~pd.isna(zones)
     if not moved.any():
         return moved
     instants = result.days[moved] + result.minutes[moved].astype("timedelta64[m]")
