@@ -41,7 +41,7 @@ def test_report_json_has_the_issue_shape():
             "column": "pain",
             "code": "out_of_range",
             "severity": "error",
-            "message": "pain is 12; pain is scored 0 to 10",
+            "message": "pain is 12; pain is scored 0 to 10; row not imported",
         }
     ]
     assert file["usable"] is True

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -48,7 +49,9 @@ CSV_PIECES = [
 def check_invariants(result):
     report = result.report
     assert report.rows == report.accepted + report.rejected + report.duplicates
-    assert len(result.sessions) + len(result.pain) == report.accepted
+    # Set rows collapse and listed exercises split: the report then counts the sessions.
+    sessions = report.accepted if report.sessions is None else report.sessions
+    assert len(result.sessions) + len(result.pain) == sessions
     assert len(result.rejected) == report.rejected
     if not report.usable:
         assert report.rows == 0
@@ -135,16 +138,100 @@ def test_every_generated_row_is_accepted_a_duplicate_or_named(log):
     assert report.rows == len(numbers)
     accepted = set(result.sessions["source_row"].tolist())
     duplicate_rows = {i.row for i in report.issues if i.code == "duplicate_row"}
+    # Rows repeating an exercise at the same date-time are sets of one session (issue 8).
+    set_rows = {i.row for i in report.issues if i.code == "set_row"}
     error_rows = {i.row for i in report.issues if i.severity == "error"}
     rejected = set(result.rejected["row"].tolist())
     assert rejected <= error_rows
     assert len(duplicate_rows) == report.duplicates
     seen = {}
     for (cells, clean), number in zip(log["rows"], numbers, strict=True):
-        assert number in accepted | duplicate_rows | rejected
+        assert number in accepted | duplicate_rows | rejected | set_rows
         key = tuple(cells)
         if number in duplicate_rows:
             assert key in seen  # only a true repeat of an earlier row is a duplicate
         elif clean:
-            assert number in accepted
+            assert number in accepted | set_rows
         seen.setdefault(key, number)
+
+
+# --- the same log in other shapes: mapped headers, long files, an app preset (issue 8) -----
+
+PAIN_DAYS = st.lists(
+    st.tuples(st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31)), st.integers(0, 10)),
+    min_size=1,
+    max_size=20,
+    unique_by=lambda entry: entry[0],
+)
+OTHER_SERIES = st.lists(
+    st.tuples(st.sampled_from(["Steps", "Mood", "Sleep hours"]), st.integers(0, 20000)), max_size=20
+)
+KEEP = ["patient_id", "date", "pain"]
+
+
+def _canonical(result):
+    return result.pain[KEEP].sort_values(["date", "pain"]).reset_index(drop=True)
+
+
+def _own_format(entries):
+    lines = ["Date,Pain"] + [f"{day.isoformat()},{pain}" for day, pain in entries]
+    return import_file("PT-9_pain.csv", ("\n".join(lines) + "\n").encode())
+
+
+@SETTINGS
+@given(PAIN_DAYS, st.sampled_from(["How bad is your back pain right now?", "Q2 (0-10)", "Schmerz"]))
+def test_a_mapped_question_header_gives_the_rows_of_our_own_format(entries, question):
+    lines = [f"Timestamp,{question}"] + [f"{day.isoformat()}T12:00:00,{pain}" for day, pain in entries]
+    data = ("\n".join(lines) + "\n").encode()
+    mapped = import_file("PT-9_pain.csv", data, ImportOptions(mapping=((question, "pain"),)))
+    check_invariants(mapped)
+    assert _canonical(mapped).equals(_canonical(_own_format(entries)))
+
+
+@SETTINGS
+@given(PAIN_DAYS, OTHER_SERIES, st.randoms(use_true_random=False))
+def test_a_long_file_gives_the_rows_of_our_own_format(entries, others, rng):
+    records = [("Back pain", day.isoformat(), pain) for day, pain in entries]
+    records += [(name, "2026-06-01", value) for name, value in others]
+    rng.shuffle(records)
+    lines = ["name,timestamp,value"] + [f"{name},{day},{value}" for name, day, value in records]
+    data = ("\n".join(lines) + "\n").encode()
+    long = import_file("PT-9_pain.csv", data, ImportOptions(series=(("back pain", "pain"),)))
+    check_invariants(long)
+    assert long.report.rows == len(entries)  # the other series are left out, and counted
+    assert _canonical(long).equals(_canonical(_own_format(entries)))
+
+
+SETS = st.lists(
+    st.tuples(
+        st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31)),
+        st.sampled_from(["Cat Cow", "Knee Rolls", "Back Extension"]),
+        st.integers(1, 4),
+    ),
+    min_size=1,
+    max_size=12,
+    unique_by=lambda entry: (entry[0], entry[1]),
+)
+
+
+@SETTINGS
+@given(SETS)
+def test_a_strong_export_gives_one_session_per_exercise_like_our_own_format(performances):
+    # Strong's export (jake-walker/workout-converter sample_data/strong.csv): a row per set.
+    strong = [
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
+        "Workout Notes,RPE"
+    ]
+    own = ["Date,Exercise,Reps"]
+    for day, exercise, sets in performances:
+        for number in range(1, sets + 1):
+            when = f"{day.isoformat()} 8:05:00 am"
+            strong.append(f'{when},"Rehab",20m,"{exercise}",{number},0,10,0,0,"","",')
+        own.append(f"{day.isoformat()},{exercise},10")
+    from_strong = import_file("PT-9_sessions.csv", ("\n".join(strong) + "\n").encode())
+    from_own = import_file("PT-9_sessions.csv", ("\n".join(own) + "\n").encode())
+    check_invariants(from_strong)
+    columns = ["patient_id", "date", "exercise"]
+    assert (from_strong.sessions[columns].sort_values(columns).reset_index(drop=True)).equals(
+        from_own.sessions[columns].sort_values(columns).reset_index(drop=True)
+    )
