@@ -97,7 +97,10 @@ def _columns() -> dict[str, Any]:
         "reason": st.column_config.TextColumn("Why (most urgent first)", width=REASON_WIDTH),
         "adherence_7d": st.column_config.NumberColumn("Week", format="%d%%", width=56, help=help_week),
         "pain_current": st.column_config.NumberColumn(
-            "Pain", format="%.1f", width=48, help="Current pain, 0-10 (mean of the last 7 days)"
+            "Pain",
+            format="%.1f",
+            width=48,
+            help="Pain 0-10: the mean of the 7 days up to the last pain entry (Last log says how old)",
         ),
         "pain_change": st.column_config.NumberColumn(
             "Change", format="%+.1f", width=60, help="Current pain minus baseline: negative is better"

@@ -145,15 +145,28 @@ def _streak(summary: PatientSummary) -> str:
     return f"{streak} ({summary.pain_free_days_to_go} more for maintenance)"
 
 
-def pain_rows(summary: PatientSummary, settings: RuleSettings) -> list[tuple[str, str]]:
-    """Baseline, current, change (points and %), MCID reached and when, pain-free streak."""
+def _current_label(summary: PatientSummary, as_of: date, settings: RuleSettings) -> str:
+    # Old pain is not "current": the app's rule names it by its last entry (3 Nov).
+    label = present.pain_label(summary, as_of, settings)
+    if label == "Pain now":
+        return "Current (last 7 days)"
+    return f"At last entry ({long_date(summary.pain.last_entry)})"
+
+
+def pain_rows(
+    summary: PatientSummary, settings: RuleSettings, as_of: date | None = None
+) -> list[tuple[str, str]]:
+    """Baseline, current (or at the last entry, when that is old), change, MCID, streak."""
     pain = summary.pain
     change_pct = "-" if pain.change_pct is None else f"{pain.change_pct:+.0%}"
     mcid = f"yes, on {long_date(pain.mcid_date)}" if pain.mcid_reached else "not yet"
     threshold = f"-{settings.mcid_points:g} or -{settings.mcid_fraction:.0%}"
     return [
         ("Baseline", f"{_points(pain.baseline)} / 10"),
-        ("Current (last 7 days)", f"{_points(pain.current)} / 10"),
+        (
+            "Current (last 7 days)" if as_of is None else _current_label(summary, as_of, settings),
+            f"{_points(pain.current)} / 10",
+        ),
         ("Change", f"{_points(pain.change, signed=True)} points ({change_pct})"),
         (f"MCID ({threshold})", mcid),
         ("Pain-free streak", _streak(summary)),
@@ -253,7 +266,7 @@ def page_content(
         flags=flag_items(summary, settings),
         phases=phase_rows(patient, cohort.as_of, settings),
         adherence=adherence_rows(summary),
-        pain=pain_rows(summary, settings),
+        pain=pain_rows(summary, settings, cohort.as_of),
         exercises=exercise_rows(response, summary.adherence.by_exercise, names),
         stopped_exercises=stopped,
     )

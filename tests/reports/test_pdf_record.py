@@ -61,3 +61,12 @@ def test_the_record_uses_the_app_band_words(demo):
         if band is not None:
             assert f"({BAND_WORDS[band]})" in week
         assert " %" not in week
+
+
+def test_old_pain_is_named_by_its_last_entry_not_current(demo):
+    # PT-0106 stopped logging on 3 Nov: 17 days before the as-of date.
+    stale = dict(page_content(demo, "PT-0106", load_library(), GENERATED).pain)
+    assert "At last entry (3 Nov 2026)" in stale
+    assert "Current (last 7 days)" not in stale
+    fresh = dict(page_content(demo, "PT-0107", load_library(), GENERATED).pain)
+    assert "Current (last 7 days)" in fresh
