@@ -62,7 +62,11 @@ _PATIENT = ColumnSpec(
     type="text",
     description=(
         "Who the row belongs to. Optional: a file without it belongs to one patient, "
-        "named after the file (a `_sessions` or `_pain` suffix is dropped). "
+        "named after the file (a `_sessions` or `_pain` suffix is dropped; a file named by "
+        "a date is not a name, so its rows are kept under `unnamed (...)` with a warning). "
+        "Also read from person columns (Patient name, Name, Athlete, Client, User, Email); "
+        "a specific patient column wins over a bare `ID`, and an ID that differs on every "
+        "row is a form's response number, not a patient (warned, not split). "
         "Read as text, so `007` and `NA` are kept as written."
     ),
     aliases=(
@@ -79,6 +83,19 @@ _PATIENT = ColumnSpec(
         "client id",
         "id",
         "mrn",
+        "patient name",
+        "name",
+        "full name",
+        "athlete",
+        "athlete name",
+        "client name",
+        "user",
+        "user name",
+        "username",
+        "user id",
+        "email",
+        "email address",
+        "e mail",
     ),
     example="PT-0101",
 )
@@ -110,6 +127,10 @@ _DATE = ColumnSpec(
         "recorded",
         "recorded at",
         "time stamp",
+        "completion time",
+        "submission date",
+        "submitted at",
+        "submit date",
     ),
     example="2026-09-01",
 )
@@ -183,18 +204,46 @@ SESSIONS: Final = LogSpec(
             description=(
                 "The exercise, by library id, name or alias, case-blind (`Back "
                 "Extension`, `back_extension`, `press-up`, `Cat-camel`, `knee rolls`, "
-                "`TA brace`). An unknown exercise is kept and reported as a warning."
+                "`TA brace`). A name column wins over an id/code column. A cell listing "
+                "several library exercises (`Back Extension, Cat Stretch`, a form's tick "
+                "boxes) becomes one session each; a near miss (`hip rols`) is matched with a "
+                "'did you mean' warning. An unknown exercise is kept and reported as a warning."
             ),
-            aliases=("activity", "exercise name", "movement", "stretch", "exercise id", "drill"),
+            aliases=(
+                "activity",
+                "exercise name",
+                "exercise title",
+                "exercises",
+                "exercises done",
+                "movement",
+                "stretch",
+                "exercise id",
+                "exercise code",
+                "drill",
+            ),
             example="Back Extension",
         ),
         ColumnSpec(
             name="sets",
             type="number",
             description="Sets done. Optional.",
-            aliases=("set", "no of sets", "number of sets"),
+            aliases=("no of sets", "number of sets", "total sets"),
             minimum=0,
             maximum=50,
+            example="1",
+        ),
+        ColumnSpec(
+            name="set_number",
+            type="number",
+            description=(
+                "Which set of the exercise this row is (1, 2, 3 ...), as workout apps write one "
+                "row per set. Optional. Rows of the same patient, day, time and exercise whose "
+                "set numbers count up are one session: sets = the number of set rows, reps and "
+                "hold = their mean per set."
+            ),
+            aliases=("set", "set order", "set number", "set no", "set index", "set nr", "set #"),
+            minimum=0,
+            maximum=100,
             example="1",
         ),
         ColumnSpec(

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["CodedColumn", "blank_rows", "encode", "encode_all", "first_occurrence"]
+__all__ = ["CodedColumn", "blank_rows", "encode", "encode_all", "first_occurrence", "repeated_keys"]
 
 _PARALLEL_FROM: Final = 100_000
 # Duplicate pre-filter: with about four buckets per row (2**22 for a million rows) roughly
@@ -165,3 +165,22 @@ def first_occurrence(
     maybe = _maybe_repeated(key, max(bucket_bits, 1))
     first[maybe] = maybe[_first_in_order(key[maybe])]
     return np.asarray(positions[first], dtype=np.int64)
+
+
+def repeated_keys(key: IntArray) -> IntArray:
+    """Return the indices (ascending) of keys that occur more than once.
+
+    Big inputs go through the bucket pre-filter first, so a file without repeats costs a
+    few array passes.
+    """
+    if len(key) < 2:
+        return np.zeros(0, dtype=np.int64)
+    maybe = (
+        _maybe_repeated(key, min(_BUCKET_BITS, len(key).bit_length() + 2))
+        if len(key) >= _PREFILTER_FROM
+        else np.arange(len(key))
+    )
+    if len(maybe) == 0:
+        return np.zeros(0, dtype=np.int64)
+    group = np.asarray(pd.factorize(key[maybe])[0], dtype=np.int64)
+    return np.asarray(maybe[np.bincount(group)[group] > 1], dtype=np.int64)

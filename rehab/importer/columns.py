@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -14,7 +14,10 @@ import pyarrow.compute as pc
 from rehab.importer.datecolumn import check_date_column
 from rehab.importer.frames import canonical_frame, string_column
 from rehab.importer.messages import to_objects
+from rehab.importer.patients import PatientColumn, assign_patients
 from rehab.importer.rowreport import report_cells, report_grouped
+from rehab.importer.scales import foreign_scale, refuse_scale
+from rehab.importer.sessions import collapse_sets, combine_codes, split_lists
 from rehab.importer.validate import (
     Checked,
     check_exercise,
@@ -23,7 +26,7 @@ from rehab.importer.validate import (
     check_text,
     check_time,
 )
-from rehab.schema import SPECS, ColumnSpec, LogKind
+from rehab.schema import SPECS, ColumnSpec, LogKind, frame_dtypes
 
 if TYPE_CHECKING:
     from rehab.importer.coded import CodedColumn
@@ -64,11 +67,16 @@ class ColumnChecks:
 
 @dataclass(frozen=True)
 class Outcome:
-    """Accepted rows as a canonical frame, positions of rejected rows, and the patients."""
+    """Accepted rows as a canonical frame, positions of rejected rows, and the patients.
+
+    ``accepted`` counts the file rows accepted; the frame has one row per session, which
+    differs when set rows collapse or a cell lists several exercises.
+    """
 
     frame: pd.DataFrame
     rejected: IntArray
     patients: list[str]
+    accepted: int
 
 
 def _require(checked: Checked, name: str) -> Checked:
@@ -77,7 +85,7 @@ def _require(checked: Checked, name: str) -> Checked:
     message = np.where(
         checked.blank, f"{name} is empty; every row needs {_NEEDED.get(name, name)}", checked.message
     )
-    return Checked(checked.values, checked.blank, error, message, checked.known)
+    return replace(checked, error=error, message=message)
 
 
 def _check_value(spec: ColumnSpec, texts: Any, library: ExerciseLibrary) -> Checked:
@@ -115,16 +123,23 @@ def _warn_unnamed(job: ColumnChecks) -> None:
 
 
 def _rejections(job: ColumnChecks, checked: dict[str, Checked]) -> BoolArray:
+    """Reject rows with a bad required cell, then report the optional columns' bad cells.
+
+    Those say what became of their row: kept without the value, or not imported (for
+    another column's reason).
+    """
     spec = SPECS[job.kind]
     reject = np.zeros(len(job.rows), dtype=bool)
-    rows: IntArray | None = None
-    for name in spec.names:
-        # Only columns with an invalid value need their codes spread over the rows.
-        if name in checked and checked[name].invalid.any():
-            rows = job.table.rows[job.rows] if rows is None else rows
-            bad = report_cells(name, checked[name], job.column(name).at(job.rows), rows, job.issues)
-            if spec.column(name).required:
-                reject |= bad
+    rows = job.table.rows[job.rows]
+    # Only columns with an invalid value need their codes spread over the rows.
+    invalid = [name for name in spec.names if name in checked and checked[name].invalid.any()]
+    for name in invalid:
+        if spec.column(name).required:
+            reject |= report_cells(name, checked[name], job.column(name).at(job.rows), rows, job.issues)
+    for name in invalid:
+        if not spec.column(name).required:
+            codes = job.column(name).at(job.rows)
+            report_cells(name, checked[name], codes, rows, job.issues, rejected=reject)
     return reject
 
 
@@ -161,6 +176,10 @@ def _typed(spec: ColumnSpec, checked: Checked, codes: Codes) -> Any:
         np.where(unusable, 2, np.asarray(checked.values, dtype=np.int8)).astype(np.int8), codes
     )
     return pd.arrays.BooleanArray(states == 1, states == 2)
+
+
+def _cut(name: str) -> str:
+    return name if len(name) <= 40 else name[:40] + "…"
 
 
 def _repeated(text: str, size: int) -> Any:
@@ -207,12 +226,28 @@ class _FrameBuilder:
         data["patient_id"] = string_column(patients)
         if "exercise" in self.checked:
             self._warn_unknown_exercises()
+            self._warn_near_misses()
             data["exercise_known"] = np.asarray(self.checked["exercise"].known)[self.codes("exercise")]
         self._warn_future(data["date"])
         data["source_file"] = string_column(_repeated(self.job.file, len(self.rows)))
         data["source_row"] = pd.arrays.IntegerArray(self.rows, np.zeros(len(self.rows), dtype=bool))
         frame = canonical_frame(self.job.kind, len(self.rows), data)
+        if self.job.kind == "sessions" and len(frame):
+            frame = self._sessions(frame)
         return frame, names
+
+    def _sessions(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Collapse set rows into sessions, then split cells that list several exercises."""
+        checked = self.checked["exercise"]
+        exercise_ids = pd.factorize(np.asarray(checked.values, dtype=object))[0]
+        parts: list[npt.NDArray[Any]] = [exercise_ids[self.codes("exercise")], self.codes("date")]
+        parts += [self.codes(name) for name in ("patient_id", "time") if name in self.checked]
+        frame = collapse_sets(frame, combine_codes(parts), "set_number" in self.checked, self.job.issues)
+        lists = checked.lists
+        if lists is not None and pd.notna(lists).any():
+            per_row = lists[self.codes("exercise")[frame.index.to_numpy()]]
+            frame = split_lists(frame.reset_index(drop=True), per_row, self.job.issues)
+        return frame.reset_index(drop=True).astype(frame_dtypes("sessions"))
 
     def _times(self) -> Any:
         date_times = pa.array(self.dates.time_of_day, type=pa.large_string())
@@ -224,35 +259,41 @@ class _FrameBuilder:
         return date_times.take(pa.array(self.codes("date")))
 
     def _patients(self) -> tuple[Any, list[str]]:
-        """Return every accepted row's patient, and the distinct patients, sorted.
+        """Return every accepted row's patient, and the distinct patients, sorted."""
+        if "patient_id" in self.checked:
+            column = PatientColumn(
+                header=self.job.table.header[self.job.positions["patient_id"]],
+                checked=self.checked["patient_id"],
+                codes=self.codes("patient_id"),
+                given=self.strings("patient_id"),
+            )
+        else:
+            column = PatientColumn("", None, np.zeros(0, np.int32), None)
+        return assign_patients(column, self.rows, self.job.file, self.job.patient, self.job.issues)
 
-        Both come from the distinct ids and their codes, without hashing a million strings.
-        """
-        size = len(self.rows)
-        if "patient_id" not in self.checked:
-            return _repeated(self.job.patient, size), [self.job.patient] if size else []
-        checked, codes = self.checked["patient_id"], self.codes("patient_id")
-        given = self.strings("patient_id")
-        usable = ~(checked.invalid | checked.blank)
-        missing = ~usable[codes]
-        seen = np.zeros(len(usable), dtype=bool)
-        seen[codes] = True
-        names = set(np.asarray(checked.values, dtype=object)[seen & usable].tolist())
-        if not missing.any():
-            return given, sorted(names)
+    def _warn_near_misses(self) -> None:
+        checked, codes = self.checked["exercise"], self.codes("exercise")
+        if checked.guessed is None or not checked.guessed.any():
+            return
+        guessed = checked.guessed[codes]
+        written = to_objects(self.job.column("exercise").uniques)
+
+        def message(key: Any, where: str) -> str:
+            name = _cut(str(written[key]).strip())
+            match = self.job.library.name_of(str(checked.values[key]))
+            return (
+                f"Exercise '{name}' is not in the exercise library; did you mean {match}? It was "
+                f"read as {match} ({where}). If that is wrong, correct the name in the file."
+            )
+
         report_grouped(
-            self.rows[missing],
-            np.zeros(int(missing.sum()), np.int64),
-            "missing_patient_id",
-            lambda _key, where: (
-                f"No patient_id in {where}; those rows were given to '{self.job.patient}', "
-                "the name of the file."
-            ),
+            self.rows[guessed],
+            codes[guessed].astype(np.int64),
+            "exercise_near_miss",
+            message,
             self.job.issues,
-            column="patient_id",
+            column="exercise",
         )
-        names.add(self.job.patient)
-        return pc.coalesce(_large(given), _repeated(self.job.patient, size)), sorted(names)
 
     def _warn_unknown_exercises(self) -> None:
         checked, codes = self.checked["exercise"], self.codes("exercise")
@@ -262,10 +303,17 @@ class _FrameBuilder:
 
         def message(key: Any, where: str) -> str:
             name = str(names[key])
-            shown = name if len(name) <= 40 else name[:40] + "…"
+            listed = self.job.library.list_parts(name)
+            if listed is not None:
+                return (
+                    f"Exercise '{_cut(name)}' looks like a list of exercises, but "
+                    f"'{_cut(listed)}' is not in the exercise library, so the cell was kept as "
+                    f"written as one exercise ({where}). Write one exercise per row, or add it "
+                    "to the library."
+                )
             return (
-                f"Exercise '{shown}' is not in the exercise library, so it was kept as written "
-                f"({where}). Check the spelling, or add it to the library."
+                f"Exercise '{_cut(name)}' is not in the exercise library, so it was kept as "
+                f"written ({where}). Check the spelling, or add it to the library."
             )
 
         report_grouped(
@@ -295,21 +343,50 @@ class _FrameBuilder:
         )
 
 
+def _check_scale(job: ColumnChecks, spec: ColumnSpec, value: Checked) -> Checked:
+    """Refuse a pain column that holds another scale (0-4, mild/moderate/severe)."""
+    header = job.table.header[job.positions[spec.name]].strip()
+    texts = job.column(spec.name).uniques
+    what = foreign_scale(header, texts, value)
+    if what is None:
+        return value
+    outcome = (
+        "no row was imported; export the 0-10 pain score instead, or, if this column is a 0-10 "
+        "pain score after all, rename it"
+        if spec.required
+        else "the rows were kept without it"
+    )
+    job.issues.add(
+        "not_pain_scale",
+        "error" if spec.required else "warning",
+        f"Column '{header}' is {what}, so it was not read as {spec.name}: {outcome}.",
+        column=spec.name,
+    )
+    return refuse_scale(spec, texts, value, what)
+
+
+def _check_values(job: ColumnChecks, dates: _Dates) -> dict[str, Checked]:
+    checked = {"date": dates.checked}
+    for name in job.positions:
+        if name != "date":
+            spec = SPECS[job.kind].column(name)
+            value = _check_value(spec, job.column(name).uniques, job.library)
+            if spec.type == "score":
+                value = _check_scale(job, spec, value)
+            checked[name] = _require(value, name) if spec.required else value
+    return checked
+
+
 def check_columns(job: ColumnChecks) -> Outcome:
     """Check every canonical column, report bad cells, and build the accepted frame."""
     _warn_unnamed(job)
     with job.clock("dates"):
         dates = _check_dates(job)
     with job.clock("values"):
-        checked = {"date": dates.checked}
-        for name in job.positions:
-            if name != "date":
-                spec = SPECS[job.kind].column(name)
-                value = _check_value(spec, job.column(name).uniques, job.library)
-                checked[name] = _require(value, name) if spec.required else value
+        checked = _check_values(job, dates)
     with job.clock("row issues"):
         reject = _rejections(job, checked)
     with job.clock("frames"):
         accepted = job.rows[~reject]
         frame, patients = _FrameBuilder(job, checked, dates, accepted).build()
-    return Outcome(frame=frame, rejected=job.rows[reject], patients=patients)
+    return Outcome(frame=frame, rejected=job.rows[reject], patients=patients, accepted=len(accepted))

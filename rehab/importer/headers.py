@@ -3,11 +3,58 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from rehab.importer.report import FileProblem, IssueLog
 from rehab.schema import PAIN, SESSIONS, SPECS, LogKind, header_lookup, normalise_header
 
-__all__ = ["ColumnMap", "detect_kind", "resolve_headers"]
+__all__ = ["GENERIC_IDS", "PERSON_HEADERS", "ColumnMap", "detect_kind", "resolve_headers"]
+
+# When two headers mean the same column, the more specific one wins (lower rank; ties keep
+# the first): `Patient ID` over a person's name or e-mail over a bare `ID` (often a form's
+# response number); an exercise's name over its id or code.
+PERSON_HEADERS: Final = frozenset(
+    {
+        "name",
+        "fullname",
+        "athlete",
+        "athletename",
+        "clientname",
+        "user",
+        "username",
+        "email",
+        "emailaddress",
+        "patientname",
+    }
+)
+GENERIC_IDS: Final = frozenset({"id", "userid"})
+_RANKS: Final[dict[str, dict[str, int]]] = {
+    "patient_id": {
+        **dict.fromkeys(PERSON_HEADERS - {"patientname", "email", "emailaddress"}, 1),
+        "email": 2,
+        "emailaddress": 2,
+        **dict.fromkeys(GENERIC_IDS, 3),
+    },
+    "exercise": {"exerciseid": 1, "exercisecode": 1},
+}
+# Headers of people's names that are not read as a patient on their own.
+_NAME_PARTS: Final = frozenset(
+    {
+        "firstname",
+        "lastname",
+        "surname",
+        "givenname",
+        "familyname",
+        "forename",
+        "middlename",
+        "nickname",
+        "displayname",
+        "respondent",
+        "respondentname",
+        "person",
+        "personname",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -44,12 +91,45 @@ def detect_kind(header: tuple[str, ...]) -> LogKind:
     )
 
 
+def _rank(canonical: str, key: str) -> int:
+    return _RANKS.get(canonical, {}).get(key, 0)
+
+
+def _warn_replaced(canonical: str, kept: str, dropped: str, issues: IssueLog) -> None:
+    issues.add(
+        "duplicate_column",
+        "warning",
+        f"Columns '{kept}' and '{dropped}' both mean {canonical}; '{kept}' was read as the more "
+        f"specific one and '{dropped}' was ignored.",
+        column=canonical,
+    )
+
+
+def _warn_person_columns(header: tuple[str, ...], positions: dict[str, int], issues: IssueLog) -> None:
+    """Warn when people's names sit in a file without a patient column (one merged patient)."""
+    if "patient_id" in positions:
+        return
+    names = [h.strip() for h in header if normalise_header(h) in _NAME_PARTS]
+    if names:
+        listed = ", ".join(f"'{n}'" for n in names)
+        issues.add(
+            "person_columns",
+            "warning",
+            f"Column(s) {listed} look like people's names, but the file has no patient column, "
+            "so every row was given to one patient (named after the file). If the file holds "
+            "more than one person, add a patient_id column (or map one of these columns to "
+            "patient_id) and import it again.",
+            column="patient_id",
+        )
+
+
 def resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
     """Match each header to its canonical column and report the ones that do not fit.
 
-    Duplicate headers (two that mean the same column) keep the first; unknown headers are
-    ignored with a warning. Headers that are blank are returned in ``unnamed`` so the
-    caller can ignore them quietly when their column is empty too.
+    When two headers mean the same column the more specific wins (``Patient ID`` over
+    ``ID``, ``Exercise Name`` over ``Exercise ID``); otherwise the first is kept. Unknown
+    headers are ignored with a warning. Headers that are blank are returned in ``unnamed``
+    so the caller can ignore them quietly when their column is empty too.
     """
     kind = detect_kind(header)
     lookup = header_lookup(SPECS[kind])
@@ -57,7 +137,8 @@ def resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
     unnamed: list[int] = []
     for position, text in enumerate(header):
         label = text.strip()
-        canonical = lookup.get(normalise_header(text))
+        key = normalise_header(text)
+        canonical = lookup.get(key)
         if not label:
             unnamed.append(position)
         elif canonical is None:
@@ -66,17 +147,23 @@ def resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
                 "warning",
                 f"Column '{label}' is not part of a {SPECS[kind].title.lower()}; it was ignored.",
             )
-        elif canonical in positions:
-            first = header[positions[canonical]].strip()
-            issues.add(
-                "duplicate_column",
-                "warning",
-                f"Column '{label}' means {canonical} again (after '{first}'); only the first "
-                "one was read.",
-                column=canonical,
-            )
-        else:
+        elif canonical not in positions:
             positions[canonical] = position
+        else:
+            first = header[positions[canonical]].strip()
+            if _rank(canonical, key) < _rank(canonical, normalise_header(first)):
+                positions[canonical] = position
+                _warn_replaced(canonical, label, first, issues)
+            elif _rank(canonical, key) > _rank(canonical, normalise_header(first)):
+                _warn_replaced(canonical, first, label, issues)
+            else:
+                issues.add(
+                    "duplicate_column",
+                    "warning",
+                    f"Column '{label}' means {canonical} again (after '{first}'); only the first "
+                    "one was read.",
+                    column=canonical,
+                )
     if "date" not in positions:
         raise FileProblem(
             "no_date_column",
@@ -84,4 +171,5 @@ def resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
             "(a column called Date, Day or Timestamp).",
             kind=kind,
         )
+    _warn_person_columns(header, positions, issues)
     return ColumnMap(kind=kind, positions=positions, unnamed=tuple(unnamed))

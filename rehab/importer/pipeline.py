@@ -84,7 +84,7 @@ def _records(
         "too_many_fields",
         "error",
         "This row has more values than the header has columns (an unquoted comma or "
-        "delimiter inside a value?); it was not imported.",
+        "delimiter inside a value?); row not imported.",
     )
     return np.flatnonzero(counted & ~too_long), table.too_long
 
@@ -130,7 +130,8 @@ def _import_table(
             file=name,
             kind=columns.kind,
             rows=len(candidates) + len(too_long),
-            accepted=len(outcome.frame),
+            accepted=outcome.accepted,
+            sessions=len(outcome.frame) if len(outcome.frame) != outcome.accepted else None,
             rejected=len(rejected),
             duplicates=int(repeated.sum()),
             issues=issues.issues(),

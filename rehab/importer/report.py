@@ -113,6 +113,14 @@ class FileReport(BaseModel):
     accepted: int = 0
     rejected: int = 0
     duplicates: int = 0
+    sessions: int | None = Field(
+        None,
+        description=(
+            "Rows of the imported log (a session log: its sessions) when they differ from the "
+            "accepted file rows: set rows collapse into one session, a cell listing several "
+            "exercises becomes one session each. None: one per accepted row."
+        ),
+    )
     issues: list[ImportIssue] = Field(default_factory=list)
     patients: list[str] = Field(default_factory=list)
     usable: bool = Field(True, description="False when the file could not be used at all.")

@@ -12,10 +12,17 @@ import pyarrow.compute as pc
 from rehab.importer.messages import compose
 
 if TYPE_CHECKING:
-    from rehab.importer.report import IssueLog
+    from rehab.importer.report import IssueLog, Severity
     from rehab.importer.validate import Checked
 
-__all__ = ["describe_rows", "report_cells", "report_duplicates", "report_grouped"]
+__all__ = [
+    "KEPT_WITHOUT",
+    "NOT_IMPORTED",
+    "describe_rows",
+    "report_cells",
+    "report_duplicates",
+    "report_grouped",
+]
 
 _LISTED_ROWS: Final = 10
 
@@ -34,23 +41,67 @@ def describe_rows(rows: IntArray) -> str:
     return f"rows {', '.join(listed[:-1])} and {listed[-1]}"
 
 
+# What became of a kept row whose cell in an optional column could not be read.
+KEPT_WITHOUT: Final = {
+    "time": "time",
+    "sets": "number of sets",
+    "set_number": "set number",
+    "reps": "number of reps",
+    "hold_seconds": "hold time",
+    "pain_before": "pain score",
+    "pain_after": "pain score",
+    "flare": "flare answer",
+    "red_flag": "red-flag answer",
+}
+NOT_IMPORTED: Final = "row not imported"
+
+
+def _ending(messages: npt.NDArray[np.object_], ending: str) -> npt.NDArray[np.object_]:
+    """Append ``; ending`` to each message that does not already say it."""
+    out = np.asarray(messages, dtype=object).copy()
+    for index, text in enumerate(out.tolist()):
+        if not str(text).endswith(ending):
+            out[index] = f"{text}; {ending}"
+    return out
+
+
 def report_cells(
-    name: str, checked: Checked, codes: npt.NDArray[np.int32], rows: IntArray, issues: IssueLog
+    name: str,
+    checked: Checked,
+    codes: npt.NDArray[np.int32],
+    rows: IntArray,
+    issues: IssueLog,
+    *,
+    rejected: BoolArray | None = None,
 ) -> BoolArray:
-    """Add one error per row whose cell in column ``name`` is invalid; return those rows."""
+    """Add one issue per row whose cell in column ``name`` is invalid; return those rows.
+
+    Every message says what became of the row: "row not imported" for the rows in
+    ``rejected`` (and for every row when ``rejected`` is None: a required column), else
+    "kept without this <value>" (a warning: the row was imported).
+    """
     if not checked.invalid.any():
         return np.zeros(len(codes), dtype=bool)
     bad = checked.invalid[codes]
     positions = np.flatnonzero(bad)
     if len(positions) == 0:
         return bad
-    bad_codes = codes[positions]
-    error_codes = checked.error[bad_codes]
-    for code in sorted(set(checked.error[np.unique(bad_codes)].tolist())):
-        selected = error_codes == code
-        issues.add_rows(
-            rows[positions[selected]], code, "error", checked.message[bad_codes[selected]], column=name
-        )
+    dropped = np.ones(len(positions), dtype=bool) if rejected is None else rejected[positions]
+    kept_ending = f"kept without this {KEPT_WITHOUT.get(name, name.replace('_', ' '))}"
+    # Messages are worded once per distinct value, then spread to the rows.
+    unique_codes, inverse = np.unique(codes[positions], return_inverse=True)
+    fates: tuple[tuple[bool, Severity, str], ...] = (
+        (True, "error", NOT_IMPORTED),
+        (False, "warning", kept_ending),
+    )
+    for is_dropped, severity, ending in fates:
+        worded = _ending(checked.message[unique_codes], ending)
+        for code in sorted(set(checked.error[unique_codes].tolist())):
+            selected = (checked.error[codes[positions]] == code) & (dropped == is_dropped)
+            if selected.any():
+                issues.add_rows(
+                    rows[positions[selected]], code, severity, worded[inverse[selected]], column=name
+                )
     return bad
 
 

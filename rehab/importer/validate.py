@@ -39,6 +39,10 @@ class Checked:
     error: ObjectArray
     message: ObjectArray
     known: BoolArray | None = None
+    # Exercises only, per distinct text: the ids of a cell listing several library
+    # exercises (else None), and whether the id is a near-miss guess ("hip rols").
+    lists: ObjectArray | None = None
+    guessed: BoolArray | None = None
 
     @property
     def invalid(self) -> BoolArray:
@@ -141,7 +145,10 @@ def check_text(column: ColumnSpec, texts: Any, *, strip: bool) -> Checked:
 def check_exercise(texts: Any, library: ExerciseLibrary) -> Checked:
     """Match names to library ids (id, name or alias, case- and punctuation-blind).
 
-    Unknown names are kept as written (trimmed) with ``known`` False: the caller warns.
+    Names that match no key exactly get two more chances, on distinct values only: a cell
+    listing several library exercises (``lists``: their ids, one session each), and a near
+    miss of one library name (``guessed``: matched, the caller says "did you mean").
+    Other unknown names are kept as written (trimmed) with ``known`` False: the caller warns.
     """
     trimmed, blank = _trimmed(texts)
     keys = pc.replace_substring_regex(pc.utf8_lower(trimmed), _NON_ALNUM_RE, "")
@@ -153,5 +160,15 @@ def check_exercise(texts: Any, library: ExerciseLibrary) -> Checked:
     )
     known = (position < len(lookup)) & ~blank
     values = np.where(known, ids[position], to_objects(trimmed))
+    lists = np.full(len(blank), None, dtype=object)
+    guessed = np.zeros(len(blank), dtype=bool)
+    for unknown in np.flatnonzero(~known & ~blank).tolist():
+        text = str(values[unknown])
+        parts = library.split_list(text)
+        near = None if parts is not None else library.closest(text)
+        if parts is not None:
+            lists[unknown], values[unknown], known[unknown] = parts, parts[0], True
+        elif near is not None:
+            values[unknown], known[unknown], guessed[unknown] = near, True, True
     none = np.full(len(blank), "", dtype=object)
-    return Checked(values, blank, none, none.copy(), known=known)
+    return Checked(values, blank, none, none.copy(), known=known, lists=lists, guessed=guessed)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from functools import lru_cache
@@ -22,6 +23,14 @@ DEFAULT_LIBRARY_PATH = Path(str(resources.files("rehab.library") / "exercises.to
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# A near miss is matched (with a warning) when its key is this similar to one library key
+# (difflib ratio: 2 * matching characters / both lengths). 0.85 takes one or two wrong,
+# missing or extra letters in a name ("hip rols", "cat strech") and leaves other words
+# ("plank", "hip") alone. Keys shorter than 5 letters ("cat", "ta") are never guessed at.
+NEAR_MISS_RATIO = 0.85
+_NEAR_MISS_MIN_LENGTH = 5
+# A form's tick-box answer lists several exercises in one cell.
+_LIST_SEPARATORS = re.compile(r"\s*[,;\n]\s*")
 
 
 def match_key(text: str) -> str:
@@ -116,6 +125,55 @@ class ExerciseLibrary(BaseModel):
     def match(self, text: str) -> str | None:
         """Return the id of the exercise ``text`` names, or ``None`` when none does."""
         return self.lookup().get(match_key(text))
+
+    def closest(self, text: str) -> str | None:
+        """Return the id of the one exercise ``text`` nearly names (a misspelling), or ``None``.
+
+        Only names at least :data:`NEAR_MISS_RATIO` similar to a library key count, and only
+        when the nearest keys all name the same exercise.
+
+        >>> lib = load_library()
+        >>> lib.closest("hip rols"), lib.closest("plank")
+        ('hip_rolls', None)
+        """
+        key = match_key(text)
+        if len(key) < _NEAR_MISS_MIN_LENGTH:
+            return None
+        lookup = self.lookup()
+        candidates = [k for k in lookup if len(k) >= _NEAR_MISS_MIN_LENGTH]
+        best = difflib.get_close_matches(key, candidates, n=3, cutoff=NEAR_MISS_RATIO)
+        ids = {lookup[k] for k in best}
+        return ids.pop() if len(ids) == 1 else None
+
+    def split_list(self, text: str) -> tuple[str, ...] | None:
+        """Split a cell naming several exercises into their ids, when every part is one.
+
+        Returns ``None`` when the cell has no separator or a part is not a library name.
+
+        >>> load_library().split_list("Back Extension, Cat Stretch")
+        ('back_extension', 'cat_stretch')
+        """
+        parts = [part for part in _LIST_SEPARATORS.split(text.strip()) if part]
+        if len(parts) < 2:
+            return None
+        ids = [self.match(part) for part in parts]
+        if any(found is None for found in ids):
+            return None
+        return tuple(found for found in ids if found is not None)
+
+    def list_parts(self, text: str) -> str | None:
+        """Return the first unknown part of a cell listing exercises, when others are known.
+
+        ``None`` when the cell is no list, or when no part (or every part) is a library name.
+
+        >>> load_library().list_parts("Cat Stretch; Plank")
+        'Plank'
+        """
+        parts = [part for part in _LIST_SEPARATORS.split(text.strip()) if part]
+        unknown = [part for part in parts if self.match(part) is None]
+        if len(parts) < 2 or not unknown or len(unknown) == len(parts):
+            return None
+        return unknown[0]
 
     def name_of(self, exercise_id: str) -> str:
         """Return the display name of an id, or the id itself for unknown exercises."""

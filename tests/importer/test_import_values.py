@@ -28,12 +28,14 @@ def test_invalid_optional_value_drops_the_cell_and_keeps_the_row(run):
     text = f"{HEADER}\n2026-09-01,,Core,1,ten,15,11,3,,\n"
     result = run(text)
     assert result.report.accepted == 1
+    # The row was kept: a warning that says so, never "error" (issue 9 item 6).
     assert issues(result) == [
-        (2, "reps", "not_a_number", "error"),
-        (2, "pain_before", "out_of_range", "error"),
+        (2, "reps", "not_a_number", "warning"),
+        (2, "pain_before", "out_of_range", "warning"),
     ]
     messages = [i.message for i in result.report.issues]
-    assert messages[1] == "pain_before is 11; pain is scored 0 to 10"
+    assert messages[0] == "reps is 'ten', not a number; kept without this number of reps"
+    assert messages[1] == "pain_before is 11; pain is scored 0 to 10; kept without this pain score"
     frame = result.sessions
     assert frame["reps"].isna().tolist() == [True]
     assert frame["pain_before"].isna().tolist() == [True]
@@ -65,6 +67,7 @@ def test_invalid_required_pain_rejects_the_row(run, cell, code):
     result = run(f"Date,Pain\n2026-09-01,3\n2026-09-02,{cell}\n", name="P_pain.csv")
     assert (result.report.accepted, result.report.rejected) == (1, 1)
     assert issues(result) == [(3, "pain", code, "error")]
+    assert result.report.issues[0].message.endswith("; row not imported")
     assert result.rejected["row"].tolist() == [3]
     assert result.rejected["Pain"].tolist() == [cell]
     assert result.rejected["problem"].tolist() == [result.report.issues[0].message]
@@ -80,7 +83,9 @@ def test_rejected_row_problem_lists_every_error_of_that_row(run):
     result = run("Date,Exercise,Reps\n2026-02-30,Core,ten\n")
     problem = result.rejected["problem"].tolist()[0]
     assert "not a day in the calendar" in problem
-    assert "reps is 'ten', not a number" in problem
+    # reps is optional, but this row was not imported for its date: the message says so.
+    assert "reps is 'ten', not a number; row not imported" in problem
+    assert "kept without" not in problem
 
 
 @pytest.mark.parametrize(
@@ -104,9 +109,10 @@ def test_red_flag_is_yes_or_no(run, cell, value):
     assert (got is pd.NA) if value is None else (got is value)
 
 
-def test_unreadable_flag_is_dropped_with_an_error(run):
+def test_unreadable_flag_is_dropped_with_a_warning(run):
     result = run("Date,Pain,Flare\n2026-09-01,3,maybe\n", name="P_pain.csv")
-    assert issues(result) == [(2, "flare", "invalid_flag", "error")]
+    assert issues(result) == [(2, "flare", "invalid_flag", "warning")]
+    assert result.report.issues[0].message.endswith("; kept without this flare answer")
     assert result.pain["flare"].isna().tolist() == [True]
     assert result.report.accepted == 1
 
@@ -130,9 +136,10 @@ def test_times_are_normalised_to_hh_mm(run, cell, value):
 
 
 @pytest.mark.parametrize("cell", ["24:00", "8:61", "13:00 pm", "noon", "8"])
-def test_invalid_time_is_dropped_with_an_error(run, cell):
+def test_invalid_time_is_dropped_with_a_warning(run, cell):
     result = run(f"Date,Time,Exercise\n2026-09-01,{cell},Core\n")
-    assert issues(result) == [(2, "time", "invalid_time", "error")]
+    assert issues(result) == [(2, "time", "invalid_time", "warning")]
+    assert result.report.issues[0].message.endswith("; kept without this time")
     assert result.sessions["time"].isna().tolist() == [True]
 
 

@@ -1,0 +1,95 @@
+"""Pain columns that are not a 0-10 pain score, recognised and refused.
+
+Symptom diaries often rate severity 0-4 or in words (mild, moderate, severe). Those are
+not the 0-10 numeric rating scale the rules are built on; reading a 4 of 0-4 as 4 of 10
+would hide severe pain, so such a column is refused with a message saying what it is. No
+conversion is made. Two signs count, each enough on its own:
+
+- the header states another range: ``Pain (0-4)``, ``Severity 1-5``, ``Pain /5``;
+- every value is a word of a severity scale (``Mild``, ``Moderate``, ``Severe``).
+
+A header that only says "severity" is not enough while the values are numbers (Symptom
+Shark writes 1-10 severities under that header).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pyarrow.compute as pc
+
+from rehab.importer.messages import compose, shown
+from rehab.importer.validate import Checked
+
+if TYPE_CHECKING:
+    from rehab.schema import ColumnSpec
+
+__all__ = ["foreign_scale", "refuse_scale"]
+
+_RANGE_RE: Final = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})(?![\d.])")
+_OUT_OF_RE: Final = re.compile(r"(?:/|out of\s*)(\d{1,3})(?![\d.])")
+SEVERITY_WORDS: Final = frozenset(
+    {
+        "none",
+        "absent",
+        "not present",
+        "no symptoms",
+        "very mild",
+        "minimal",
+        "slight",
+        "mild",
+        "moderate",
+        "moderately severe",
+        "severe",
+        "very severe",
+        "extreme",
+        "worst",
+        "unbearable",
+    }
+)
+_GRADES: Final = frozenset({"mild", "moderate", "severe", "very severe", "extreme"})
+
+
+def _header_range(header: str) -> tuple[int, int] | None:
+    text = header.lower()
+    found = _RANGE_RE.search(text)
+    if found:
+        return int(found.group(1)), int(found.group(2))
+    out_of = _OUT_OF_RE.search(text)
+    return (0, int(out_of.group(1))) if out_of else None
+
+
+def foreign_scale(header: str, texts: Any, checked: Checked) -> str | None:
+    """Say what scale a pain column holds when it is not a 0-10 pain score, else ``None``.
+
+    ``texts`` are the column's distinct cells, ``checked`` their number check.
+
+    >>> import pyarrow as pa
+    >>> from rehab.importer.validate import check_number
+    >>> from rehab.schema import PAIN
+    >>> cells = pa.array(["1", "3"])
+    >>> foreign_scale("Back pain (0-4)", cells, check_number(PAIN.column("pain"), cells))
+    'a 0-4 symptom severity scale, not a 0-10 pain score'
+    """
+    stated = _header_range(header)
+    if stated is not None and stated[1] != 10:
+        return f"a {stated[0]}-{stated[1]} symptom severity scale, not a 0-10 pain score"
+    filled = ~checked.blank
+    if not filled.any():
+        return None
+    words = pc.utf8_lower(pc.utf8_trim_whitespace(texts)).to_pylist()
+    used = {str(words[i]) for i in np.flatnonzero(filled).tolist()}
+    if used <= SEVERITY_WORDS and used & _GRADES:
+        return "a mild/moderate/severe symptom severity scale (words), not a 0-10 pain score"
+    return None
+
+
+def refuse_scale(column: ColumnSpec, texts: Any, checked: Checked, what: str) -> Checked:
+    """Make every filled cell of the column an error that says what the scale is."""
+    filled = ~checked.blank
+    message = compose(f"{column.name} is ", shown(texts), f": this column is {what}")
+    error = np.where(filled, "not_pain_scale", "")
+    values = np.full(len(filled), np.nan)
+    return Checked(values, checked.blank, error.astype(object), np.where(filled, message, ""))
