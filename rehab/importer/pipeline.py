@@ -15,7 +15,6 @@ from rehab.importer.columns import ColumnChecks, check_columns
 from rehab.importer.decode import decode_bytes
 from rehab.importer.dialect import header_line, sniff_delimiter
 from rehab.importer.frames import rejected_frame
-from rehab.importer.headers import ColumnMap
 from rehab.importer.mapping import map_and_resolve
 from rehab.importer.names import patient_from_filename
 from rehab.importer.parse import RawTable, parse_table
@@ -26,6 +25,7 @@ from rehab.importer.rowreport import report_duplicates
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from rehab.importer.headers import ColumnMap
     from rehab.library import ExerciseLibrary
 
 __all__ = ["Stopwatch", "import_bytes"]
