@@ -107,6 +107,8 @@ def split_dates(texts: Any) -> DateParts:
     zone = np.full(size, "", dtype=object)
     short_year = np.zeros(size, dtype=bool)
     for code, pattern in _PATTERNS:
+        if size and (style != NONE).all():
+            break  # every text has its style (the usual all-ISO file stops after one pass)
         match = pc.extract_regex(trimmed, pattern)
         hit = _as_bools(pc.is_valid(match)) & (style == NONE)
         if not hit.any():
@@ -119,8 +121,9 @@ def split_dates(texts: Any) -> DateParts:
         for name, target in (("t", time_text), ("z", zone)):
             found = np.asarray(pc.struct_field(match, name).to_numpy(zero_copy_only=False), dtype=object)
             target[hit] = found[hit]
-    serial = _serial_numbers(trimmed)
-    style[~np.isnan(serial) & (style == NONE)] = SERIAL
+    unread = style == NONE
+    serial = _serial_numbers(trimmed) if unread.any() else np.full(size, np.nan)
+    style[~np.isnan(serial) & unread] = SERIAL
     year = np.where(short_year, year + 2000, year)
     utc = _as_bools(pc.is_in(pa.array(zone, type=pa.string()), value_set=pa.array(_UTC_ZONES)))
     return DateParts(texts, style, year, first, second, time_text, short_year, utc, serial)
