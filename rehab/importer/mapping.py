@@ -23,11 +23,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rehab.importer.coded import encode
+from rehab.importer.coded import CodedColumn, encode
 from rehab.importer.decode import decode_bytes
 from rehab.importer.dialect import header_line, sniff_delimiter
 from rehab.importer.headers import ColumnMap, resolve_headers
-from rehab.importer.presets import Preset, match_preset
+from rehab.importer.presets import LongLayout, Preset, match_preset
 from rehab.importer.report import FileProblem, ImportOptions, IssueLog
 from rehab.schema import PAIN, SPECS, header_lookup, normalise_header
 
@@ -224,21 +224,59 @@ def _were(count: int) -> str:
     return "was" if count == 1 else "were"
 
 
-def _left_out(names: list[str], counts: np.ndarray, chosen: np.ndarray) -> str:
+def _tally(names: list[str], counts: np.ndarray, left: np.ndarray) -> tuple[int, str]:
+    """Count the rows of the ``left`` values and list them, most rows first."""
     others = sorted(
-        ((int(counts[i]), names[i].strip() or "(no name)") for i in range(len(names)) if not chosen[i]),
+        ((int(counts[i]), names[i].strip() or "(empty)") for i in np.flatnonzero(left)),
         key=lambda item: (-item[0], item[1]),
     )
     others = [item for item in others if item[0]]
-    if not others:
-        return ""
-    total = sum(count for count, _ in others)
     shown = ", ".join(f"{name} ({count})" for count, name in others[:_SHOWN_SERIES])
     more = " ..." if len(others) > _SHOWN_SERIES else ""
+    return sum(count for count, _ in others), shown + more
+
+
+def _left_out(names: list[str], counts: np.ndarray, chosen: np.ndarray) -> str:
+    total, shown = _tally(names, counts, ~chosen)
+    if not total:
+        return ""
     return (
-        f" {_rows(total)} of other series {_were(total)} left out: {shown}{more}. To read "
+        f" {_rows(total)} of other series {_were(total)} left out: {shown}. To read "
         "one of them, map it (for example --series 'NAME=pain')."
     )
+
+
+def _values(table: RawTable, position: int) -> tuple[CodedColumn, list[str], np.ndarray]:
+    coded = encode(table.columns[position])
+    names = [str(name) for name in coded.uniques.to_pylist()]
+    counts = np.bincount(coded.codes, minlength=len(names)) if names else np.zeros(0, np.int64)
+    return coded, names, counts
+
+
+def _rows_of(table: RawTable, coded: CodedColumn, chosen: np.ndarray) -> np.ndarray:
+    """Positions of the rows whose value is chosen, and of malformed rows (to be reported)."""
+    keep_row = np.take(chosen, coded.codes) if len(chosen) else np.zeros(table.size, dtype=bool)
+    keep_row[table.too_long] = True
+    return np.flatnonzero(keep_row)
+
+
+def _scope(table: RawTable, layout: LongLayout, plan: _Plan) -> RawTable:
+    """Keep the rows of the layout's scope (Bearable: its Health measurements only)."""
+    if layout.scope is None:
+        return table
+    column, wanted = layout.scope
+    position = _find(table.header, column)
+    if position is None:
+        return table
+    coded, names, counts = _values(table, position)
+    inside = np.array([name.strip() == wanted for name in names], dtype=bool)
+    total, shown = _tally(names, counts, ~inside)
+    if total:
+        plan.notes.append(
+            f"Only the rows whose {column} is '{wanted}' can hold a pain score; "
+            f"{_rows(total)} of other kinds {_were(total)} left out: {shown}. {layout.scope_note}"
+        )
+    return _take_rows(table, _rows_of(table, coded, inside))
 
 
 def _reshape_long(
@@ -246,12 +284,12 @@ def _reshape_long(
 ) -> RawTable:
     """Keep the rows of mapped series; the value column takes the series' canonical name."""
     series_at, value_at = _long_positions(table.header, options, preset)
+    if preset is not None and preset.long is not None:
+        table = _scope(table, preset.long, plan)
     wanted = {normalise_header(name): column for name, column in options.series}
-    coded = encode(table.columns[series_at])
-    names = [str(name) for name in coded.uniques.to_pylist()]
+    coded, names, counts = _values(table, series_at)
     targets = [_series_target(name, wanted) for name in names]
     chosen = np.array([target is not None for target in targets], dtype=bool)
-    counts = np.bincount(coded.codes, minlength=len(names)) if len(names) else np.zeros(0, int)
     found = sorted({t for t in targets if t is not None})
     series_label = table.header[series_at].strip()
     if not found:
@@ -268,9 +306,7 @@ def _reshape_long(
             "A long file is read one series column at a time, but the series were mapped to "
             f"{', '.join(found)}. Import it once per column.",
         )
-    keep_row = np.take(chosen, coded.codes) if len(names) else np.zeros(table.size, dtype=bool)
-    keep_row[table.too_long] = True  # malformed rows stay, so the report lists them
-    keep = np.flatnonzero(keep_row)
+    keep = _rows_of(table, coded, chosen)
     plan.names[value_at] = found[0]
     # The series column is not a column of the log, whatever its name (``name`` would
     # otherwise be read as the patient).

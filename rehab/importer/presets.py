@@ -24,6 +24,10 @@ class LongLayout:
 
     series: str
     value: str
+    # (column, value): only these rows can hold the series read (Bearable: its Health
+    # measurements, where pain is 0-10; its symptoms are 0-4), and why, for the report.
+    scope: tuple[str, str] | None = None
+    scope_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,50 @@ SYMPTOM_SHARK: Final = Preset(
     ),
 )
 
-PRESETS: Final = (STRONG, HEVY, SYMPTOM_SHARK)
+BEARABLE: Final = Preset(
+    name="bearable",
+    app="Bearable",
+    kind="pain",
+    headers=(
+        (
+            "date",
+            "date formatted",
+            "weekday",
+            "time of day",
+            "category",
+            "rating/amount",
+            "detail",
+            "notes",
+        ),
+    ),
+    columns=(("date formatted", "date"), ("notes", "notes")),
+    long=LongLayout(
+        series="detail",
+        value="rating/amount",
+        scope=("category", "Health measurements"),
+        scope_note=(
+            "Bearable rates symptoms from 0 (none) to 4 (unbearable), which is not a 0-10 "
+            "pain score, so symptom rows are never read as pain: log pain in Bearable as a "
+            "0-10 Health measurement."
+        ),
+    ),
+    summary=(
+        "Health diary, one row per entry. Only its Health measurements are read: a "
+        "measurement named like pain (Pain, Back pain, Pain level, or the one you map) is "
+        "the 0-10 pain score. Symptoms (0-4), mood, sleep and factors are left out, counted."
+    ),
+    source=(
+        "Bearable support: 'What are all the different scales used in Bearable?'; "
+        "rhermanek/bearable_viewer (analyzer.py) and an open-source Bearable normaliser "
+        "(date, date formatted, weekday, time of day, category, rating/amount, detail, notes)"
+    ),
+    example=(
+        "date,date formatted,weekday,time of day,category,rating/amount,detail,notes",
+        "2026-10-01,2026-10-01,Thursday,am,Health measurements,4,Back pain,",
+    ),
+)
+
+PRESETS: Final = (STRONG, HEVY, SYMPTOM_SHARK, BEARABLE)
 
 
 def _clean(header: tuple[str, ...]) -> tuple[str, ...]:

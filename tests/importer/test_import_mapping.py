@@ -264,3 +264,40 @@ def test_hevy_dates_are_read_in_the_apps_format_and_others_are_left_to_the_date_
     rejected = run(odd, name="PT-0107_workouts.csv")
     assert rejected.report.rejected == 1
     assert rejected.rejected["start_time"].tolist() == ["Okt 1 2026"]
+
+
+# Bearable's export: long, one row per entry. Columns as read by rhermanek/bearable_viewer
+# (analyzer.py: "date formatted", "category", "rating/amount", "detail") and an open-source
+# Bearable normaliser (date, date formatted, weekday, time of day, category, rating/amount,
+# detail, notes); symptom details carry their level ("Brain fog (Mild)"). Scales from
+# Bearable support, "What are all the different scales used in Bearable?": symptoms 0-4,
+# mood and energy 1-10, health measurements custom (a 0-10 pain scale among them).
+BEARABLE = (
+    "date,date formatted,weekday,time of day,category,rating/amount,detail,notes\n"
+    "2026-10-01,2026-10-01,Thursday,am,Symptom,3,Back pain (Severe),\n"
+    "2026-10-01,2026-10-01,Thursday,am,Health measurements,7,Back pain,after gardening\n"
+    "2026-10-01,2026-10-01,Thursday,pm,Health measurements,5200,Step count,\n"
+    "2026-10-01,2026-10-01,Thursday,pm,Mood,6,,\n"
+    "2026-10-02,2026-10-02,Friday,am,Symptom,2,Back pain (Moderate),\n"
+    "2026-10-02,2026-10-02,Friday,am,Health measurements,5,Back pain,\n"
+)
+
+
+def test_bearable_reads_pain_measurements_and_never_a_0_to_4_symptom(run: Importer) -> None:
+    result = run(BEARABLE, name="PT-0107_bearable.csv")
+    assert result.report.kind == "pain"
+    notes = [i.message for i in result.report.issues if i.code == "column_mapping"]
+    assert notes[0].startswith("Read as a Bearable export (preset 'bearable')")
+    assert result.pain["pain"].tolist() == [7, 5]
+    assert result.pain["notes"].tolist()[0] == "after gardening"
+    assert result.pain["source_row"].tolist() == [3, 7]
+    scope = next(n for n in notes if n.startswith("Only the rows whose category"))
+    assert "3 rows of other kinds were left out: Symptom (2), Mood (1)" in scope
+    assert "0 (none) to 4 (unbearable)" in scope
+    assert any("Step count (1)" in n for n in notes)
+
+
+def test_bearable_symptoms_stay_out_even_when_mapped_by_name(run: Importer) -> None:
+    mapped = (("Back pain (Severe)", "pain"), ("Back pain (Moderate)", "pain"), ("Back pain", "pain"))
+    result = run(BEARABLE, name="PT-0107_bearable.csv", series=mapped)
+    assert result.pain["pain"].tolist() == [7, 5]
