@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
+from rehab.importer.presets import PRESETS, Preset
 from rehab.schema import SPECS, ColumnSpec, LogSpec
 from rehab.settings import RuleSettings, rules
 
@@ -62,11 +63,50 @@ def _spec_section(spec: LogSpec) -> list[str]:
     ]
 
 
+def _preset_section(preset: Preset) -> list[str]:
+    kind = SPECS[preset.kind].title.lower()
+    rows = [f"| `{source}` | `{column}` |" for source, column in preset.columns]
+    if preset.long is not None:
+        rows.append(f"| `{preset.long.series}` | names the series (one row per measurement) |")
+        rows.append(f"| `{preset.long.value}` | the value of the series read as `pain` |")
+        if preset.long.scope is not None:
+            column, wanted = preset.long.scope
+            rows.append(f"| `{column}` | only rows whose {column} is `{wanted}` are read |")
+    variants = "; ".join(", ".join(f"`{h}`" for h in variant) for variant in preset.headers[1:])
+    return [
+        f"### {preset.app} (preset `{preset.name}`)",
+        "",
+        f"A {kind}. {preset.summary}",
+        "",
+        "| column of the export | read as |",
+        "|---|---|",
+        *rows,
+        "",
+        "Not used: " + (", ".join(f"`{h}`" for h in preset.ignored) or "none") + ".",
+        *([f"Also recognised: the header {variants}."] if variants else []),
+        f"Shape checked against: {preset.source}.",
+        "",
+        "```csv",
+        *preset.example,
+        "```",
+        "",
+    ]
+
+
 def generated_reference() -> str:
-    """Return the generated Markdown column reference of both log kinds."""
+    """Return the generated Markdown column reference of both log kinds, then the presets."""
     lines = [BEGIN, ""]
     for spec in SPECS.values():
         lines.extend(_spec_section(spec))
+    lines += [
+        "## App presets",
+        "",
+        "A file whose header is exactly one of these exports is read with its preset, and the "
+        "import report says so (\"Read as a Strong export (preset 'strong')\").",
+        "",
+    ]
+    for preset in PRESETS:
+        lines.extend(_preset_section(preset))
     lines.append(END)
     return "\n".join(lines)
 
