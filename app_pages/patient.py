@@ -41,6 +41,9 @@ st.caption(
 )
 if data.source == "upload":
     import_views.rejected_notice(batch)
+if demo and not therapist:
+    # Right above the alerts: a click on a story shows its alert straight below the tour.
+    progress_views.demo_tour()
 progress_views.alerts(summary, settings, therapist=therapist)
 
 start, end = views.range_control(patient.daily, key=f"range_{patient_id}")
@@ -86,8 +89,6 @@ with plan_col:
     progress_views.today(summary, patient.daily, settings)
     picked = views.picked_exercise(picked_response, picked_sessions)
     progress_views.exercise_panel(library, patient.exercise_response, picked, key=f"card_{patient_id}")
-    if demo and not therapist:
-        progress_views.demo_tour()
 
 views.downloads(cohort, patient_id, pain)
 import_views.import_report(batch, expanded=False)

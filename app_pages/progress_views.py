@@ -41,7 +41,8 @@ def alerts(summary: PatientSummary, settings: RuleSettings, *, therapist: bool) 
     by_code = {flag.code: flag for flag in flags}
     for view in present.flag_views(flags, settings):
         message = view.message if therapist else present.patient_message(by_code[view.code], summary)
-        words = f" (words: {view.matched_words})" if view.matched_words else ""
+        # The matched words are the therapist's evidence; the patient's message names them.
+        words = f" (words: {view.matched_words})" if view.matched_words and therapist else ""
         text = f"**{view.tier_word}: {view.rule_title}.** {message}{words}"
         if therapist:
             text += f"  \n*Rule:* {view.rule_text} *Source:* {view.source}"
