@@ -4,6 +4,8 @@ from app_pages import import_views, screening_views, state, views
 from rehab import screening
 from rehab.analysis.text import plural
 
+# Back on the list: a patient page opened later from the sidebar is the patient's own view.
+st.session_state.pop("opened_from_screening", None)
 st.title("Screening")
 st.caption(
     "Drop every patient's logs at once (CSV files or one ZIP): the patients who need a call "
@@ -32,7 +34,8 @@ shown = screening.filter_screen(
 
 summary_line, detail_switch = st.columns([3, 1], vertical_alignment="center")
 summary_line.caption(
-    f"{len(shown)} of {plural(len(table), 'patient')}, most urgent first · as of {as_of:%d %b %Y}"
+    f"{len(shown)} of {plural(len(table), 'patient')}, most urgent first "
+    f"· as of {as_of.day} {as_of:%b %Y}"
 )
 details = detail_switch.toggle(
     "More numbers",

@@ -221,6 +221,7 @@ def test_opening_a_patient_and_coming_back_keeps_the_filters(app):
     assert at.session_state["patient"] == "PT-0103"
     assert not at.get("button_group")  # the screening page is gone
     at = open_page(at, "screening")
+    assert "opened_from_screening" not in at.session_state  # back on the list
     assert at.button_group(key="filter_tiers").value == ["high"]
     assert at.multiselect(key="filter_phases").value == ["rehab"]
     assert at.text_input(key="filter_search").value == "010"
