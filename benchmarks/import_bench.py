@@ -78,14 +78,15 @@ def build_log(rows: int, seed: int = 7) -> bytes:
 
 
 def build_long_log(rows: int, seed: int = 7) -> bytes:
-    """A long tracker export: name,timestamp,value, one pain row in four among other series."""
+    """A long tracker export: name,timestamp,value, one pain row in four among other series.
+
+    One measurement every 30 seconds, so rows are distinct as a real export's are.
+    """
     rng = np.random.default_rng(seed)
-    stamps = [
-        f"{d}T{h:02d}:00:00" for d in np.datetime64("2026-01-01") + np.arange(365) for h in range(24)
-    ]
+    stamps = np.datetime64("2026-01-01T00:00:00") + np.arange(rows) * np.timedelta64(30, "s")
     columns = [
         _pick(rng, ["Back pain", "Steps", "Heart rate", "Sleep hours"], rows),
-        _pick(rng, stamps, rows),
+        pa.array(np.datetime_as_string(stamps, unit="s")),
         _pick(rng, [str(v) for v in range(11)], rows),
     ]
     body = "\n".join(pc.binary_join_element_wise(*columns, ",").to_pylist())
