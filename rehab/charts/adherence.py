@@ -7,7 +7,7 @@ from typing import Final
 import altair as alt
 import pandas as pd
 
-from rehab.charts.daily import daily_target_total
+from rehab.charts.daily import daily_target_total, paused_counts
 from rehab.charts.limits import MAX_CHART_ROWS
 from rehab.charts.theme import (
     ADHERENCE_RANGE,
@@ -23,6 +23,9 @@ from rehab.charts.theme import (
 
 NO_LOG: Final = "No log"
 NO_LOG_GLYPH: Final = "–"
+# A day on which the stop rule paused every exercise has no target: paused, not missed.
+ALL_PAUSED: Final = "All paused"
+PAUSED_GLYPH: Final = "P"
 MAINTENANCE_GLYPH: Final = "M"
 WEEKDAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -45,6 +48,7 @@ def _day_cells(daily: pd.DataFrame) -> pd.DataFrame:
             "days_logged": daily["has_log"].astype("int64"),
             "maintenance": daily["phase"].eq("maintenance"),
             "has_log": daily["has_log"].astype(bool),
+            "all_paused": (daily_target_total(daily) == 0) & (paused_counts(daily) > 0),
         }
     )
 
@@ -79,6 +83,7 @@ def _month_cells(daily: pd.DataFrame) -> pd.DataFrame:
             # A month is marked M when most of its days were maintenance days.
             "maintenance": cells["maintenance_days"] * 2 > cells["days"],
             "has_log": cells["days_logged"] > 0,
+            "all_paused": cells["target"] == 0,
         }
     ).tail(MAX_CHART_ROWS)
 
@@ -147,8 +152,12 @@ def adherence_calendar(
         outline, a dash and their own legend entry; maintenance days carry an "M".
     """
     cells, by_day = calendar_cells(daily)
-    logged = cells[cells["has_log"]]
-    unlogged = cells[~cells["has_log"]]
+    coloured = cells["has_log"] & ~cells["all_paused"]
+    logged = cells[coloured]
+    unlogged = cells[~coloured].assign(
+        status=cells["all_paused"].map({True: ALL_PAUSED, False: NO_LOG}),
+        glyph=cells["all_paused"].map({True: PAUSED_GLYPH, False: NO_LOG_GLYPH}),
+    )
     x, y = _grid_encodings(by_day)
     tooltip = _tooltip(by_day)
     colour = alt.Color(
@@ -166,19 +175,18 @@ def adherence_calendar(
         .mark_text(text=MAINTENANCE_GLYPH, fontWeight="bold", fontSize=11)
         .encode(color=marks_text)
     )
+    statuses = [NO_LOG, *([ALL_PAUSED] if unlogged["status"].eq(ALL_PAUSED).any() else [])]
     status = alt.Color(
         "status:N",
         title=None,
-        scale=alt.Scale(domain=[NO_LOG], range=[NO_LOG_FILL]),
+        scale=alt.Scale(domain=statuses, range=[NO_LOG_FILL] * len(statuses)),
         legend=alt.Legend(symbolType="square", symbolStrokeColor=NO_LOG_STROKE, symbolSize=180),
     )
-    unlogged_base = (
-        alt.Chart(unlogged).transform_calculate(status=f"'{NO_LOG}'").encode(x=x, y=y, tooltip=tooltip)
-    )
+    unlogged_base = alt.Chart(unlogged).encode(x=x, y=y, tooltip=[*tooltip, alt.Tooltip("status:N")])
     no_log_layer = unlogged_base.mark_rect(
         stroke=NO_LOG_STROKE, strokeDash=[3, 2], strokeWidth=1
     ).encode(color=status)
-    no_log_text = unlogged_base.mark_text(text=NO_LOG_GLYPH, color=GREY_TEXT, fontSize=13)
+    no_log_text = unlogged_base.mark_text(color=GREY_TEXT, fontSize=13).encode(text="glyph:N")
     # Short lines: a title does not wrap, and a phone's column is about 350 px wide.
     if by_day:
         subtitle = [
@@ -186,6 +194,8 @@ def adherence_calendar(
             f"{NO_LOG_GLYPH} = nothing logged that day (not counted as 0).",
             f"{MAINTENANCE_GLYPH} = maintenance (once a day).",
         ]
+        if len(statuses) > 1:
+            subtitle.append(f"{PAUSED_GLYPH} = every exercise paused (stop rule).")
     else:
         subtitle = [
             "Darker green = more of the plan done (monthly mean).",

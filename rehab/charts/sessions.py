@@ -9,7 +9,7 @@ import pandas as pd
 
 from rehab.analysis.text import plural
 from rehab.charts.axes import time_axis
-from rehab.charts.daily import SESSIONS_PREFIX, daily_target_total, exercise_ids
+from rehab.charts.daily import SESSIONS_PREFIX, daily_target_total, exercise_ids, paused_counts
 from rehab.charts.limits import MAX_CHART_ROWS, TimeBin, bin_end, bin_start, choose_time_bin
 from rehab.charts.selection import exercise_pick
 from rehab.charts.theme import BLACK, DATE_FORMAT, DEFAULT_HEIGHT, EXERCISE_PALETTE, FIT, GREY_MARK
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 OTHER_ID: Final = "other"
 OTHER_NAME: Final = "Other (not prescribed)"
+PAUSED_NAME: Final = "Paused (stop rule): not missed"
+PAUSED_FILL: Final = "#E4E4E4"
 MAX_TARGET_LABELS: Final = 6
 # Beyond this many bars they get too thin to read: bin by week, month ... instead.
 MAX_BARS: Final = 400
@@ -32,6 +34,9 @@ def _binned_days(daily: pd.DataFrame, ids: list[str], budget_rows: int) -> tuple
     prescribed = frame[ids].sum(axis=1) if ids else 0.0
     frame[OTHER_ID] = (daily["sessions"].astype("float64") - prescribed).clip(lower=0)
     frame["target_each"] = daily["target"].astype("float64")
+    frame["paused"] = paused_counts(daily)
+    # The plan without pauses: the paused part is drawn as paused, never as missed.
+    frame["full_total"] = frame["target_each"] * max(len(ids), 1)
     if frame.empty:
         return frame.assign(start=frame["date"], end=frame["date"]), choose_time_bin(
             pd.Timestamp(0), pd.Timestamp(0), 1
@@ -48,7 +53,7 @@ def _binned_days(daily: pd.DataFrame, ids: list[str], budget_rows: int) -> tuple
 
 def _bar_frame(days: pd.DataFrame, ids: list[str], names: Mapping[str, str]) -> pd.DataFrame:
     long = days.melt(
-        id_vars=["date", "start", "end", "target_each"],
+        id_vars=["date", "start", "end", "target_each", "paused", "full_total"],
         value_vars=[*ids, OTHER_ID],
         var_name="exercise",
         value_name="sessions",
@@ -83,11 +88,39 @@ def _target_frames(days: pd.DataFrame, count: int) -> tuple[pd.DataFrame, pd.Dat
     # what the number is made of.
     labels = starts.assign(
         label=[
-            f"Plan {total:.0f} ({each:.0f} × {count})"
+            f"Plan {total:.0f} ({each:.0f} × {round(total / each) if each else count})"
             for total, each in zip(starts["target_total"], starts["target_each"], strict=True)
         ]
     )
     return line, labels.reset_index(drop=True)
+
+
+def _paused_layer(days: pd.DataFrame, time_bin: TimeBin) -> alt.Chart:
+    """Shade the part of the plan the stop rule paused, from the plan down to what is left."""
+    columns = ["date", "start", "end", "target_total", "full_total", "paused"]
+    paused = days.loc[days["paused"] > 0, columns]
+    fill = alt.Fill(
+        "status:N",
+        title=None,
+        scale=alt.Scale(domain=[PAUSED_NAME], range=[PAUSED_FILL]),
+        legend=alt.Legend(symbolType="square", symbolStrokeColor=GREY_MARK),
+    )
+    return (
+        alt.Chart(paused)
+        .transform_calculate(status=f"'{PAUSED_NAME}'")
+        .mark_rect(stroke=GREY_MARK, strokeDash=[2, 2], strokeWidth=1, xOffset=1, x2Offset=-1)
+        .encode(
+            x=alt.X("start:T"),
+            x2="end:T",
+            y=alt.Y("target_total:Q"),
+            y2="full_total:Q",
+            fill=fill,
+            tooltip=[
+                alt.Tooltip("date:T", title=time_bin.tooltip_title, format=DATE_FORMAT),
+                alt.Tooltip("paused:Q", title="Exercises paused (stop rule)", format=".0f"),
+            ],
+        )
+    )
 
 
 def sessions_chart(
@@ -163,6 +196,7 @@ def sessions_chart(
             tooltip=[alt.Tooltip("target_total:Q", title="Plan, all exercises", format=".0f")],
         )
     )
+    paused_layer = _paused_layer(days, time_bin)
     label_layer = (
         alt.Chart(target_labels)
         .mark_text(align="left", baseline="bottom", dx=4, dy=-4, color=BLACK, fontWeight="bold")
@@ -176,7 +210,7 @@ def sessions_chart(
         f"Dashed line: the plan, sessions a day × {plural(count, 'exercise')}.",
     ]
     return alt.LayerChart(
-        layer=[bar_layer, line_layer, label_layer],
+        layer=[paused_layer, bar_layer, line_layer, label_layer],
         title=alt.Title(title, subtitle=subtitle),
         height=DEFAULT_HEIGHT,
         autosize=FIT,

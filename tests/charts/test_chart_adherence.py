@@ -35,10 +35,12 @@ def test_no_log_days_have_their_own_colour_outline_and_dash_never_zero():
     assert [row["date"][:10] for row in rows] == ["2026-09-03", "2026-09-08"]
     colour = unit["encoding"]["color"]
     assert colour["scale"] == {"domain": ["No log"], "range": [NO_LOG_FILL]}
-    assert unit["transform"] == [{"calculate": "'No log'", "as": "status"}]
+    assert {row["status"] for row in rows} == {"No log"}
     assert unit["mark"]["strokeDash"] == [3, 2]
-    dashes = [r for u, r in find(top, "text", text="–")]
-    assert [[row["date"][:10] for row in rows] for rows in dashes] == [["2026-09-03", "2026-09-08"]]
+    glyphs = [r for u, r in find(top, "text") if u["encoding"].get("text", {}).get("field") == "glyph"]
+    assert [[(row["date"][:10], row["glyph"]) for row in rows] for rows in glyphs] == [
+        [("2026-09-03", "–"), ("2026-09-08", "–")]
+    ]
     assert top["resolve"]["scale"]["color"] == "independent"
 
 
@@ -125,3 +127,20 @@ def test_long_spans_become_a_month_grid_under_the_row_limit():
     assert september["row"] == "2026"
     assert september["column"] == "Sep"
     assert not september["maintenance"]
+
+
+def test_a_day_with_every_exercise_paused_is_shown_paused_not_missed():
+    daily = daily_frame([4.0] * 3, sessions=[3, 0, 0])
+    # Day 2: the stop rule paused all four exercises; day 3: one of four.
+    daily["paused_exercises"] = [0, 4, 1]
+    top = spec(adherence_calendar(daily))
+    unit, rows = no_log_cells(top)
+    assert [(row["date"][:10], row["status"], row["glyph"]) for row in rows] == [
+        ("2026-09-02", "All paused", "P")
+    ]
+    assert unit["encoding"]["color"]["scale"]["domain"] == ["No log", "All paused"]
+    _, coloured = adherence_cells(top)
+    by_date = {row["date"][:10]: row for row in coloured}
+    assert "2026-09-02" not in by_date
+    assert by_date["2026-09-03"]["sessions_text"] == "0 of 9"
+    assert "P = every exercise paused (stop rule)." in top["title"]["subtitle"]

@@ -101,3 +101,24 @@ def test_twenty_years_are_binned_under_the_row_limit_with_mean_sessions_per_day(
     # September 2026: 30 days of sessions cycling 0, 1, 2, 3 -> mean 1.5 per exercise per day.
     means = [row["sessions"] for row in first_month if row["exercise"] != "other"]
     assert means == pytest.approx([sum(i % 4 for i in range(30)) / 30] * 4)
+
+
+def test_paused_days_are_drawn_as_paused_not_missed():
+    # Hip Rolls paused from day 2 (the stop rule): the plan drops to 3 x 3 = 9 and the
+    # paused part shows as paused, so the bars reach the plan on a day all else was done.
+    daily = daily_frame([4.0] * 4, sessions=[3, 3, 3, 3])
+    daily["paused_exercises"] = [0, 0, 1, 1]
+    daily.loc[2:, "sessions_hip_rolls"] = 0
+    daily.loc[2:, "sessions"] = 9
+    top = spec(sessions_chart(daily, NAMES))
+    [(_, rows)] = find(top, "line")
+    assert [row["target_total"] for row in rows] == [12.0, 12.0, 9.0, 9.0, 9.0]
+    labels = [row["label"] for _, r in find(top, "text") for row in r]
+    assert labels == ["Plan 12 (3 × 4)", "Plan 9 (3 × 3)"]
+    [(band, paused)] = find(top, "rect")
+    assert [(row["target_total"], row["full_total"]) for row in paused] == [(9.0, 12.0), (9.0, 12.0)]
+    assert band["encoding"]["fill"]["scale"]["domain"] == ["Paused (stop rule): not missed"]
+
+
+def test_without_pauses_there_is_no_paused_band():
+    assert all(not rows for _, rows in find(sessions_spec(), "rect"))
