@@ -217,6 +217,19 @@ def chart_markers(summary: PatientSummary) -> pd.DataFrame:
     return frame.drop_duplicates().sort_values("date", ignore_index=True)
 
 
+def paused_text(since: date, evidence: str) -> str:
+    """Return the exercise card's words for a paused exercise: since when, why, what next.
+
+    >>> from datetime import date
+    >>> paused_text(date(2026, 11, 18), "+2 on 17 Nov")[:56]
+    'Paused since 18 Nov: it raised your pain (+2 on 17 Nov).'
+    """
+    return (
+        f"Paused since {day_label(since)}: it raised your pain ({evidence}). "
+        "Check with your therapist before you start it again."
+    )
+
+
 def exercise_stats(response: pd.DataFrame, exercise_id: str) -> dict[str, str]:
     """Return the patient's own numbers for one exercise: sessions this week, last change."""
     row = response.loc[response["exercise"] == exercise_id]
