@@ -37,15 +37,27 @@ def import_report(batch: ImportBatch, expanded: bool) -> None:
 
 
 def rejected_notice(batch: ImportBatch) -> None:
-    """Say near the top of a page that some rows were not imported, and where to read why."""
+    """Say near the top of a page that rows were not imported (or files not used), and where.
+
+    One line after an upload: the counts, and that the import report below says why and
+    offers the rejected rows to download and fix.
+    """
     files = [f for f in batch.files if f.report.rejected]
-    if not files:
+    unusable = sum(not f.report.usable for f in batch.files)
+    if not files and not unusable:
         return
     rows = sum(f.report.rejected for f in files)
+    parts = []
+    if files:
+        parts.append(
+            f"{rows} {'row was' if rows == 1 else 'rows were'} not imported, from {len(files)} "
+            f"{'file' if len(files) == 1 else 'files'}"
+        )
+    if unusable:
+        parts.append(f"{unusable} {'file' if unusable == 1 else 'files'} could not be used at all")
+    hint = " and to download them to fix" if files else ""
     st.warning(
-        f"{rows} {'row was' if rows == 1 else 'rows were'} not imported, from {len(files)} "
-        f"{'file' if len(files) == 1 else 'files'}. Open the import report below to see which "
-        "and why, and to download them to fix.",
+        f"{', and '.join(parts)}. Open the import report below to see which and why{hint}.",
         icon=":material/report:",
     )
 

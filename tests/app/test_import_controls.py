@@ -133,3 +133,17 @@ def test_rejected_notice_counts_rows_and_files_and_says_where_to_look():
 def test_no_rejected_rows_no_notice():
     at = _notice_app([("PT-1_pain.csv", b"Date,Pain\n2026-10-01,4\n")])
     assert not at.warning
+
+
+def test_a_file_that_could_not_be_used_is_in_the_notice_too():
+    bad = b"Date,Pain\n2026-10-01,11\n2026-10-02,4\n"
+    at = _notice_app([("PT-1_pain.csv", bad), ("notes.csv", b"Subject,Body\nhi,there\n")])
+    (notice,) = at.warning
+    assert notice.value.startswith(
+        "1 row was not imported, from 1 file, and 1 file could not be used at all."
+    )
+    only_unusable = _notice_app([("PT-1_pain.csv", b"Date,Pain\n2026-10-01,4\n"), ("x.csv", b"")])
+    (notice,) = only_unusable.warning
+    assert notice.value == (
+        "1 file could not be used at all. Open the import report below to see which and why."
+    )
