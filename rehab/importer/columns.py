@@ -12,12 +12,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rehab.importer.datecolumn import check_date_column
+from rehab.importer.exercises import ExerciseRows, warn_near_misses, warn_unknown_exercises
 from rehab.importer.frames import canonical_frame, string_column
 from rehab.importer.messages import to_objects
 from rehab.importer.patients import PatientColumn, assign_patients
+from rehab.importer.report import IssueLog
 from rehab.importer.rowreport import report_cells, report_grouped
 from rehab.importer.scales import foreign_scale, refuse_scale
-from rehab.importer.sessions import collapse_sets, combine_codes, split_lists
+from rehab.importer.sessions import (
+    SetPlan,
+    apply_sessions,
+    combine_codes,
+    count_lone_sets,
+    merge_sessions,
+    plan_sets,
+    report_sets,
+    split_lists,
+)
 from rehab.importer.validate import (
     Checked,
     check_exercise,
@@ -31,7 +42,7 @@ from rehab.schema import SPECS, ColumnSpec, LogKind, frame_dtypes
 if TYPE_CHECKING:
     from rehab.importer.coded import CodedColumn
     from rehab.importer.parse import RawTable
-    from rehab.importer.report import ImportOptions, IssueLog
+    from rehab.importer.report import ImportOptions
     from rehab.library import ExerciseLibrary
 
 __all__ = ["ColumnChecks", "Outcome", "check_columns"]
@@ -178,10 +189,6 @@ def _typed(spec: ColumnSpec, checked: Checked, codes: Codes) -> Any:
     return pd.arrays.BooleanArray(states == 1, states == 2)
 
 
-def _cut(name: str) -> str:
-    return name if len(name) <= 40 else name[:40] + "…"
-
-
 def _repeated(text: str, size: int) -> Any:
     """Return a pyarrow string array holding ``text`` ``size`` times."""
     return pa.repeat(pa.scalar(text, pa.large_string()), size)
@@ -211,6 +218,70 @@ class _FrameBuilder:
         return _strings(self.checked[name], self.job.column(name), raw, self.codes(name))
 
     def build(self) -> tuple[pd.DataFrame, list[str]]:
+        """Build the accepted frame: one row per session (set rows merged, lists split)."""
+        if self.job.kind != "sessions" or not len(self.accepted):
+            return self._frame()
+        plan = self._plan_sets()
+        merged: dict[str, Any] = {}
+        first_rows = np.zeros(0, dtype=np.int64)
+        if plan is not None:
+            # The merged rows are built apart (a small frame) and the rows merged into an
+            # earlier one never enter the big frame: no second pass over a million rows.
+            scratch = replace(self.job, issues=IssueLog())
+            sub, _ = _FrameBuilder(
+                scratch, self.checked, self.dates, self.accepted[plan.merged]
+            )._frame()
+            merged = merge_sessions(sub, plan)
+            report_sets(
+                sub["source_row"].to_numpy(dtype=np.int64), plan, self._has_sets, self.job.issues
+            )
+            first_rows = self.accepted[plan.first]
+            self._drop(plan.dropped)
+        frame, names = self._frame(merged, np.searchsorted(self.accepted, first_rows))
+        return self._split(frame), names
+
+    @property
+    def _has_sets(self) -> bool:
+        return "set_number" in self.checked
+
+    def _drop(self, dropped: IntArray) -> None:
+        keep = np.ones(len(self.accepted), dtype=bool)
+        keep[dropped] = False
+        self.accepted = self.accepted[keep]
+        self.rows = self.job.table.rows[self.accepted]
+        self._codes = {}
+
+    def _plan_sets(self) -> SetPlan | None:
+        """Rows of the same patient, day, time and exercise: the sets of one session."""
+        checked = self.checked["exercise"]
+        exercise_ids = pd.factorize(np.asarray(checked.values, dtype=object))[0]
+        parts: list[npt.NDArray[Any]] = [exercise_ids[self.codes("exercise")], self.codes("date")]
+        parts += [self.codes(name) for name in ("patient_id", "time") if name in self.checked]
+        has_time = pd.notna(self.dates.time_of_day)[self.codes("date")]
+        if "time" in self.checked:
+            time = self.checked["time"]
+            has_time |= ~(time.invalid | time.blank)[self.codes("time")]
+        set_numbers = None
+        if self._has_sets:
+            sets = self.checked["set_number"]
+            values = np.where(sets.invalid | sets.blank, np.nan, np.asarray(sets.values, dtype=float))
+            set_numbers = values[self.codes("set_number")]
+        return plan_sets(combine_codes(parts), has_time, set_numbers)
+
+    def _split(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Give each exercise of a cell listing several its own session."""
+        if self._has_sets:
+            count_lone_sets(frame)
+        lists = self.checked["exercise"].lists
+        if lists is None or not pd.notna(lists).any():
+            return frame
+        per_row = lists[self.codes("exercise")]
+        frame = split_lists(frame, per_row, self.job.issues)
+        return frame.reset_index(drop=True).astype(frame_dtypes("sessions"))
+
+    def _frame(
+        self, merged: dict[str, Any] | None = None, at: IntArray | None = None
+    ) -> tuple[pd.DataFrame, list[str]]:
         spec = SPECS[self.job.kind]
         data: dict[str, Any] = {}
         for name in spec.names:
@@ -225,29 +296,19 @@ class _FrameBuilder:
         patients, names = self._patients()
         data["patient_id"] = string_column(patients)
         if "exercise" in self.checked:
-            self._warn_unknown_exercises()
-            self._warn_near_misses()
+            where = ExerciseRows(self.checked["exercise"], self.codes("exercise"), self.rows)
+            warn_unknown_exercises(where, self.job.library, self.job.issues)
+            warn_near_misses(
+                where, self.job.column("exercise").uniques, self.job.library, self.job.issues
+            )
             data["exercise_known"] = np.asarray(self.checked["exercise"].known)[self.codes("exercise")]
         self._warn_future(data["date"])
         data["source_file"] = string_column(_repeated(self.job.file, len(self.rows)))
         data["source_row"] = pd.arrays.IntegerArray(self.rows, np.zeros(len(self.rows), dtype=bool))
+        if merged and at is not None:
+            apply_sessions(data, len(self.rows), at, merged)
         frame = canonical_frame(self.job.kind, len(self.rows), data)
-        if self.job.kind == "sessions" and len(frame):
-            frame = self._sessions(frame)
         return frame, names
-
-    def _sessions(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Collapse set rows into sessions, then split cells that list several exercises."""
-        checked = self.checked["exercise"]
-        exercise_ids = pd.factorize(np.asarray(checked.values, dtype=object))[0]
-        parts: list[npt.NDArray[Any]] = [exercise_ids[self.codes("exercise")], self.codes("date")]
-        parts += [self.codes(name) for name in ("patient_id", "time") if name in self.checked]
-        frame = collapse_sets(frame, combine_codes(parts), "set_number" in self.checked, self.job.issues)
-        lists = checked.lists
-        if lists is not None and pd.notna(lists).any():
-            per_row = lists[self.codes("exercise")[frame.index.to_numpy()]]
-            frame = split_lists(frame.reset_index(drop=True), per_row, self.job.issues)
-        return frame.reset_index(drop=True).astype(frame_dtypes("sessions"))
 
     def _times(self) -> Any:
         date_times = pa.array(self.dates.time_of_day, type=pa.large_string())
@@ -270,60 +331,6 @@ class _FrameBuilder:
         else:
             column = PatientColumn("", None, np.zeros(0, np.int32), None)
         return assign_patients(column, self.rows, self.job.file, self.job.patient, self.job.issues)
-
-    def _warn_near_misses(self) -> None:
-        checked, codes = self.checked["exercise"], self.codes("exercise")
-        if checked.guessed is None or not checked.guessed.any():
-            return
-        guessed = checked.guessed[codes]
-        written = to_objects(self.job.column("exercise").uniques)
-
-        def message(key: Any, where: str) -> str:
-            name = _cut(str(written[key]).strip())
-            match = self.job.library.name_of(str(checked.values[key]))
-            return (
-                f"Exercise '{name}' is not in the exercise library; did you mean {match}? It was "
-                f"read as {match} ({where}). If that is wrong, correct the name in the file."
-            )
-
-        report_grouped(
-            self.rows[guessed],
-            codes[guessed].astype(np.int64),
-            "exercise_near_miss",
-            message,
-            self.job.issues,
-            column="exercise",
-        )
-
-    def _warn_unknown_exercises(self) -> None:
-        checked, codes = self.checked["exercise"], self.codes("exercise")
-        unknown = ~np.asarray(checked.known)[codes]
-        # Group by the name as kept (trimmed), so "Plank" and " Plank " warn once.
-        name_of_unique, names = pd.factorize(np.asarray(checked.values, dtype=object))
-
-        def message(key: Any, where: str) -> str:
-            name = str(names[key])
-            listed = self.job.library.list_parts(name)
-            if listed is not None:
-                return (
-                    f"Exercise '{_cut(name)}' looks like a list of exercises, but "
-                    f"'{_cut(listed)}' is not in the exercise library, so the cell was kept as "
-                    f"written as one exercise ({where}). Write one exercise per row, or add it "
-                    "to the library."
-                )
-            return (
-                f"Exercise '{_cut(name)}' is not in the exercise library, so it was kept as "
-                f"written ({where}). Check the spelling, or add it to the library."
-            )
-
-        report_grouped(
-            self.rows[unknown],
-            np.take(name_of_unique, codes[unknown]),
-            "unknown_exercise",
-            message,
-            self.job.issues,
-            column="exercise",
-        )
 
     def _warn_future(self, days: Any) -> None:
         as_of = self.job.options.as_of

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from rehab.importer.coded import CodedColumn
     from rehab.importer.parse import RawTable
 
-__all__ = ["canonical_frame", "rejected_frame", "string_column"]
+__all__ = ["canonical_frame", "empty_like", "rejected_frame", "string_column"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -32,7 +32,8 @@ def string_column(values: Any) -> pd.api.extensions.ExtensionArray:
     return pd.arrays.ArrowStringArray(values)
 
 
-def _empty_like(dtype: str, size: int) -> Any:
+def empty_like(dtype: str, size: int) -> Any:
+    """Return an all-missing array of ``dtype`` (a canonical frame dtype) and ``size``."""
     missing = np.ones(size, dtype=bool)
     if dtype == "Float64":
         return pd.arrays.FloatingArray(np.zeros(size), missing)
@@ -44,7 +45,7 @@ def _empty_like(dtype: str, size: int) -> Any:
 def canonical_frame(kind: LogKind, size: int, columns: dict[str, Any]) -> pd.DataFrame:
     """Assemble the canonical frame of ``kind``; columns not given are left empty."""
     data = {
-        name: columns[name] if name in columns else _empty_like(dtype, size)
+        name: columns[name] if name in columns else empty_like(dtype, size)
         for name, dtype in frame_dtypes(kind).items()
     }
     return pd.DataFrame(data, copy=False)

@@ -19,6 +19,7 @@ report says how many sessions these rows became.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -28,13 +29,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rehab.importer.coded import repeated_keys
+from rehab.importer.frames import empty_like
 from rehab.importer.messages import compose
 from rehab.importer.rowreport import describe_rows
+from rehab.schema import frame_dtypes
 
 if TYPE_CHECKING:
     from rehab.importer.report import IssueLog
 
-__all__ = ["collapse_sets", "combine_codes", "split_lists"]
+__all__ = [
+    "SetPlan",
+    "apply_sessions",
+    "combine_codes",
+    "count_lone_sets",
+    "merge_sessions",
+    "plan_sets",
+    "report_sets",
+    "split_lists",
+]
 
 IntArray = npt.NDArray[np.int64]
 _MEAN_COLUMNS: Final = ("reps", "hold_seconds")
@@ -72,72 +84,110 @@ def _runs(group: IntArray, set_numbers: npt.NDArray[np.float64]) -> IntArray:
     return run
 
 
-def _joined_notes(notes: pd.Series) -> Any:
-    kept = [text for text in dict.fromkeys(notes.dropna().tolist()) if str(text).strip()]
-    return " | ".join(kept) if kept else pd.NA
+def _joined_notes(notes: pd.Series, run: IntArray) -> list[Any]:
+    """Each session's distinct notes, in file order, joined by " | " (NA when none)."""
+    texts: list[dict[str, None]] = [{} for _ in range(int(run.max()) + 1)]
+    for group, text in zip(run.tolist(), notes.tolist(), strict=True):
+        if isinstance(text, str) and text.strip():
+            texts[group][text] = None
+    return [" | ".join(kept) if kept else pd.NA for kept in texts]
 
 
-def _aggregate(sub: pd.DataFrame, run: IntArray) -> pd.DataFrame:
-    grouped = sub.groupby(run, sort=False)
-    merged = grouped.first()
-    merged["pain_after"] = grouped["pain_after"].last()
+@dataclass(frozen=True)
+class SetPlan:
+    """Which rows merge: ``merged`` (ascending indices), their session, each session's first."""
+
+    merged: IntArray
+    run: IntArray
+    first: IntArray
+
+    @property
+    def dropped(self) -> IntArray:
+        """Rows merged into an earlier row's session."""
+        return self.merged[self.merged != self.first[self.run]]
+
+
+def plan_sets(
+    key: IntArray, has_time: npt.NDArray[np.bool_], set_numbers: npt.NDArray[np.float64] | None
+) -> SetPlan | None:
+    """Find the set rows of each exercise performance (``None``: nothing to merge).
+
+    ``key`` is equal for rows of the same patient, day, time and exercise. Without set
+    numbers (``None``) only rows with a time of day merge: a day's three rows without a
+    time are three sessions. With them, a session runs while its set numbers count up.
+    """
+    candidates = repeated_keys(key)
+    if set_numbers is None:
+        candidates = candidates[has_time[candidates]]
+    if len(candidates) == 0:
+        return None
+    group = np.asarray(pd.factorize(key[candidates])[0], dtype=np.int64)
+    numbers = (
+        np.arange(len(candidates), dtype=np.float64) if set_numbers is None else set_numbers[candidates]
+    )
+    run = _runs(group, numbers)
+    merging = np.bincount(run)[run] > 1
+    if not merging.any():
+        return None
+    merged = candidates[merging]
+    run = np.asarray(pd.factorize(run[merging])[0], dtype=np.int64)
+    first = np.full(int(run.max()) + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, run, merged)
+    return SetPlan(merged=merged, run=run, first=first)
+
+
+def merge_sessions(sub: pd.DataFrame, plan: SetPlan) -> dict[str, Any]:
+    """Combine the merged rows (``sub``, in ``plan.merged`` order) into each session's values.
+
+    Sets = the number of set rows; reps and hold = the mean per set; pain before from the
+    first set, pain after from the last; a red flag in any set; notes joined.
+    """
+    run = plan.run
+    grouped = sub.groupby(run, sort=True)
+    merged: dict[str, Any] = {
+        "pain_before": grouped["pain_before"].first(),
+        "pain_after": grouped["pain_after"].last(),
+        "sets": grouped.size().astype("float64"),
+        "set_number": grouped["set_number"].max(),
+        "red_flag": grouped["red_flag"].max(),
+        "notes": _joined_notes(sub["notes"], run),
+    }
     for name in _MEAN_COLUMNS:
         merged[name] = grouped[name].mean()
-    merged["sets"] = grouped.size().astype("float64")
-    merged["set_number"] = grouped["set_number"].max()
-    merged["red_flag"] = grouped["red_flag"].max()
-    merged["notes"] = grouped["notes"].agg(_joined_notes)
-    merged.index = pd.Index(sub.index.to_series().groupby(run, sort=False).min().to_numpy())
     return merged
 
 
-def collapse_sets(
-    frame: pd.DataFrame, key: IntArray, has_set_numbers: bool, issues: IssueLog
-) -> pd.DataFrame:
-    """Merge the set rows of one exercise performance into one session.
+def apply_sessions(columns: dict[str, Any], size: int, at: IntArray, values: dict[str, Any]) -> None:
+    """Write each merged session's values at its row (positions ``at``) into ``columns``.
 
-    ``key`` is equal for rows of the same patient, day, time and exercise. Without a set
-    number column only rows with a time of day are merged (a day's three rows without a
-    time are three sessions). The frame keeps its index (file order).
+    ``columns`` are the arrays of the frame about to be built (``size`` rows); a column the
+    file does not have (``sets`` in a workout app's export) is added.
     """
-    if has_set_numbers:
-        # A lone set row is a session of one set.
-        numbered = frame["set_number"].notna() & frame["sets"].isna()
+    dtypes = frame_dtypes("sessions")
+    for name, column_values in values.items():
+        if name not in columns:
+            columns[name] = empty_like(dtypes[name], size)
+        # Arrays built for this frame alone (Arrow text is immutable: a write makes new chunks).
+        columns[name] = pd.array(columns[name], dtype=dtypes[name], copy=False)
+        columns[name][at] = pd.array(list(column_values), dtype=dtypes[name])
+
+
+def count_lone_sets(frame: pd.DataFrame) -> None:
+    """Count a set row alone (one set of an exercise) as a session of one set, in place."""
+    numbered = frame["set_number"].notna() & frame["sets"].isna()
+    if numbered.any():
         frame.loc[numbered, "sets"] = 1.0
-    candidates = repeated_keys(key)
-    if not has_set_numbers and len(candidates):
-        candidates = candidates[np.asarray(frame["time"].iloc[candidates].notna())]
-    if len(candidates) == 0:
-        return frame
-    sub = frame.iloc[candidates]
-    group = np.asarray(pd.factorize(key[candidates])[0], dtype=np.int64)
-    set_numbers = (
-        sub["set_number"].to_numpy(dtype=np.float64, na_value=np.nan)
-        if has_set_numbers
-        else np.arange(len(sub), dtype=np.float64)
-    )
-    run = _runs(group, set_numbers)
-    sizes = np.bincount(run)
-    merging = sizes[run] > 1
-    if not merging.any():
-        return frame
-    sub, run = sub[merging], np.asarray(pd.factorize(run[merging])[0], dtype=np.int64)
-    merged = _aggregate(sub, run)
-    rest = frame.drop(index=sub.index)
-    out = pd.concat([rest, merged[frame.columns]]).sort_index()
-    _report_sets(sub, run, len(merged), has_set_numbers, issues)
-    return out.astype(dict(frame.dtypes))
 
 
 def _sessions(count: int) -> str:
     return "1 session" if count == 1 else f"{count} sessions"
 
 
-def _report_sets(
-    sub: pd.DataFrame, run: IntArray, sessions: int, has_set_numbers: bool, issues: IssueLog
-) -> None:
-    """One summary, and one line per set row merged into an earlier row's session."""
-    source = sub["source_row"].to_numpy(dtype=np.int64)
+def report_sets(source: IntArray, plan: SetPlan, has_set_numbers: bool, issues: IssueLog) -> None:
+    """One summary, and one line per set row merged into an earlier row's session.
+
+    ``source`` holds the spreadsheet rows of the merged rows (``plan.merged`` order).
+    """
     rows = np.sort(source)
     why = (
         "the file writes one row per set (a set number column)"
@@ -147,17 +197,17 @@ def _report_sets(
     issues.add(
         "set_rows",
         "warning",
-        f"{len(rows)} set rows were counted as {_sessions(sessions)} ({describe_rows(rows)}): "
-        f"{why}, so the rows of one exercise performance are one session. Each session keeps "
-        "sets = the number of set rows and reps and hold = the mean per set; no row was "
-        "left out.",
+        f"{len(rows)} set rows were counted as {_sessions(len(plan.first))} "
+        f"({describe_rows(rows)}): {why}, so the rows of one exercise performance are one "
+        "session. Each session keeps sets = the number of set rows and reps and hold = the "
+        "mean per set; no row was left out.",
     )
-    first = np.full(int(run.max()) + 1, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, run, source)
-    later = source != first[run]
+    first = np.full(len(plan.first), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, plan.run, source)
+    later = source != first[plan.run]
     messages = compose(
         "Counted as a set of the session at row ",
-        pc.cast(pa.array(first[run][later]), pa.string()),
+        pc.cast(pa.array(first[plan.run][later]), pa.string()),
         " (same patient, day, time and exercise); imported as part of that session.",
     )
     issues.add_rows(source[later], "set_row", "warning", messages, column="set_number")
