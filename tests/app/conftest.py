@@ -15,6 +15,9 @@ def app() -> AppTest:
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
+    # Run once first: before a run AppTest names pages by file, which misses a page that
+    # st.navigation registers under a url_path; later runs would go to the default page.
+    at.run()
     at.switch_page(f"app_pages/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
