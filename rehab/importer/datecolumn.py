@@ -106,7 +106,10 @@ def _warn_unknown_zones(job: ColumnChecks, zones: CodedColumn, usable: BoolArray
 
     def message(key: Any, where: str) -> str:
         problem = zone_problem(str(zones.uniques[int(key)].as_py()).strip())
-        return f"timezone in {where}: {problem}; UTC stamps there were read in {fallback}."
+        return (
+            f"timezone in {where}: {problem}; kept without this time zone, so a UTC stamp "
+            f"there was read in {fallback}."
+        )
 
     report_grouped(
         job.table.rows[job.rows[unknown]],

@@ -105,6 +105,7 @@ def test_an_unknown_zone_in_the_column_is_warned_and_left_on_the_utc_day(run):
     assert [(i.row, i.column) for i in unknown] == [(2, "timezone")]
     assert "'Berlin' is not a time zone name" in unknown[0].message
     assert "Europe/Berlin" in unknown[0].message
+    assert "kept without this time zone" in unknown[0].message
     assert any(i.code == "utc_day" for i in result.report.issues)
 
 
