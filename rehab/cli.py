@@ -40,7 +40,7 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         type=Path,
         metavar="FILE",
-        help="CSV files (or folders of them): session logs and pain logs",
+        help="CSV files, ZIP archives of them, or folders of either: session and pain logs",
     )
     parser.add_argument(
         "--date-order",

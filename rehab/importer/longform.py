@@ -7,7 +7,7 @@ series (and, for a preset with a scope, every category) it left out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
@@ -49,6 +49,8 @@ class Plan:
     names: list[str]
     quiet: set[str]
     notes: list[str]
+    # A problem to raise only if the file turns out not to be a log by itself.
+    deferred: list[FileProblem] = field(default_factory=list)
 
 
 def find_header(header: tuple[str, ...], wanted: str) -> int | None:

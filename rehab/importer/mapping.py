@@ -170,8 +170,18 @@ def _plan(table: RawTable, options: ImportOptions) -> tuple[RawTable, Plan]:
     applied = _apply_columns(header, _user_mapping(header, options), plan)
     if applied:
         plan.notes.append("Columns read by your mapping: " + "; ".join(applied) + ".")
-    if options.long_format or options.series or (preset is not None and preset.long is not None):
+    if preset is not None and preset.long is not None:
         table = reshape_long(table, options, preset, plan)
+    elif options.long_format or options.series:
+        try:
+            table = reshape_long(table, options, preset, plan)
+        except FileProblem as problem:
+            if problem.code != "long_columns":
+                raise
+            # --long applies to a whole batch: a file without the long columns is read as
+            # a log of its own (the session log beside a tracker's export), and the long
+            # columns are only what is missing when it is not one.
+            plan.deferred.append(problem)
     return table, plan
 
 
@@ -191,16 +201,24 @@ def map_and_resolve(
     table, plan = _plan(table, options)
     for note in plan.notes:
         issues.add("column_mapping", "warning", note)
+    try:
+        return table, _resolve(plan, issues)
+    except FileProblem:
+        if plan.deferred:
+            raise plan.deferred[0] from None
+        raise
+
+
+def _resolve(plan: Plan, issues: IssueLog) -> ColumnMap:
     if not plan.quiet:
-        return table, resolve_headers(tuple(plan.names), issues)
+        return resolve_headers(tuple(plan.names), issues)
     # The mapping's own note names the columns it leaves unused: the per-column
     # "not part of a log" warnings for them would only repeat it.
     scratch = IssueLog()
     try:
-        columns = resolve_headers(tuple(plan.names), scratch)
+        return resolve_headers(tuple(plan.names), scratch)
     finally:
         for issue in scratch.issues():
             if issue.code == "unknown_column" and any(f"'{q}'" in issue.message for q in plan.quiet):
                 continue
             issues.add(issue.code, issue.severity, issue.message, column=issue.column)
-    return table, columns

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pytest
 
-from rehab.importer import ImportOptions, import_file
+from rehab.importer import ImportOptions, import_file, import_files
 from rehab.importer.mapping import canonical_columns, header_fingerprint, parse_assignment
 from rehab.importer.presets import PRESETS, match_preset
 
@@ -301,3 +301,13 @@ def test_bearable_symptoms_stay_out_even_when_mapped_by_name(run: Importer) -> N
     mapped = (("Back pain (Severe)", "pain"), ("Back pain (Moderate)", "pain"), ("Back pain", "pain"))
     result = run(BEARABLE, name="PT-0107_bearable.csv", series=mapped)
     assert result.pain["pain"].tolist() == [7, 5]
+
+
+def test_long_options_leave_the_other_logs_of_a_batch_alone() -> None:
+    sessions = b"Date,Exercise\n2026-10-01,Cat Cow\n"
+    options = ImportOptions(series=(("Lower back pain", "pain"),), mapping=START)
+    batch = import_files([("PT-1_sessions.csv", sessions), ("PT-1_health.csv", LONG.encode())], options)
+    assert [f.report.accepted for f in batch.files] == [1, 2]
+    # A file that is neither long nor a log still says what --long missed.
+    odd = import_file("PT-1.csv", b"when,what\n2026-10-01,x\n", options)
+    assert [i.code for i in odd.report.issues] == ["long_columns"]
