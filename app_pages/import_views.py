@@ -275,3 +275,14 @@ def mapping_step(key: str) -> None:
                 args=(fingerprint, header, key),
                 icon=":material/table_convert:",
             )
+    remembered = {fingerprint for fingerprint, _ in state.remembered_mappings()}
+    chosen = sorted(remembered & set(state.header_fingerprints(data)))
+    if chosen:
+        st.button(
+            "Choose the columns again",
+            on_click=state.forget_mappings,
+            args=(chosen,),
+            key=f"{key}_remap",
+            icon=":material/undo:",
+            help="Forget the column choices made for these files, and choose again.",
+        )

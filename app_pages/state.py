@@ -139,6 +139,24 @@ def remember_mapping(header_fingerprint: str, mapping: tuple[tuple[str, str], ..
         stored.pop(header_fingerprint, None)
 
 
+def forget_mappings(fingerprints: Sequence[str]) -> None:
+    """Forget the column choices made for these headers (to choose again)."""
+    stored: dict[str, tuple[tuple[str, str], ...]] = st.session_state.setdefault(MAPPINGS_KEY, {})
+    for fingerprint in fingerprints:
+        stored.pop(fingerprint, None)
+
+
+def header_fingerprints(data: Dataset) -> tuple[str, ...]:
+    """The header fingerprint of every file of the dataset (once per session and content)."""
+    from rehab.importer.mapping import file_header, header_fingerprint
+
+    def compute() -> tuple[str, ...]:
+        return tuple(header_fingerprint(file_header(content)) for _, content in data.files)
+
+    result: tuple[str, ...] = _memo(("headers", data.digest), compute)
+    return result
+
+
 def open_patient(patient_id: str) -> None:
     """Remember the patient to open on the progress page."""
     st.session_state["patient"] = patient_id

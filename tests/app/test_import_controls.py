@@ -69,6 +69,12 @@ def test_a_file_with_question_headers_is_mapped_in_the_app_and_remembered(app):
         )
     }
 
+    # A wrong choice can be undone: forget it and the columns are asked for again.
+    at.button(key="patient_remap").click().run()
+    assert not at.exception
+    assert at.session_state["header_mappings"] == {}
+    assert at.selectbox(key=_map_key(FORM, QUESTION)).value == ""
+
 
 def test_a_recognised_file_gets_no_mapping_step(app):
     clean = b"Date,Pain\n2026-10-01,4\n2026-10-02,3\n"
