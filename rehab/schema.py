@@ -354,7 +354,11 @@ FALSE_WORDS: Final = frozenset({"no", "n", "false", "f", "0", "nein", "non"})
 # Columns every imported frame carries besides its spec's columns.
 PROVENANCE: Final = ("source_file", "source_row")
 
-_UNIT_RE: Final = re.compile(r"\((?:s|sec|secs|seconds|0-10|0 - 10|/10|nrs)\)|\[[^\]]*\]")
+# Units and scale ranges in brackets: "Hold (s)", "Pain (0-10)"; "Pain (0-4)" also finds the
+# pain column, whose scale check then refuses it (rehab.importer.scales).
+_UNIT_RE: Final = re.compile(
+    r"\((?:s|sec|secs|seconds|\d+\s*[-–]\s*\d+|/\s*\d+|nrs)\)|\[[^\]]*\]"
+)
 _NON_ALNUM_RE: Final = re.compile(r"[^0-9a-z]+")
 
 

@@ -104,7 +104,7 @@ class SetPlan:
     @property
     def dropped(self) -> IntArray:
         """Rows merged into an earlier row's session."""
-        return self.merged[self.merged != self.first[self.run]]
+        return np.asarray(self.merged[self.merged != self.first[self.run]], dtype=np.int64)
 
 
 def plan_sets(
@@ -157,6 +157,12 @@ def merge_sessions(sub: pd.DataFrame, plan: SetPlan) -> dict[str, Any]:
     return merged
 
 
+def _as_array(values: Any, dtype: str) -> Any:
+    # pandas-stubs type pd.array's string dtypes so that strict mypy loses the result.
+    make: Any = pd.array
+    return make(values, dtype=dtype, copy=False)
+
+
 def apply_sessions(columns: dict[str, Any], size: int, at: IntArray, values: dict[str, Any]) -> None:
     """Write each merged session's values at its row (positions ``at``) into ``columns``.
 
@@ -168,8 +174,9 @@ def apply_sessions(columns: dict[str, Any], size: int, at: IntArray, values: dic
         if name not in columns:
             columns[name] = empty_like(dtypes[name], size)
         # Arrays built for this frame alone (Arrow text is immutable: a write makes new chunks).
-        columns[name] = pd.array(columns[name], dtype=dtypes[name], copy=False)
-        columns[name][at] = pd.array(list(column_values), dtype=dtypes[name])
+        array = _as_array(columns[name], dtypes[name])
+        array[at] = _as_array(list(column_values), dtypes[name])
+        columns[name] = array
 
 
 def count_lone_sets(frame: pd.DataFrame) -> None:
