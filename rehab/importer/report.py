@@ -82,6 +82,13 @@ class ImportOptions(BaseModel):
     series: tuple[tuple[str, str], ...] = Field(
         (), description="Series name -> canonical column in a long file (`--series 'Back pain=pain'`)."
     )
+    header_long: tuple[tuple[str, tuple[str, str], tuple[tuple[str, str], ...]], ...] = Field(
+        (),
+        description=(
+            "Header fingerprint -> (series column, value column) and series mapping: files with "
+            "exactly that header are long (the app remembers this per header)."
+        ),
+    )
 
     @field_validator("timezone")
     @classmethod
