@@ -49,8 +49,9 @@ class DateColumn:
     time_of_day: npt.NDArray[np.object_]
 
 
-def _rows(count: int) -> str:
-    return "1 row has" if count == 1 else f"{count:,} rows have"
+def _rows(count: int, one: str, many: str) -> str:
+    """``1 row has a UTC time stamp`` / ``3 rows have UTC time stamps``."""
+    return f"1 row has {one}" if count == 1 else f"{count:,} rows have {many}"
 
 
 class _Usage:
@@ -143,7 +144,7 @@ def _warn_readings(job: ColumnChecks, result: DateResult, usage: _Usage) -> None
         job.issues.add(
             "two_digit_year",
             "warning",
-            f"{_rows(count)} dates with a two-digit year, such as {example}: the years were "
+            f"{_rows(count, 'a date', 'dates')} with a two-digit year, such as {example}: "
             "read as 20yy (26 as 2026). Write the year in full if one belongs to another century.",
             column="date",
         )
@@ -152,13 +153,15 @@ def _warn_readings(job: ColumnChecks, result: DateResult, usage: _Usage) -> None
         system = job.options.date_system
         low, high = serial_range(system)
         other = "1904" if system == "1900" else "1900"
+        numbers = _rows(count, "a spreadsheet day number", "spreadsheet day numbers")
         job.issues.add(
             "serial_date",
             "warning",
-            f"{_rows(count)} spreadsheet serial numbers instead of dates, such as {example}, "
-            f"read in {_SYSTEM_NAMES[system]} (numbers from {low} to {high}, 2000 to 2100). "
-            f"If the days look four years off, choose the {other} date system "
-            f"(--date-system {other}, or the date system choice in the app) and import again.",
+            f"{numbers} instead of a date, such as {example}, read as days of "
+            f"{_SYSTEM_NAMES[system]}; only numbers from {low} to {high} (the years 2000 to "
+            f"2100) are read as dates. If the days look four years off, choose the {other} "
+            f"date system (--date-system {other}, or the date system choice in the app) and "
+            "import again.",
             column="date",
         )
 
@@ -167,24 +170,27 @@ def _warn_zones(job: ColumnChecks, result: DateResult, usage: _Usage, moved: Boo
     count, example = usage.rows(moved)
     if count:
         zone = job.options.timezone
-        where = f"the patient's time zone ({zone})" if zone else "the time zone of their timezone cell"
+        where = f"the patient's time zone ({zone})" if zone else "the time zone in the same row"
         if zone and "timezone" in job.positions:
-            where = f"the time zone of their timezone cell (or {zone} where it is empty)"
+            where = f"the time zone in the same row (or {zone} where it is empty)"
+        stamps = _rows(count, "a UTC time stamp", "UTC time stamps")
+        its = "its" if count == 1 else "their"
         job.issues.add(
             "utc_converted",
             "warning",
-            f"{_rows(count)} UTC time stamps, such as {example}; their day and time were moved to "
-            f"{where}.",
+            f"{stamps}, such as {example}; {its} day and time were moved to {where}.",
             column="date",
         )
     count, example = usage.rows(result.utc & ~moved)
     if count:
+        stamps = _rows(count, "a UTC time stamp", "UTC time stamps")
+        it = "it was" if count == 1 else "they were"
         job.issues.add(
             "utc_day",
             "warning",
-            f"{_rows(count)} UTC time stamps, such as {example}, and no time zone for the patient, "
-            "so they were imported on the UTC day and time: an evening or early-morning entry "
-            f"may sit on the wrong day. To use the patient's own day, {_FIX_ZONE}.",
+            f"{stamps}, such as {example}, and no time zone for the patient, so {it} imported "
+            "on the UTC day and time: an evening or early-morning entry may sit on the wrong "
+            f"day. To use the patient's own day, {_FIX_ZONE}.",
             column="date",
         )
 
@@ -216,11 +222,12 @@ def _warn_serial_times(job: ColumnChecks) -> None:
     serial = parse_times(column.uniques).serial
     count, example = _Usage(job, column).rows(serial)
     if count:
+        times = _rows(count, "a time", "times")
         job.issues.add(
             "serial_time",
             "warning",
-            f"{_rows(count)} times written as a fraction of a day, such as {example} (the way "
-            "spreadsheets store times: 0.875 is 21:00); they were read that way.",
+            f"{times} written as a fraction of a day, such as {example}, the way spreadsheets "
+            "store times (0.875 is 21:00); read that way.",
             column="time",
         )
 

@@ -68,7 +68,8 @@ class DateParts:
 
     For ISO and dotted dates ``first`` is the day and ``second`` the month. ``year`` is
     already 20yy for two-digit years (``short_year``); ``utc`` marks stamps in UTC (``Z``,
-    ``+00:00``, ``UTC``); ``serial`` holds the number of a spreadsheet serial date.
+    ``+00:00``, ``UTC``); ``serial`` holds the number of a spreadsheet serial date and
+    ``serial_time`` whether it was written with a fraction (a date-time, even ``.0``).
     """
 
     texts: Any
@@ -80,6 +81,7 @@ class DateParts:
     short_year: BoolArray
     utc: BoolArray
     serial: npt.NDArray[np.float64]
+    serial_time: BoolArray
 
 
 def _as_bools(array: Any) -> BoolArray:
@@ -126,7 +128,8 @@ def split_dates(texts: Any) -> DateParts:
     style[~np.isnan(serial) & unread] = SERIAL
     year = np.where(short_year, year + 2000, year)
     utc = _as_bools(pc.is_in(pa.array(zone, type=pa.string()), value_set=pa.array(_UTC_ZONES)))
-    return DateParts(texts, style, year, first, second, time_text, short_year, utc, serial)
+    serial_time = (style == SERIAL) & _as_bools(pc.match_substring_regex(trimmed, "[.,]"))
+    return DateParts(texts, style, year, first, second, time_text, short_year, utc, serial, serial_time)
 
 
 def settle_order(parts: DateParts, option: DateOrder) -> tuple[SettledOrder | None, bool]:
@@ -208,7 +211,7 @@ def _serial_days(
     in_range = is_serial & (parts.serial >= low) & (parts.serial < high + 1)
     total = np.round(np.where(in_range, parts.serial, 0) * _MINUTES_PER_DAY).astype(np.int64)
     days = _SERIAL_EPOCH[system] + (total // _MINUTES_PER_DAY).astype("timedelta64[D]")
-    has_time = in_range & (parts.serial != np.floor(parts.serial))
+    has_time = in_range & parts.serial_time
     minutes = np.where(has_time, total % _MINUTES_PER_DAY, -1)
     return days, minutes, has_time, in_range
 

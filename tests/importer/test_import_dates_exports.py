@@ -162,6 +162,13 @@ def test_spreadsheet_serial_dates_in_the_1900_system(run):
     assert "--date-system 1904" in note.message
 
 
+def test_a_serial_written_with_a_fraction_is_a_date_time_even_at_midnight(run):
+    # Found by the property test: 43831.0000000000 is 2020-01-01 00:00, not a bare day.
+    result = run("Date,Pain\n43831.0000000000,4\n43832,3\n", name="P_pain.csv")
+    assert days(result.pain) == ["2020-01-01", "2020-01-02"]
+    assert result.pain["time"].fillna("").tolist() == ["00:00", ""]
+
+
 def test_serial_dates_in_the_1904_system_when_chosen(run):
     result = run("Date,Pain\n39267,4\n", name="P_pain.csv", date_system="1904")
     assert days(result.pain) == ["2011-07-05"]

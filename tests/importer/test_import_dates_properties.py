@@ -76,7 +76,7 @@ def _canonical(data: bytes, **options: object) -> list[tuple[str, str, float]]:
     return list(
         zip(
             [f"{d:%Y-%m-%d}" for d in frame["date"]],
-            frame["time"].tolist(),
+            frame["time"].fillna("").tolist(),
             frame["pain"].astype(float).tolist(),
             strict=True,
         )
