@@ -112,7 +112,8 @@ def report_duplicates(rows: IntArray, first_rows: IntArray, issues: IssueLog) ->
     messages = compose(
         "This row repeats row ",
         pc.cast(pa.array(first_rows), pa.string()),
-        " exactly (a double export?); it was counted once.",
+        " exactly (a double export?), so it was counted once: that row was imported, this "
+        "copy was not.",
     )
     issues.add_rows(rows, "duplicate_row", "warning", messages)
 

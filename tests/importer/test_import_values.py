@@ -184,6 +184,8 @@ def test_exact_duplicates_are_counted_once_and_point_at_the_first(run):
     duplicates = [i for i in report.issues if i.code == "duplicate_row"]
     assert [(i.row, i.severity) for i in duplicates] == [(4, "warning"), (5, "warning")]
     assert all("row 2" in i.message for i in duplicates)
+    # What became of the row (issue 9 item 6): the first was imported, the copy was not.
+    assert duplicates[0].message.endswith("that row was imported, this copy was not.")
     assert result.sessions["source_row"].tolist() == [2, 3, 6]
 
 
