@@ -27,7 +27,7 @@ ZONES = ("Asia/Tokyo", "Europe/Berlin", "America/Los_Angeles", "Australia/Adelai
 SETTLING = datetime(2026, 3, 25, 10, 0)
 EPOCHS = {"1900": datetime(1899, 12, 30), "1904": datetime(1904, 1, 1)}
 
-local_times = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31, 23, 59)).map(
+local_times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31, 23, 59)).map(
     lambda moment: moment.replace(second=0, microsecond=0)
 )
 logs = st.lists(
