@@ -4,13 +4,22 @@ rejected rows to download, fix and import again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import streamlit as st
 
 from app_pages import state
 from rehab import present
-from rehab.importer.mapping import canonical_columns, file_header, header_fingerprint, known_columns
+from rehab.importer.longform import SERIES_NAMES, VALUE_NAMES
+from rehab.importer.mapping import (
+    canonical_columns,
+    file_header,
+    header_fingerprint,
+    known_columns,
+    series_names,
+)
+from rehab.schema import normalise_header
 
 if TYPE_CHECKING:
     from rehab.importer import FileImport, ImportBatch
@@ -209,25 +218,55 @@ def reading_options(area: Any, key: str) -> tuple[str | None, Literal["1900", "1
     return (zone or None), ("1904" if system == "1904" else "1900")
 
 
-Waiting = dict[str, tuple[tuple[str, ...], list[str]]]
+SERIES = "@series"
+VALUE = "@value"
+_SPECIAL = {SERIES: "names the series (long file)", VALUE: "holds the series' values"}
 
 
-def _needs_mapping(data: state.Dataset, batch: ImportBatch) -> Waiting:
-    """Header fingerprint -> (header, file names) of the files a mapping could fix."""
+@dataclass
+class _Waiting:
+    """Files with one header that a column choice could fix."""
+
+    header: tuple[str, ...]
+    names: list[str] = field(default_factory=list)
+    data: bytes = b""
+
+
+def _needs_mapping(data: state.Dataset, batch: ImportBatch) -> dict[str, _Waiting]:
+    """Header fingerprint -> the files (with that header) a mapping could fix."""
     contents = dict(data.files)
-    waiting: Waiting = {}
+    waiting: dict[str, _Waiting] = {}
     for file in batch.files:
         codes = {issue.code for issue in file.report.issues}
         if file.report.usable or not codes & _MAPPABLE or file.report.file not in contents:
             continue
-        header = file_header(contents[file.report.file])
+        content = contents[file.report.file]
+        header = file_header(content)
         if header:
-            waiting.setdefault(header_fingerprint(header), (header, []))[1].append(file.report.file)
+            entry = waiting.setdefault(header_fingerprint(header), _Waiting(header, data=content))
+            entry.names.append(file.report.file)
     return waiting
 
 
 def _column_label(column: str) -> str:
-    return column or "not used"
+    return _SPECIAL.get(column, column or "not used")
+
+
+def _defaults(fingerprint: str, header: tuple[str, ...]) -> list[str]:
+    """Return each column's first choice: the remembered long layout, else what rehab knows."""
+    long = {key: columns for key, columns, _ in state.remembered_long()}.get(fingerprint)
+    known = [column or NOT_USED for column in known_columns(header)]
+    if long is None and not {"pain", "exercise"} & set(known):
+        series = next((h for h in header if normalise_header(h) in SERIES_NAMES), None)
+        value = next((h for h in header if normalise_header(h) in VALUE_NAMES), None)
+        long = (series, value) if series and value else None
+    if long is not None:
+        for position, text in enumerate(header):
+            if text == long[0]:
+                known[position] = SERIES
+            elif text == long[1]:
+                known[position] = VALUE
+    return known
 
 
 def _remember(fingerprint: str, header: tuple[str, ...], key: str) -> None:
@@ -235,36 +274,63 @@ def _remember(fingerprint: str, header: tuple[str, ...], key: str) -> None:
         (text, st.session_state.get(f"{key}_{fingerprint}_{position}", NOT_USED))
         for position, text in enumerate(header)
     ]
-    state.remember_mapping(fingerprint, tuple((text, column) for text, column in chosen if column))
+    state.remember_mapping(
+        fingerprint,
+        tuple((text, column) for text, column in chosen if column and column not in _SPECIAL),
+    )
+    series = [text for text, column in chosen if column == SERIES]
+    values = [text for text, column in chosen if column == VALUE]
+    if len(series) == 1 and len(values) == 1:
+        pain = st.session_state.get(f"{key}_{fingerprint}_series", "")
+        state.remember_long(fingerprint, ((series[0], values[0]), ((pain, "pain"),) if pain else ()))
+    else:
+        state.remember_long(fingerprint, None)
+
+
+def _series_choice(key: str, fingerprint: str, waiting: _Waiting, defaults: list[str]) -> None:
+    """In a long file, which series is the pain score (offered from the file's own names)."""
+    if SERIES not in defaults:
+        return
+    column = waiting.header[defaults.index(SERIES)]
+    names = series_names(waiting.data, column)
+    st.selectbox(
+        "Which series is the pain score (0-10)?",
+        ["", *names],
+        format_func=lambda name: name or "the one named like pain (Pain, Back pain ...)",
+        key=f"{key}_{fingerprint}_series",
+        help="Only the rows of this series are read; the report counts the others.",
+    )
 
 
 def mapping_step(key: str) -> None:
     """For files whose columns rehab did not recognise: say which column is which.
 
     One form per distinct header; the choice is remembered for this session (never on
-    disk) for every file with the same header, and the files are imported again.
+    disk) for every file with the same header, and the files are imported again. A long
+    file (one row per measurement) is read by marking the column naming the series and
+    the one holding its values, and choosing which series is the pain score.
     """
     data = state.dataset()
     if data.source != "upload":
         return
-    for fingerprint, (header, names) in _needs_mapping(data, state.imported(data)).items():
+    options = [NOT_USED, *canonical_columns(), SERIES, VALUE]
+    for fingerprint, waiting in _needs_mapping(data, state.imported(data)).items():
         with st.form(f"{key}_map_{fingerprint}"):
             st.markdown("**Which column is which?** rehab did not recognise the columns of:")
-            st.text(", ".join(names))
-            known = known_columns(header)
-            for position, text in enumerate(header):
+            st.text(", ".join(waiting.names))
+            defaults = _defaults(fingerprint, waiting.header)
+            for position, text in enumerate(waiting.header):
                 label_area, choice_area = st.columns([3, 2], vertical_alignment="center")
                 label_area.text(text.strip() or f"(column {position + 1} has no header)")
-                options = [NOT_USED, *canonical_columns()]
-                default = known[position] or NOT_USED
                 choice_area.selectbox(
                     f"Column {position + 1}",
                     options,
-                    index=options.index(default) if default in options else 0,
+                    index=options.index(defaults[position]) if defaults[position] in options else 0,
                     format_func=_column_label,
                     key=f"{key}_{fingerprint}_{position}",
                     label_visibility="collapsed",
                 )
+            _series_choice(key, fingerprint, waiting, defaults)
             st.caption(
                 "A session log needs a date and an exercise column, a pain log a date and a "
                 "pain column (0-10). Your choice is kept for this session only."
@@ -272,10 +338,11 @@ def mapping_step(key: str) -> None:
             st.form_submit_button(
                 "Import with these columns",
                 on_click=_remember,
-                args=(fingerprint, header, key),
+                args=(fingerprint, waiting.header, key),
                 icon=":material/table_convert:",
             )
     remembered = {fingerprint for fingerprint, _ in state.remembered_mappings()}
+    remembered |= {fingerprint for fingerprint, _, _ in state.remembered_long()}
     chosen = sorted(remembered & set(state.header_fingerprints(data)))
     if chosen:
         st.button(

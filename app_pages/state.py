@@ -32,6 +32,7 @@ _MEMO_KEY = "_memo"
 _MEMO_SIZE = 8
 # Column mappings the user chose in this session, by header fingerprint (memory only).
 MAPPINGS_KEY = "header_mappings"
+LONG_KEY = "header_long"  # long layouts chosen, by header fingerprint
 DEFAULT_OPTIONS = ImportOptions()
 
 
@@ -109,7 +110,9 @@ def use_uploads(files: Sequence[tuple[str, bytes]], options: ImportOptions = DEF
     """
     from rehab.archive import expand_uploads
 
-    options = options.model_copy(update={"header_mappings": remembered_mappings()})
+    options = options.model_copy(
+        update={"header_mappings": remembered_mappings(), "header_long": remembered_long()}
+    )
     upload_digest = fingerprint(files, options)
     if dataset().upload_digest == upload_digest:
         return
@@ -139,11 +142,30 @@ def remember_mapping(header_fingerprint: str, mapping: tuple[tuple[str, str], ..
         stored.pop(header_fingerprint, None)
 
 
+LongLayout = tuple[tuple[str, str], tuple[tuple[str, str], ...]]
+
+
+def remembered_long() -> tuple[tuple[str, tuple[str, str], tuple[tuple[str, str], ...]], ...]:
+    """The long layouts chosen in this session, as ImportOptions.header_long."""
+    stored: dict[str, LongLayout] = st.session_state.get(LONG_KEY, {})
+    return tuple((key, columns, series) for key, (columns, series) in sorted(stored.items()))
+
+
+def remember_long(header_fingerprint: str, layout: LongLayout | None) -> None:
+    """Remember that files with this header are long: (series, value) columns, series mapping."""
+    stored: dict[str, LongLayout] = st.session_state.setdefault(LONG_KEY, {})
+    if layout is None:
+        stored.pop(header_fingerprint, None)
+    else:
+        stored[header_fingerprint] = layout
+
+
 def forget_mappings(fingerprints: Sequence[str]) -> None:
     """Forget the column choices made for these headers (to choose again)."""
-    stored: dict[str, tuple[tuple[str, str], ...]] = st.session_state.setdefault(MAPPINGS_KEY, {})
-    for fingerprint in fingerprints:
-        stored.pop(fingerprint, None)
+    for key in (MAPPINGS_KEY, LONG_KEY):
+        stored: dict[str, Any] = st.session_state.setdefault(key, {})
+        for fingerprint in fingerprints:
+            stored.pop(fingerprint, None)
 
 
 def header_fingerprints(data: Dataset) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from rehab.importer.decode import decode_bytes
 from rehab.importer.dialect import header_line, sniff_delimiter
 from rehab.importer.headers import ColumnMap, resolve_headers
 from rehab.importer.longform import Plan, find_header, reshape_long
+from rehab.importer.parse import parse_table
 from rehab.importer.presets import Preset, match_preset
 from rehab.importer.report import FileProblem, ImportOptions, IssueLog
 from rehab.schema import SPECS, header_lookup, normalise_header
@@ -39,6 +40,7 @@ __all__ = [
     "known_columns",
     "map_and_resolve",
     "parse_assignment",
+    "series_names",
 ]
 
 
@@ -87,6 +89,25 @@ def file_header(data: bytes) -> tuple[str, ...]:
     except FileProblem:
         return ()
     return tuple(next(csv.reader([line], delimiter=sniff_delimiter(line)), []))
+
+
+def series_names(data: bytes, column: str, limit: int = 50) -> list[str]:
+    """Return the series named in ``column`` of a long file, most rows first (at most ``limit``).
+
+    The app offers them to choose which series is the pain score.
+    """
+    try:
+        decoded = decode_bytes(data)
+        table = parse_table(decoded, sniff_delimiter(header_line(decoded.utf8)))
+    except (FileProblem, csv.Error):
+        return []
+    position = find_header(table.header, column)
+    if position is None or not table.size:
+        return []
+    counted = pc.value_counts(pc.utf8_trim_whitespace(table.columns[position]))
+    pairs = zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True)
+    ranked = sorted(((count, name) for name, count in pairs if name), key=lambda p: (-p[0], p[1]))
+    return [name for _, name in ranked[:limit]]
 
 
 def known_columns(header: tuple[str, ...]) -> list[str | None]:
@@ -159,6 +180,17 @@ def _read_dates(table: RawTable, preset: Preset) -> RawTable:
     return replace(table, columns=tuple(columns))
 
 
+def _remembered_long(header: tuple[str, ...], options: ImportOptions) -> ImportOptions | None:
+    """Return the options of a long layout remembered for exactly this header, if any."""
+    fingerprint = header_fingerprint(header)
+    for key, columns, series in options.header_long:
+        if key == fingerprint:
+            return options.model_copy(
+                update={"long_format": True, "long_columns": columns, "series": series}
+            )
+    return None
+
+
 def _plan(table: RawTable, options: ImportOptions) -> tuple[RawTable, Plan]:
     header = table.header
     plan = Plan(names=list(header), quiet=set(), notes=[])
@@ -170,7 +202,10 @@ def _plan(table: RawTable, options: ImportOptions) -> tuple[RawTable, Plan]:
     applied = _apply_columns(header, _user_mapping(header, options), plan)
     if applied:
         plan.notes.append("Columns read by your mapping: " + "; ".join(applied) + ".")
-    if preset is not None and preset.long is not None:
+    remembered = _remembered_long(header, options)
+    if remembered is not None:
+        table = reshape_long(table, remembered, None, plan)
+    elif preset is not None and preset.long is not None:
         table = reshape_long(table, options, preset, plan)
     elif options.long_format or options.series:
         try:

@@ -153,3 +153,32 @@ def test_a_file_that_could_not_be_used_is_in_the_notice_too():
     assert notice.value == (
         "1 file could not be used at all. Open the import report below to see which and why."
     )
+
+
+# A long export, as Apple Health converters write it (nwalablessing/streamlit-health-monitor
+# convert_health_data.py: type, value, unit, start_date), with a pain series logged by hand.
+LONG = (
+    b"type,value,unit,start_date\n"
+    b"StepCount,5012,count,2026-10-01 08:00:00 +0200\n"
+    b"Lower back pain,4,,2026-10-01 08:05:00 +0200\n"
+    b"HeartRate,61,count/min,2026-10-01 08:06:00 +0200\n"
+    b"Lower back pain,3,,2026-10-02 08:01:00 +0200\n"
+)
+
+
+def test_a_long_file_is_read_by_choosing_its_series_in_the_app(app):
+    at = _upload(open_page(app, "patient"), [("PT-8_health.csv", LONG)])
+    fingerprint = header_fingerprint(file_header(LONG))
+    # The series and value columns are recognised by their names; the date is not.
+    assert at.selectbox(key=_map_key(LONG, 0)).value == "@series"
+    assert at.selectbox(key=_map_key(LONG, 1)).value == "@value"
+    series = at.selectbox(key=f"patient_{fingerprint}_series")
+    assert series.options[1:] == ["Lower back pain", "HeartRate", "StepCount"]  # most rows first
+    series.set_value("Lower back pain")
+    at.selectbox(key=_map_key(LONG, 3)).set_value("date")
+    at.button[[b.label for b in at.button].index("Import with these columns")].click().run()
+    assert not at.exception
+    assert _imported(at).pain["pain"].tolist() == [4, 3]
+    assert at.session_state["header_long"] == {
+        fingerprint: (("type", "value"), (("Lower back pain", "pain"),))
+    }
