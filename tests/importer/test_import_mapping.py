@@ -311,3 +311,12 @@ def test_long_options_leave_the_other_logs_of_a_batch_alone() -> None:
     # A file that is neither long nor a log still says what --long missed.
     odd = import_file("PT-1.csv", b"when,what\n2026-10-01,x\n", options)
     assert [i.code for i in odd.report.issues] == ["long_columns"]
+
+
+def test_a_long_layout_remembered_for_a_header_applies_to_that_header_only(run: Importer) -> None:
+    header = tuple(LONG.splitlines()[0].split(","))
+    layout = ((header_fingerprint(header), ("type", "value"), (("Lower back pain", "pain"),)),)
+    remembered = run(LONG, name="PT-1.csv", header_long=layout, mapping=START)
+    assert remembered.pain["pain"].tolist() == [4, 3]
+    other = LONG.replace("unit,", "units,", 1)
+    assert not run(other, name="PT-1.csv", header_long=layout, mapping=START).report.usable
