@@ -203,15 +203,19 @@ def _preset_note(result) -> str:
 
 
 @pytest.mark.parametrize(
-    ("text", "app"),
-    [(STRONG, "Strong"), (STRONG_OLD, "Strong"), (HEVY, "Hevy")],
+    ("text", "app", "performances"),
+    [(STRONG, "Strong", 2), (STRONG_OLD, "Strong", 1), (HEVY, "Hevy", 1)],
 )
-def test_workout_app_exports_are_read_with_their_preset(run: Importer, text: str, app: str) -> None:
+def test_workout_app_exports_are_read_with_their_preset(
+    run: Importer, text: str, app: str, performances: int
+) -> None:
     result = run(text, name="PT-0107_workouts.csv")
     assert result.report.kind == "sessions"
     assert _preset_note(result).startswith(f"Read as a {app} export (preset")
+    # A row per set: the sets of one exercise in one workout are one session.
+    assert len(result.sessions) == performances
+    assert result.sessions["sets"].max() == 2
     sessions = result.sessions
-    assert len(sessions) >= 1
     # Exercise names of the apps go through the library's matching: Cat Cow is Cat Stretch.
     assert "cat_stretch" in set(sessions["exercise"])
     assert sessions["exercise_known"].all()
