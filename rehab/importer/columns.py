@@ -252,20 +252,21 @@ class _FrameBuilder:
         self._codes = {}
 
     def _plan_sets(self) -> SetPlan | None:
-        """Rows of the same patient, day, time and exercise: the sets of one session."""
-        checked = self.checked["exercise"]
-        exercise_ids = pd.factorize(np.asarray(checked.values, dtype=object))[0]
-        parts: list[npt.NDArray[Any]] = [exercise_ids[self.codes("exercise")], self.codes("date")]
-        parts += [self.codes(name) for name in ("patient_id", "time") if name in self.checked]
+        """Find the rows of one patient, day, time and exercise: the sets of one session."""
         has_time = pd.notna(self.dates.time_of_day)[self.codes("date")]
         if "time" in self.checked:
             time = self.checked["time"]
             has_time |= ~(time.invalid | time.blank)[self.codes("time")]
+        if not self._has_sets and not has_time.any():
+            return None  # a diary without times or set numbers: each row is a session
         set_numbers = None
         if self._has_sets:
             sets = self.checked["set_number"]
             values = np.where(sets.invalid | sets.blank, np.nan, np.asarray(sets.values, dtype=float))
             set_numbers = values[self.codes("set_number")]
+        exercise_ids = pd.factorize(np.asarray(self.checked["exercise"].values, dtype=object))[0]
+        parts: list[npt.NDArray[Any]] = [exercise_ids[self.codes("exercise")], self.codes("date")]
+        parts += [self.codes(name) for name in ("patient_id", "time") if name in self.checked]
         return plan_sets(combine_codes(parts), has_time, set_numbers)
 
     def _split(self, frame: pd.DataFrame) -> pd.DataFrame:
