@@ -107,6 +107,7 @@ _DATE = ColumnSpec(
         "Day of the entry: ISO 8601 (`2026-09-01`, or a date-time "
         "`2026-09-01T08:30`), or `dd/mm/yyyy`, `mm/dd/yyyy`, `dd-mm-yyyy`, `dd.mm.yyyy` "
         "(also with a two-digit year, read as 20yy with a warning: `11/2/26, 8:05 PM`) "
+        "or with an English month name (`2 Nov 2026`, `02-Nov-26`, `Nov 2, 2026`) "
         "when the file settles day versus month (a day above 12 does; 12 does not). A "
         "file that never settles it is not guessed: choose the order explicitly. "
         "Spreadsheet serial numbers of days in 2000-2100 (`46328`, `46328.354`) are read "

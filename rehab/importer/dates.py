@@ -1,7 +1,8 @@
 """Dates and date-times, and whether slash dates are day-first or month-first.
 
 ISO dates (``2026-09-01``, ``2026-09-01T08:30``) and dotted dates (``01.09.2026``,
-``02.11.26``, always day-first) read the same in every file. Slash dates (``01/09/2026``,
+``02.11.26``, always day-first) and dates with an English month name (``2 Nov 2026``,
+``Nov 2, 2026``) read the same in every file. Slash dates (``01/09/2026``,
 ``11/2/26``; also ``01-09-2026``) do not: the file settles the order when a day above 12
 appears, the user settles it with ``date_order``, and otherwise the dates are reported as
 ambiguous, never guessed. Two-digit years are 20yy; spreadsheet serial numbers between
@@ -35,17 +36,29 @@ __all__ = [
     "split_dates",
 ]
 
-NONE, ISO, SLASH, DOT, SERIAL = 0, 1, 2, 3, 4
+NONE, ISO, SLASH, DOT, SERIAL, WORDS = 0, 1, 2, 3, 4, 5
 _ZONE: Final = r"(?:\s*(?P<z>[Zz]|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?"
 # "T" (ISO), a space, or ", " (Android's "M/d/yy, h:mm a") between the date and the time.
 _TIME: Final = rf"(?:(?:T|\s*,\s*|\s+)(?P<t>{TIME_IN_DATETIME}){_ZONE})?"
 _YEAR: Final = r"(?P<y>\d{4}|\d{2})"
+_WEEKDAY: Final = r"(?:[A-Za-z]{3,9},?\s+)?"
 _PATTERNS: Final = (
     (ISO, rf"^(?P<y>\d{{4}})[-/](?P<b>\d{{1,2}})[-/](?P<a>\d{{1,2}}){_TIME}$"),
     (SLASH, rf"^(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/{_YEAR}{_TIME}$"),
     (SLASH, rf"^(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})-(?P<y>\d{{4}}){_TIME}$"),
     (DOT, rf"^(?P<a>\d{{1,2}})\.(?P<b>\d{{1,2}})\.{_YEAR}\.?{_TIME}$"),
+    # English month names: "2 Nov 2026", "02-Nov-26" (Excel's d-mmm-yy), "Mon, 2 Nov 2026
+    # 08:05:00 +0000" (RFC 2822), "Nov 2, 2026", "Monday, November 2nd, 2026, 8:05 PM".
+    (WORDS, rf"^{_WEEKDAY}(?P<a>\d{{1,2}})(?:\s+|-)(?P<b>[A-Za-z]{{3,9}})\.?,?(?:\s+|-){_YEAR}{_TIME}$"),
+    (
+        WORDS,
+        rf"^{_WEEKDAY}(?P<b>[A-Za-z]{{3,9}})\.?\s+(?P<a>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TIME}$",
+    ),
 )
+_MONTHS: Final = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
 # A spreadsheet serial day, with the time as a fraction (46328.354); decimal comma too.
 _SERIAL_RE: Final = r"^\d{5}(?:[.,]\d+)?$"
 _SERIAL_EPOCH: Final = {"1900": np.datetime64("1899-12-30"), "1904": np.datetime64("1904-01-01")}
@@ -99,6 +112,26 @@ def _serial_numbers(trimmed: Any) -> npt.NDArray[np.float64]:
     return np.asarray(pc.cast(numbers, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
+def _month_number(word: str) -> int:
+    """1-12 for an English month name or its abbreviation (3 letters or more), else -1."""
+    word = word.lower()
+    if len(word) >= 3:
+        for number, name in enumerate(_MONTHS, start=1):
+            if name.startswith(word):
+                return number
+    return -1
+
+
+def _month_numbers(match: Any) -> IntArray:
+    """Return the month of each matched month word (few distinct words: looked up one by one)."""
+    words = np.asarray(
+        pc.fill_null(pc.struct_field(match, "b"), "").to_numpy(zero_copy_only=False), dtype=str
+    )
+    distinct, where = np.unique(words, return_inverse=True)
+    numbers = np.array([_month_number(str(word)) for word in distinct], dtype=np.int64)
+    return numbers[where.reshape(-1)] if len(words) else np.zeros(0, dtype=np.int64)
+
+
 def split_dates(texts: Any) -> DateParts:
     """Recognise the style of each distinct date text and pull out its numbers."""
     trimmed = pc.utf8_trim_whitespace(plain_marks(texts))
@@ -115,10 +148,13 @@ def split_dates(texts: Any) -> DateParts:
         hit = _as_bools(pc.is_valid(match)) & (style == NONE)
         if not hit.any():
             continue
+        month = _month_numbers(match) if code == WORDS else group_ints(match, "b")
+        if code == WORDS:
+            hit &= month >= 1  # "2 Foo 2026" is not read as a date
         style[hit] = code
         year[hit] = group_ints(match, "y")[hit]
         first[hit] = group_ints(match, "a")[hit]
-        second[hit] = group_ints(match, "b")[hit]
+        second[hit] = month[hit]
         short_year[hit] = _as_bools(pc.equal(pc.utf8_length(pc.struct_field(match, "y")), 2))[hit]
         for name, target in (("t", time_text), ("z", zone)):
             found = np.asarray(pc.struct_field(match, name).to_numpy(zero_copy_only=False), dtype=object)

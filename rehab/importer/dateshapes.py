@@ -1,7 +1,8 @@
 """What a date cell that rehab cannot read looks like, said in the report's words.
 
-A message must never call a real date "not a date": a date with the month in words, one
-without a year or without separators is named for what it is, with the way to write it.
+A message must never call a real date "not a date": a date with a month name rehab does
+not read, one without a year or without separators is named for what it is, with the way
+to write it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ _MONTHS: Final = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|d
 _SHAPES: Final = (
     (
         rf"(?i)\d.*(?:{_MONTHS})|(?:{_MONTHS}).*\d",
-        " writes the month in words; rehab reads dates in numbers, like 2026-09-01",
+        " writes the month in a way rehab cannot read (it reads English month names, like "
+        "2 Nov 2026 or Nov 2, 2026); write dates like 2026-09-01",
     ),
     (
         r"^\d{8}$",

@@ -92,8 +92,8 @@ def test_a_day_of_exactly_12_settles_nothing(run):
 @pytest.mark.parametrize(
     ("written", "says"),
     [
-        ("Nov 2, 2026", "writes the month in words"),
-        ("2-Nov-26", "writes the month in words"),
+        ("2 Okt. 2026", "writes the month in a way rehab cannot read"),
+        ("Nov 2026", "writes the month in a way rehab cannot read"),
         ("2.11.", "has no year"),
         ("20261102", "without separators"),
         ("2026-11-02 8", "has a time rehab cannot read"),
@@ -109,6 +109,35 @@ def test_unreadable_dates_say_what_they_are(run, written, says):
     if not written.isdigit():
         # A real date is never called "not a date".
         assert "not a date" not in message
+
+
+# English month names: Excel's "d-mmm-yy" date format (02-Nov-26), RFC 2822 stamps as mail
+# and many web exports write them ("Mon, 2 Nov 2026 08:05:00 +0000"), CLDR en_US medium and
+# long dates ("Nov 2, 2026", "November 2, 2026"), and Hevy's "30 Jan 2025, 12:34"
+# (jake-walker/workout-converter test/sample_data/hevy.csv).
+@pytest.mark.parametrize(
+    ("written", "day", "time"),
+    [
+        ("02-Nov-26", "2026-11-02", ""),
+        ("Mon, 2 Nov 2026 08:05:00 +0100", "2026-11-02", "08:05"),
+        ("Nov 2, 2026", "2026-11-02", ""),
+        ("Monday, November 2, 2026, 8:05\u202fPM", "2026-11-02", "20:05"),
+        ("Sept 30, 2026", "2026-09-30", ""),
+        ("30 Jan 2025, 12:34", "2025-01-30", "12:34"),
+    ],
+)
+def test_english_month_names(run, written, day, time):
+    result = run(f'Date,Pain\n"{written}",4\n', name="P_pain.csv")
+    assert days(result.pain) == [day]
+    assert result.pain["time"].fillna("").tolist() == [time]
+    short = [(None, "two_digit_year")] if written == "02-Nov-26" else []
+    assert codes(result) == short
+
+
+def test_an_impossible_day_with_a_month_name_is_not_a_calendar_day(run):
+    result = run('Date,Pain\n"Feb 30, 2026",4\n', name="P_pain.csv")
+    assert codes(result) == [(2, "invalid_date")]
+    assert "not a day in the calendar" in result.report.issues[0].message
 
 
 # Text copied from documents and locale formatting: no-break space (U+00A0) between date

@@ -4,7 +4,8 @@ Hypothesis draws a pain log (local date-times and scores); it is written once in
 own ISO format (``Date,Time,Pain``) and once in a style real exports use, and both files
 must give the same dates, times and scores. The styles follow the shapes of the export
 tests (test_import_dates_exports.py, test_import_dates_zones.py): Android's short
-"M/d/yy, h:mm a" with U+202F, d/m/yy, m/d/yyyy, dotted day-first, spreadsheet serials in
+"M/d/yy, h:mm a" with U+202F, d/m/yy, m/d/yyyy, dotted day-first, English month names
+(Excel's d-mmm-yy, "Nov 2, 2026", RFC 2822 with an offset), spreadsheet serials in
 the 1900 and 1904 systems, and UTC "Z" stamps with the patient's zone given as an option
 or in a timezone column.
 """
@@ -47,6 +48,16 @@ def _serial(moment: datetime, system: str) -> str:
     return f"{(moment - EPOCHS[system]) / timedelta(days=1):.10f}"
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _rfc2822(moment: datetime) -> str:
+    # The written offset keeps the written day, whatever it is.
+    month = MONTHS[moment.month - 1]
+    return f"{DAYS[moment.weekday()]}, {moment.day} {month} {moment.year} {moment:%H:%M:%S} +0530"
+
+
 STYLES = {
     "iso_datetime": lambda m: m.strftime("%Y-%m-%dT%H:%M"),
     "android_en_us": lambda m: f"{m.month}/{m.day}/{m:%y}, {_twelve_hour(m)}",
@@ -54,6 +65,9 @@ STYLES = {
     "m/d/yyyy": lambda m: f"{m.month}/{m.day}/{m.year} {m:%H:%M:%S}",
     "dotted": lambda m: m.strftime("%d.%m.%Y %H:%M"),
     "dotted_yy": lambda m: m.strftime("%d.%m.%y, %H:%M"),
+    "d-mmm-yy": lambda m: f"{m.day:02d}-{MONTHS[m.month - 1]}-{m:%y} {m:%H:%M}",
+    "mmm d, yyyy": lambda m: f"{MONTHS[m.month - 1]} {m.day}, {m.year}, {_twelve_hour(m)}",
+    "rfc2822": _rfc2822,
     "serial_1900": lambda m: _serial(m, "1900"),
     "serial_1904": lambda m: _serial(m, "1904"),
 }
