@@ -44,25 +44,45 @@ def adherence_band(value: float | None, settings: RuleSettings) -> AdherenceBand
 
 @dataclass(frozen=True)
 class DailyAdherence:
-    """Per grid row: the day's target, capped sessions per exercise, and frequency adherence."""
+    """Per grid row: the day's target, capped sessions per exercise, and frequency adherence.
+
+    ``active`` marks, per day and prescribed exercise, the exercises in the target (not
+    paused); ``frequency`` is NaN on a day whose every exercise is paused (no target).
+    """
 
     target: np.ndarray
     counted: np.ndarray
     frequency: np.ndarray
+    active: np.ndarray
+
+    @property
+    def has_target(self) -> np.ndarray:
+        """Days with at least one exercise in the target (they count in adherence)."""
+        return np.asarray(self.active.any(axis=1))
+
+    @property
+    def active_count(self) -> np.ndarray:
+        """Exercises in the target each day."""
+        return np.asarray(self.active.sum(axis=1), dtype=np.int64)
 
 
 def daily_adherence(
-    counts: np.ndarray, maintenance: np.ndarray, prescription: Prescription
+    counts: np.ndarray, maintenance: np.ndarray, prescription: Prescription, paused: np.ndarray
 ) -> DailyAdherence:
-    """Frequency adherence per day: mean over exercises of min(times done, target) / target.
+    """Frequency adherence per day: mean over the exercises not paused of min(done, target) / target.
 
     Extra sessions never make up for a missed day: each day and exercise is capped at its
-    target. Days without logs have zero counts and so count 0.
+    target. Days without logs have zero counts and so count 0. A paused exercise (``paused``,
+    grid size x exercises) leaves the target; a day with every exercise paused has none (NaN).
     """
     target = np.where(maintenance, prescription.maintenance_per_day, prescription.rehab_per_day)
-    counted = np.minimum(counts, target[:, None])
-    frequency = (counted / target[:, None]).mean(axis=1)
-    return DailyAdherence(target=target, counted=counted, frequency=frequency)
+    active = ~paused
+    counted = np.where(active, np.minimum(counts, target[:, None]), 0)
+    share = (counted / target[:, None]).sum(axis=1)
+    exercises = active.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frequency = np.where(exercises > 0, share / np.maximum(exercises, 1), np.nan)
+    return DailyAdherence(target=target, counted=counted, frequency=frequency, active=active)
 
 
 def dose_scores(
@@ -117,38 +137,44 @@ def adherence_totals(
     session_patient: np.ndarray,
     session_dose: np.ndarray,
 ) -> AdherenceTotals:
-    """Average the daily values per patient (each day weighs the same).
+    """Average the daily values per patient (each day with a target weighs the same).
 
     ``recent`` marks the grid days of the "last 7 days" window; ``session_patient`` and
-    ``session_dose`` give each session row's patient and dose score.
+    ``session_dose`` give each session row's patient and dose score. Days with every exercise
+    paused are left out; so is each exercise's paused days from its own adherence.
     """
     patients = len(grid.first_day)
-    days = np.diff(grid.offsets)
+    counts = daily.has_target
+    frequency = np.nan_to_num(daily.frequency, nan=0.0)
     per_exercise = np.vstack(
         [
-            grid.per_patient_sum(daily.counted[:, index] / daily.target)
+            _ratio(
+                grid.per_patient_sum(daily.counted[:, index] / daily.target),
+                grid.per_patient_count(daily.active[:, index]),
+            )
             for index in range(daily.counted.shape[1])
         ]
-    ).T
+        or [np.zeros(patients)]
+    ).T[:, : daily.counted.shape[1]]
     scored = ~np.isnan(session_dose)
     dose_sum = np.bincount(session_patient[scored], session_dose[scored], minlength=patients)
     dose_rows = np.bincount(session_patient[scored], minlength=patients)
-    exercises = daily.counted.shape[1]
     return AdherenceTotals(
-        overall=_ratio(grid.per_patient_sum(daily.frequency), days),
-        recent=_ratio(grid.per_patient_sum(daily.frequency, recent), grid.per_patient_count(recent)),
+        overall=_ratio(grid.per_patient_sum(frequency), grid.per_patient_count(counts)),
+        recent=_ratio(grid.per_patient_sum(frequency, recent), grid.per_patient_count(recent & counts)),
         rehab=_ratio(
-            grid.per_patient_sum(daily.frequency, ~maintenance), grid.per_patient_count(~maintenance)
+            grid.per_patient_sum(frequency, ~maintenance),
+            grid.per_patient_count(~maintenance & counts),
         ),
         maintenance=_ratio(
-            grid.per_patient_sum(daily.frequency, maintenance), grid.per_patient_count(maintenance)
+            grid.per_patient_sum(frequency, maintenance), grid.per_patient_count(maintenance & counts)
         ),
-        by_exercise=per_exercise / days[:, None],
+        by_exercise=per_exercise,
         dose=_ratio(dose_sum, dose_rows),
         recent_done=grid.per_patient_sum(daily.counted.sum(axis=1).astype(np.float64), recent).astype(
             np.int64
         ),
-        recent_target=grid.per_patient_sum((daily.target * exercises).astype(np.float64), recent).astype(
-            np.int64
-        ),
+        recent_target=grid.per_patient_sum(
+            (daily.target * daily.active_count).astype(np.float64), recent
+        ).astype(np.int64),
     )

@@ -29,6 +29,7 @@ DAILY_COLUMNS = (
     "sessions",
     "phase",
     "target",
+    "paused_exercises",
     "adherence",
     "dose",
     "flare_tagged",
@@ -63,7 +64,9 @@ def daily_frame(parts: DailyParts, exercises: tuple[str, ...]) -> pd.DataFrame:
     """Build the daily frame of all patients (rows in grid order).
 
     ``adherence`` is NOT missing on days without a log: it is 0, and ``has_log`` is False so
-    a chart can show "no log" apart from a logged day with nothing done.
+    a chart can show "no log" apart from a logged day with nothing done. It is missing (NaN)
+    only on a day whose every exercise is paused (``paused_exercises`` counts them): that day
+    has no target.
     """
     return pd.DataFrame(
         {
@@ -83,6 +86,7 @@ def daily_frame(parts: DailyParts, exercises: tuple[str, ...]) -> pd.DataFrame:
             },
             "phase": np.where(parts.maintenance, "maintenance", "rehab"),
             "target": parts.adherence.target,
+            "paused_exercises": parts.adherence.active.shape[1] - parts.adherence.active_count,
             "adherence": parts.adherence.frequency,
             "dose": parts.dose,
             "flare_tagged": parts.pain.flare_tagged,

@@ -28,6 +28,7 @@ from rehab.analysis.flags import FlagInputs, cohort_flags
 from rehab.analysis.inputs import PreparedLogs, prepare
 from rehab.analysis.pain import flare_days, pain_free_days, pain_totals
 from rehab.analysis.pain_flags import PainFlagInputs
+from rehab.analysis.pauses import current_pauses, paused_grid
 from rehab.analysis.phases import phase_timeline
 from rehab.analysis.prescription import Prescription
 from rehab.analysis.redflags import red_flag_rows
@@ -120,7 +121,17 @@ def _compute(
     timeline = phase_timeline(grid, pain_days, settings)
     codes = exercise_codes(logs, prescription.exercises)
     sessions, counts = session_counts(grid, logs.sessions, codes, len(prescription.exercises))
-    adherence_days = daily_adherence(counts, timeline.maintenance, prescription)
+    names = {exercise.id: exercise.name for exercise in library.exercises}
+    response = exercise_response(logs, prescription.exercises, names, settings)
+    paused = paused_grid(
+        grid,
+        response.pauses,
+        response.prescribed_index,
+        len(prescription.exercises),
+        len(response.exercises),
+    )
+    adherence_days = daily_adherence(counts, timeline.maintenance, prescription, paused)
+    pauses_now = current_pauses(response.pauses, response.exercises, names, logs.as_of_day)
     dose = dose_scores(logs.sessions, codes, prescription)
     recent = grid.day > logs.as_of_day - settings.recent_days
     adherence = adherence_totals(
@@ -128,8 +139,6 @@ def _compute(
     )
     pain_summary = pain_totals(grid, pain_days, settings)
     flares = flare_days(grid, pain_days, settings)
-    names = {exercise.id: exercise.name for exercise in library.exercises}
-    response = exercise_response(logs, prescription.exercises, names, settings)
     last_log_day = _last_log_day(logs)
     flags = cohort_flags(
         FlagInputs(
@@ -140,6 +149,7 @@ def _compute(
             short_days=_short_days(grid, recent, adherence_days.frequency),
             periods=timeline.periods,
             stops=response.stops,
+            pauses=pauses_now,
             red_flags=red_flag_rows((logs.sessions, logs.pain_log)),
             last_log_day=last_log_day,
         )
@@ -171,6 +181,7 @@ def _compute(
         periods=timeline.periods,
         flags=flags,
         last_log_day=last_log_day,
+        paused={patient: [p.paused for p in found] for patient, found in pauses_now.items()},
     )
     return _Computed(arrays=arrays, daily=daily, response=response.table)
 

@@ -21,11 +21,12 @@ from rehab.analysis.pain_flags import (
     pain_flare_flags,
     severe_pain_flags,
 )
-from rehab.analysis.text import date_list, plural, points, short_date
+from rehab.analysis.text import date_list, plural, short_date
 
 if TYPE_CHECKING:
     from rehab.analysis.adherence import AdherenceTotals
     from rehab.analysis.pain import FlareDays, PainTotals
+    from rehab.analysis.pauses import CurrentPause
     from rehab.analysis.redflags import RedFlagRow
     from rehab.analysis.response import StopFinding
     from rehab.settings import RuleSettings
@@ -36,6 +37,7 @@ FLAG_CODES = (
     "severe_pain",
     "pain_flare",
     "exercise_increases_pain",
+    "exercise_paused",
     "relapse",
     "dropped_out",
     "not_improving",
@@ -82,23 +84,43 @@ def exercise_flags(stops: dict[int, list[StopFinding]], settings: RuleSettings) 
 
 
 def _exercise_flag(finding: StopFinding, settings: RuleSettings) -> Flag:
+    """Word the stop flag around the evidence that tripped the rule."""
     days = [day_date(day) for day in finding.days]
     advice = "stop this exercise and check with your therapist"
-    if finding.largest_recent_rise is not None:
-        what = f"raised pain by {points(finding.largest_recent_rise)} on {date_list(days)}"
-    else:
-        what = (
-            f"raised pain in {finding.repeated_rises} of its last "
-            f"{plural(settings.exercise_repeated_window, 'session')} ({date_list(days)})"
-        )
+    what = finding.evidence
+    if finding.largest_recent_rise is None:
+        what = f"{what} sessions: {date_list(days)}"
     return Flag(
         code="exercise_increases_pain",
         tier="high",
         exercise=finding.exercise,
-        message=f"{finding.name} {what}: {advice}",
+        message=f"{finding.name} raised pain ({what}): {advice}",
         dates=days,
         rows=finding.rows,
     )
+
+
+def paused_flags(pauses: dict[int, list[CurrentPause]]) -> dict[int, list[Flag]]:
+    """``exercise_paused``: one flag per exercise paused on the as-of date."""
+    return {
+        patient: [
+            Flag(
+                code="exercise_paused",
+                tier="moderate",
+                exercise=pause.paused.exercise,
+                message=(
+                    f"{pause.paused.name} is paused since {short_date(pause.paused.since)} "
+                    f"because it raised pain ({pause.paused.evidence}), so it does not count "
+                    "in your sessions for now. Please check with your therapist before "
+                    "restarting it."
+                ),
+                dates=[pause.paused.since],
+                rows=pause.rows,
+            )
+            for pause in found
+        ]
+        for patient, found in pauses.items()
+    }
 
 
 def relapse_flags(periods: list[list[Phase]], settings: RuleSettings) -> dict[int, Flag]:
@@ -184,6 +206,7 @@ class FlagInputs:
     short_days: dict[int, list[int]]
     periods: list[list[Phase]]
     stops: dict[int, list[StopFinding]]
+    pauses: dict[int, list[CurrentPause]]
     red_flags: list[RedFlagRow]
     last_log_day: np.ndarray
 
@@ -206,6 +229,8 @@ def cohort_flags(data: FlagInputs) -> list[list[Flag]]:
         for patient, flag in found.items():
             per_patient[patient].append(flag)
     for patient, flags in exercise_flags(data.stops, settings).items():
+        per_patient[patient].extend(flags)
+    for patient, flags in paused_flags(data.pauses).items():
         per_patient[patient].extend(flags)
     for flags in per_patient:
         flags.sort(key=lambda flag: (TIER_ORDER[flag.tier], FLAG_CODES.index(flag.code)))

@@ -100,6 +100,21 @@ class PainSummary(BaseModel):
     days_with_entries: int = 0
 
 
+class PausedExercise(BaseModel):
+    """An exercise the stop rule paused: left out of the target until it is logged again.
+
+    ``since`` is the first paused day (the day after the session that tripped the stop rule);
+    ``evidence`` says what tripped it, e.g. ``"+2 on 17 Nov"`` or ``"+1 in 2 of the last 3"``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    exercise: str
+    name: str
+    since: date
+    evidence: str
+
+
 class PatientSummary(BaseModel):
     """Everything the summary says about one patient (the ``rehab summary --json`` record)."""
 
@@ -123,3 +138,4 @@ class PatientSummary(BaseModel):
     target_per_day: int = 0
     sessions_today: int = 0
     target_today: int = 0
+    paused_exercises: list[PausedExercise] = []

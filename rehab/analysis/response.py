@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from rehab.analysis.inputs import day_date
+from rehab.analysis.pauses import Pauses, TripSessions, find_pauses, repeated_evidence
+from rehab.analysis.text import short_date, signed
 from rehab.analysis.thresholds import at_least
 
 if TYPE_CHECKING:
@@ -29,6 +32,8 @@ RESPONSE_COLUMNS = (
     "last_session",
     "verdict",
     "sessions_this_week",
+    "paused_since",
+    "evidence",
 )
 
 
@@ -42,6 +47,7 @@ class StopFinding:
     repeated_rises: int
     days: list[int]
     rows: list[tuple[str, int]]
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,9 @@ class ExerciseResponse:
 
     table: pd.DataFrame
     stops: dict[int, list[StopFinding]]
+    pauses: Pauses
+    exercises: list[str]
+    prescribed_index: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,11 @@ class _Keys:
 
     key: np.ndarray
     exercises: list[str]
+
+    def prescribed_index(self, prescribed: tuple[str, ...]) -> np.ndarray:
+        """Position of each exercise code in ``prescribed`` (-1 when not prescribed)."""
+        position = {exercise: index for index, exercise in enumerate(prescribed)}
+        return np.array([position.get(e, -1) for e in self.exercises], dtype=np.int64)
 
 
 def _keys(logs: PreparedLogs, prescribed: tuple[str, ...]) -> _Keys:
@@ -74,7 +88,10 @@ class _Rated:
 
     ``position`` is each row's position in the prepared session frame (for provenance);
     ``single`` and ``repeated`` mark the rows that meet either half of the stop rule, and
-    ``stop`` the rows of an exercise the rule stops.
+    ``stop`` the rows of an exercise the rule stops (as of the as-of date). ``trip`` marks the
+    sessions that tripped the rule when they were logged (a rise of ``single`` or more, or of
+    ``repeated`` or more making ``count`` of the exercise's last ``window`` rated sessions):
+    they pause the exercise. ``window_rises`` counts the rises in that window.
     """
 
     key: np.ndarray
@@ -85,6 +102,17 @@ class _Rated:
     single: np.ndarray
     repeated: np.ndarray
     stop: np.ndarray
+    trip: np.ndarray
+    window_rises: np.ndarray
+
+
+def _window_rises(key: np.ndarray, rises: np.ndarray, window: int) -> np.ndarray:
+    """Per rated row: rises among the row and the ``window - 1`` rated rows of its key before it."""
+    index = np.arange(len(key))
+    run_start = np.maximum.accumulate(np.where(np.diff(key, prepend=-1) != 0, index, 0))
+    cumulative = np.concatenate(([0], np.cumsum(rises)))
+    low = np.maximum(index - window + 1, run_start)
+    return np.asarray(cumulative[index + 1] - cumulative[low], dtype=np.int64)
 
 
 def _rated_sessions(
@@ -117,6 +145,11 @@ def _rated_sessions(
     )
     stop = np.bincount(rated_key[single], minlength=cells) > 0
     stop |= np.bincount(rated_key[repeated], minlength=cells) >= settings.exercise_repeated_count
+    rises = at_least(change, settings.exercise_pain_rise_repeated)
+    window_rises = _window_rises(rated_key, rises, settings.exercise_repeated_window)
+    trip = at_least(change, settings.exercise_pain_rise_single) | (
+        rises & (window_rises >= settings.exercise_repeated_count)
+    )
     return _Rated(
         key=rated_key,
         day=day,
@@ -126,17 +159,37 @@ def _rated_sessions(
         single=single,
         repeated=repeated,
         stop=stop[rated_key],
+        trip=trip,
+        window_rises=window_rises,
     )
 
 
+@dataclass(frozen=True)
+class _StopContext:
+    """What the stop findings are described with."""
+
+    keys: _Keys
+    names: dict[str, str]
+    cells: int
+    settings: RuleSettings
+
+
+def _stop_evidence(largest: float | None, day: int, repeated: int, settings: RuleSettings) -> str:
+    """``"+2 on 17 Nov"`` for a big rise, else ``"+1 in 2 of the last 3"``."""
+    if largest is not None:
+        return f"{signed(largest)} on {short_date(day_date(day))}"
+    return repeated_evidence(repeated, settings)
+
+
 def _stop_findings(
-    sessions: pd.DataFrame, rated: _Rated, keys: _Keys, names: dict[str, str], cells: int
+    sessions: pd.DataFrame, rated: _Rated, context: _StopContext
 ) -> dict[int, list[StopFinding]]:
     """Describe each stopped exercise by the sessions that raised pain.
 
     A big recent rise names its sessions; otherwise the repeated rises do. Rated rows are
     sorted by key, so each exercise's sessions are one contiguous run.
     """
+    keys, names, cells = context.keys, context.names, context.cells
     single = rated.single & rated.stop
     repeated = rated.repeated & rated.stop
     has_single = np.bincount(rated.key[single], minlength=cells) > 0
@@ -151,11 +204,13 @@ def _stop_findings(
         cell = int(hit_keys[begin])
         patient, code = divmod(cell, len(keys.exercises))
         exercise = keys.exercises[code]
+        largest = float(changes[begin:end].max()) if has_single[cell] else None
+        largest_day = int(days[begin:end][int(np.argmax(changes[begin:end]))])
         findings.setdefault(patient, []).append(
             StopFinding(
                 exercise=exercise,
                 name=names.get(exercise, exercise),
-                largest_recent_rise=float(changes[begin:end].max()) if has_single[cell] else None,
+                largest_recent_rise=largest,
                 repeated_rises=int(repeated_count[cell]),
                 days=sorted(set(days[begin:end].tolist())),
                 rows=[
@@ -163,6 +218,9 @@ def _stop_findings(
                     for file, row in zip(files[begin:end], rows[begin:end].tolist(), strict=True)
                     if not np.isnan(row)
                 ],
+                evidence=_stop_evidence(
+                    largest, largest_day, int(repeated_count[cell]), context.settings
+                ),
             )
         )
     return findings
@@ -216,9 +274,51 @@ def exercise_response(
             "sessions_this_week": np.bincount(keys.key[recent], minlength=cells),
         }
     )
+    stops = _stop_findings(sessions, rated, _StopContext(keys, names, cells, settings))
+    pauses = find_pauses(_trips(sessions, rated), keys.key, days, as_of_day, settings)
+    table["paused_since"], table["evidence"] = _pause_columns(pauses, stops, keys, cells, as_of_day)
     return ExerciseResponse(
-        table=_tidy(table, prescribed, names), stops=_stop_findings(sessions, rated, keys, names, cells)
+        table=_tidy(table, prescribed, names),
+        stops=stops,
+        pauses=pauses,
+        exercises=keys.exercises,
+        prescribed_index=keys.prescribed_index(prescribed),
     )
+
+
+def _trips(sessions: pd.DataFrame, rated: _Rated) -> TripSessions:
+    """Pick the rated sessions that tripped the stop rule, with their source rows."""
+    position = rated.position[rated.trip]
+    files = sessions["source_file"].take(position).fillna("").astype(str).tolist()
+    rows = sessions["source_row"].take(position).to_numpy(np.float64, na_value=np.nan).tolist()
+    return TripSessions(
+        cell=rated.key[rated.trip],
+        day=rated.day[rated.trip],
+        change=rated.change[rated.trip],
+        window_rises=rated.window_rises[rated.trip],
+        rows=[
+            None if np.isnan(row) else (file, int(row)) for file, row in zip(files, rows, strict=True)
+        ],
+    )
+
+
+def _pause_columns(
+    pauses: Pauses, stops: dict[int, list[StopFinding]], keys: _Keys, cells: int, as_of_day: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell: the first day of a pause lasting on the as-of date (NaT if none), and evidence.
+
+    The evidence is the stop verdict's when the exercise is stopped, else the lasting pause's.
+    """
+    since = np.full(cells, np.datetime64("NaT"), dtype="datetime64[ns]")
+    evidence = np.full(cells, "", dtype=object)
+    lasting = np.flatnonzero(pauses.end > as_of_day)
+    since[pauses.cell[lasting]] = pauses.start[lasting].astype("datetime64[D]")
+    evidence[pauses.cell[lasting]] = [pauses.evidence[index] for index in lasting.tolist()]
+    code = {exercise: index for index, exercise in enumerate(keys.exercises)}
+    for patient, findings in stops.items():
+        for finding in findings:
+            evidence[patient * len(keys.exercises) + code[finding.exercise]] = finding.evidence
+    return since, evidence
 
 
 def _tidy(table: pd.DataFrame, prescribed: tuple[str, ...], names: dict[str, str]) -> pd.DataFrame:

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 from rehab.analysis.adherence import AdherenceTotals, DailyAdherence, adherence_band
 from rehab.analysis.flags import alert_of
 from rehab.analysis.inputs import PreparedLogs, day_date, day_number
-from rehab.analysis.models import AdherenceSummary, Flag, PainSummary, PatientSummary, Phase
+from rehab.analysis.models import (
+    AdherenceSummary,
+    Flag,
+    PainSummary,
+    PatientSummary,
+    PausedExercise,
+    Phase,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,6 +50,7 @@ class CohortArrays:
     periods: list[list[Phase]]
     flags: list[list[Flag]]
     last_log_day: np.ndarray
+    paused: dict[int, list[PausedExercise]]
 
 
 def _adherence(data: CohortArrays, patient: int) -> AdherenceSummary:
@@ -58,8 +66,9 @@ def _adherence(data: CohortArrays, patient: int) -> AdherenceSummary:
         last_7_days=recent,
         dose=rounded(float(totals.dose[patient])),
         by_exercise={
-            exercise: round(float(totals.by_exercise[patient, index]), DIGITS)
+            exercise: value
             for index, exercise in enumerate(data.prescription.exercises)
+            if (value := rounded(float(totals.by_exercise[patient, index]))) is not None
         },
         by_phase={phase: value for phase, value in by_phase.items() if value is not None},
         band=adherence_band(overall, data.settings),
@@ -123,5 +132,6 @@ def patient_summary(data: CohortArrays, patient: int) -> PatientSummary:
         pain_source=data.logs.pain_source[patient],
         target_per_day=target,
         sessions_today=int(data.session_counts[as_of_row].sum()),
-        target_today=target * len(data.prescription.exercises),
+        target_today=target * int(data.daily_adherence.active_count[as_of_row]),
+        paused_exercises=data.paused.get(patient, []),
     )

@@ -44,3 +44,15 @@ def points(value: float) -> str:
     """Write a change in pain: ``1 point``, ``2.5 points``."""
     text = pain_value(value)
     return f"{text} point" if text == "1" else f"{text} points"
+
+
+def signed(value: float) -> str:
+    """Write a change in pain with its sign: ``+2``, ``+0.5``, ``−0.2`` (a real minus), ``0``.
+
+    >>> signed(2.0), signed(-0.2), signed(0.04)
+    ('+2', '−0.2', '0')
+    """
+    text = pain_value(abs(value))
+    if text == "0":
+        return "0"
+    return f"+{text}" if value > 0 else f"\N{MINUS SIGN}{text}"

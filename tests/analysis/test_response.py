@@ -36,7 +36,7 @@ def test_a_rise_of_two_in_the_last_seven_days_means_stop():
     assert flag.dates == [day(8)]
     assert flag.rows == [("sessions.csv", 3)]
     assert flag.message == (
-        "Hip Rolls raised pain by 2 points on 9 Sep: stop this exercise and check with your therapist"
+        "Hip Rolls raised pain (+2 on 9 Sep): stop this exercise and check with your therapist"
     )
 
 
@@ -51,7 +51,7 @@ def test_a_rise_of_one_in_two_of_the_last_three_sessions_means_stop():
     table, flags = response_of(hip_rolls([(0, 0), (1, 1), (2, 0), (3, 1)]), as_of=20)
     assert table.loc["hip_rolls", "verdict"] == "stop"
     assert flags[0].dates == [day(1), day(3)]
-    assert "2 of its last 3 sessions" in flags[0].message
+    assert "(+1 in 2 of the last 3 sessions: 2 Sep and 4 Sep)" in flags[0].message
     assert "stop this exercise" in flags[0].message
 
 
