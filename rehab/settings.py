@@ -23,6 +23,11 @@ SOURCE_ADHERENCE: Final = (
 SOURCE_DOSE: Final = "Medina-Mirapeix et al. 2009 (frequency and dose are separate components)"
 SOURCE_RED_FLAGS: Final = "NHS guidance on back pain; BMJ Best Practice, cauda equina syndrome"
 SOURCE_TRIAL_PRACTICE: Final = "common trial practice"
+# A threshold this app chose (no study sets it); a clinic may change it.
+SOURCE_REHAB_DEFAULT: Final = "rehab default"
+SOURCE_STOP_RULE: Final = (
+    f"{SOURCE_ARTICLE} (stop an exercise that causes more pain); the thresholds are a rehab default"
+)
 
 PAIN_MIN: Final = 0.0
 PAIN_MAX: Final = 10.0
@@ -167,7 +172,7 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
                 f"Mean daily pain over the {s.current_window_days} calendar days ending at "
                 "the last pain entry (days with entries only)."
             ),
-            source=SOURCE_TRIAL_PRACTICE,
+            source=SOURCE_REHAB_DEFAULT,
         ),
         Rule(
             id="mcid",
@@ -208,7 +213,8 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
             text=(
                 f"Each day, each prescribed exercise: min(times done, target) / target, "
                 f"target {s.rehab_sessions_per_day} a day in rehab and "
-                f"{s.maintenance_sessions_per_day} in maintenance; days without logs count 0."
+                f"{s.maintenance_sessions_per_day} in maintenance; days without logs count 0. "
+                "A paused exercise leaves the target; a day with every exercise paused is left out."
             ),
             source=f"{SOURCE_ARTICLE}; completed / prescribed sessions",
         ),
@@ -239,7 +245,7 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
             id="severe_pain",
             title="Severe pain",
             text=f"A daily maximum of {s.severe_pain:g} or more in the last {s.recent_days} days.",
-            source=SOURCE_NRS,
+            source=f"{SOURCE_REHAB_DEFAULT} (on the {SOURCE_NRS})",
         ),
         Rule(
             id="pain_flare",
@@ -249,7 +255,7 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
                 f"(up to) {s.flare_reference_days} days with entries before it (at least "
                 f"{s.flare_reference_min_days}), or a day tagged as a flare."
             ),
-            source=SOURCE_OSTELO,
+            source=f"{SOURCE_REHAB_DEFAULT} (a rise the size of the MCID of {SOURCE_OSTELO})",
         ),
         Rule(
             id="exercise_increases_pain",
@@ -260,13 +266,35 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
                 f"{s.exercise_pain_rise_repeated:g} or more in {s.exercise_repeated_count} of "
                 f"its last {s.exercise_repeated_window} sessions: stop that exercise."
             ),
-            source=SOURCE_ARTICLE,
+            source=SOURCE_STOP_RULE,
+        ),
+        Rule(
+            id="paused_exercise",
+            title="Paused exercise",
+            text=(
+                f"A session whose pain after minus before is {s.exercise_pain_rise_single:g} or "
+                f"more, or {s.exercise_pain_rise_repeated:g} or more making "
+                f"{s.exercise_repeated_count} of the exercise's last {s.exercise_repeated_window} "
+                "rated sessions, pauses that exercise from the next day until the day it is "
+                "logged again. A paused exercise leaves the target, so stopping as told never "
+                "lowers adherence."
+            ),
+            source=SOURCE_STOP_RULE,
+        ),
+        Rule(
+            id="exercise_paused",
+            title="Exercise paused",
+            text=(
+                "An exercise is paused on the as-of date: name it and the day it was paused, "
+                "and check with the therapist before restarting it."
+            ),
+            source=SOURCE_STOP_RULE,
         ),
         Rule(
             id="dropped_out",
             title="Stopped logging",
             text=f"{s.dropped_out_days} or more days since the last log of any kind.",
-            source=SOURCE_ADHERENCE,
+            source=SOURCE_REHAB_DEFAULT,
         ),
         Rule(
             id="not_improving",
@@ -290,7 +318,7 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
             id="stale_logs",
             title="Logs are getting old",
             text=(f"{s.stale_days} to {s.dropped_out_days - 1} days since the last log of any kind."),
-            source="rehab default",
+            source=SOURCE_REHAB_DEFAULT,
         ),
     ]
     return {rule.id: rule for rule in r}

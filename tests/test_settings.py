@@ -2,7 +2,14 @@ import pytest
 from pydantic import ValidationError
 
 from rehab.analysis import FLAG_CODES
-from rehab.settings import DEFAULT_SETTINGS, RuleSettings, rule, rules
+from rehab.settings import (
+    DEFAULT_SETTINGS,
+    SOURCE_ADHERENCE,
+    SOURCE_REHAB_DEFAULT,
+    RuleSettings,
+    rule,
+    rules,
+)
 
 
 def test_defaults_follow_the_clinical_rules():
@@ -44,7 +51,7 @@ def test_settings_are_immutable():
 
 def test_every_flag_code_has_a_rule_with_a_source():
     described = rules()
-    assert len(FLAG_CODES) == 9
+    assert len(FLAG_CODES) == 10
     for code in FLAG_CODES:
         assert described[code].source, code
         assert described[code].text, code
@@ -54,3 +61,30 @@ def test_rule_text_follows_changed_thresholds():
     assert "7 or more" in rule("severe_pain").text
     assert "8 or more" in rule("severe_pain", RuleSettings(severe_pain=8)).text
     assert "3 to 13 days" in rule("stale_logs").text
+
+
+def test_log_gap_rules_do_not_cite_the_adherence_studies():
+    # Issue 9 item 7: the 14-day "stopped logging" rule cited an adherence study that says
+    # nothing about days without logs. Both gap thresholds are this app's own choice.
+    described = rules()
+    for rule_id in ("dropped_out", "stale_logs"):
+        source = described[rule_id].source
+        assert SOURCE_ADHERENCE not in source, rule_id
+        assert "MiSpEx" not in source, rule_id
+        assert "cohort" not in source, rule_id
+        assert source == SOURCE_REHAB_DEFAULT, rule_id
+
+
+@pytest.mark.parametrize(
+    "rule_id",
+    ["current_pain", "severe_pain", "pain_flare", "exercise_increases_pain", "paused_exercise"],
+)
+def test_thresholds_no_study_sets_say_they_are_a_rehab_default(rule_id):
+    # clinical-rules.md gives these thresholds no source of their own: the rule must say so.
+    assert SOURCE_REHAB_DEFAULT in rules()[rule_id].source
+
+
+def test_the_stop_and_pause_rules_cite_the_article_stop_rule():
+    described = rules()
+    for rule_id in ("exercise_increases_pain", "paused_exercise", "exercise_paused"):
+        assert "Back Injury Rehabilitation Exercises" in described[rule_id].source, rule_id
