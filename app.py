@@ -1,26 +1,44 @@
 """rehab: the Streamlit entry point. Page config, session state, the router, nothing else."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages import state, views
 
+# Shipped with the app: a ":material/...:" page icon would be fetched from a font CDN.
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+
 st.set_page_config(
     page_title="rehab: back rehabilitation dashboard",
-    page_icon=":material/self_improvement:",
+    page_icon=str(FAVICON),
     layout="wide",
-    initial_sidebar_state="expanded",
+    # A phone opens on the page, a laptop with the sidebar (upload, patient, dates) open.
+    initial_sidebar_state="auto",
 )
 state.init_state()
 
+progress = st.Page(
+    "app_pages/patient.py",
+    title="My progress",
+    icon=":material/monitoring:",
+    url_path="progress",
+)
+
+
+def _start() -> None:
+    """Open the progress page at the app's root URL.
+
+    Streamlit serves its default page at "/" and ignores that page's url_path, so a bookmarked
+    /progress would say "Page not found" if the progress page were the default. A hidden
+    default page that switches to it keeps both "/" and "/progress" working.
+    """
+    st.switch_page(progress)
+
+
 pages = {
     "For patients": [
-        st.Page(
-            "app_pages/patient.py",
-            title="My progress",
-            icon=":material/monitoring:",
-            url_path="progress",
-            default=True,
-        ),
+        progress,
         st.Page(
             "app_pages/library.py",
             title="Exercise library",
@@ -38,6 +56,7 @@ pages = {
             icon=":material/menu_book:",
             url_path="rules",
         ),
+        st.Page(_start, title="Start", url_path="start", default=True, visibility="hidden"),
     ],
 }
 page = st.navigation(pages)
