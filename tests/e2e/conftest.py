@@ -142,7 +142,24 @@ def wait_idle(page: Page) -> None:
 
 
 def screenshot(page: Page, name: str) -> Path:
+    """Save the whole page to artifacts/screenshots/NAME.png (a CI artefact, not committed).
+
+    Streamlit scrolls inside its main element, not the document, so a "full page" screenshot
+    would stop at the window's height: the window is made as tall as the content for the shot.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    viewport = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll(\"[data-testid='stMain'], "
+        "[data-testid='stSidebarContent']\")].map((e) => e.scrollHeight), 0)"
+    )
+    if viewport is not None and height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": min(int(height), 12_000)})
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(path), full_page=True)
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(200)
+    else:
+        page.screenshot(path=str(path), full_page=True)
     return path
