@@ -18,7 +18,7 @@ from rehab.importer.messages import to_objects
 from rehab.importer.patients import PatientColumn, assign_patients
 from rehab.importer.report import IssueLog
 from rehab.importer.rowreport import report_cells, report_grouped
-from rehab.importer.scales import foreign_scale, refuse_scale
+from rehab.importer.scales import check_scale
 from rehab.importer.sessions import (
     SetPlan,
     apply_sessions,
@@ -264,7 +264,12 @@ class _FrameBuilder:
             sets = self.checked["set_number"]
             values = np.where(sets.invalid | sets.blank, np.nan, np.asarray(sets.values, dtype=float))
             set_numbers = values[self.codes("set_number")]
-        exercise_ids = pd.factorize(np.asarray(self.checked["exercise"].values, dtype=object))[0]
+        exercise = self.checked["exercise"]
+        # A cell listing several exercises is its own kind of row: never a set of one of them.
+        names = np.asarray(exercise.values, dtype=object)
+        if exercise.lists is not None:
+            names = np.where(pd.notna(exercise.lists), exercise.lists, names)
+        exercise_ids = pd.factorize(names)[0]
         parts: list[npt.NDArray[Any]] = [exercise_ids[self.codes("exercise")], self.codes("date")]
         parts += [self.codes(name) for name in ("patient_id", "time") if name in self.checked]
         return plan_sets(combine_codes(parts), has_time, set_numbers)
@@ -351,28 +356,6 @@ class _FrameBuilder:
         )
 
 
-def _check_scale(job: ColumnChecks, spec: ColumnSpec, value: Checked) -> Checked:
-    """Refuse a pain column that holds another scale (0-4, mild/moderate/severe)."""
-    header = job.table.header[job.positions[spec.name]].strip()
-    texts = job.column(spec.name).uniques
-    what = foreign_scale(header, texts, value)
-    if what is None:
-        return value
-    outcome = (
-        "no row was imported; export the 0-10 pain score instead, or, if this column is a 0-10 "
-        "pain score after all, rename it"
-        if spec.required
-        else "the rows were kept without it"
-    )
-    job.issues.add(
-        "not_pain_scale",
-        "error" if spec.required else "warning",
-        f"Column '{header}' is {what}, so it was not read as {spec.name}: {outcome}.",
-        column=spec.name,
-    )
-    return refuse_scale(spec, texts, value, what)
-
-
 def _check_values(job: ColumnChecks, dates: _Dates) -> dict[str, Checked]:
     checked = {"date": dates.checked}
     for name in job.positions:
@@ -380,7 +363,8 @@ def _check_values(job: ColumnChecks, dates: _Dates) -> dict[str, Checked]:
             spec = SPECS[job.kind].column(name)
             value = _check_value(spec, job.column(name).uniques, job.library)
             if spec.type == "score":
-                value = _check_scale(job, spec, value)
+                header = job.table.header[job.positions[name]].strip()
+                value = check_scale(header, job.column(name).uniques, spec, value, job.issues)
             checked[name] = _require(value, name) if spec.required else value
     return checked
 

@@ -24,9 +24,10 @@ from rehab.importer.messages import compose, shown
 from rehab.importer.validate import Checked
 
 if TYPE_CHECKING:
+    from rehab.importer.report import IssueLog
     from rehab.schema import ColumnSpec
 
-__all__ = ["foreign_scale", "refuse_scale"]
+__all__ = ["check_scale", "foreign_scale", "refuse_scale"]
 
 _RANGE_RE: Final = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})(?![\d.])")
 _OUT_OF_RE: Final = re.compile(r"(?:/|out of\s*)(\d{1,3})(?![\d.])")
@@ -93,3 +94,27 @@ def refuse_scale(column: ColumnSpec, texts: Any, checked: Checked, what: str) ->
     error = np.where(filled, "not_pain_scale", "")
     values = np.full(len(filled), np.nan)
     return Checked(values, checked.blank, error.astype(object), np.where(filled, message, ""))
+
+
+def check_scale(header: str, texts: Any, spec: ColumnSpec, value: Checked, issues: IssueLog) -> Checked:
+    """Refuse a pain column that holds another scale, with a file-level issue saying so.
+
+    A required column (a pain log's pain) rejects its rows; an optional one (pain before or
+    after an exercise) keeps the rows without it. Other columns pass unchanged.
+    """
+    what = foreign_scale(header, texts, value)
+    if what is None:
+        return value
+    outcome = (
+        "no row was imported; export the 0-10 pain score instead, or, if this column is a 0-10 "
+        "pain score after all, rename it"
+        if spec.required
+        else "the rows were kept without it"
+    )
+    issues.add(
+        "not_pain_scale",
+        "error" if spec.required else "warning",
+        f"Column '{header}' is {what}, so it was not read as {spec.name}: {outcome}.",
+        column=spec.name,
+    )
+    return refuse_scale(spec, texts, value, what)

@@ -160,6 +160,16 @@ def test_a_google_form_tick_box_answer_becomes_one_session_per_exercise(run):
     assert "kept as written as one exercise (row 5)" in unknown
 
 
+def test_a_listed_cell_is_never_merged_as_a_set_of_one_of_its_exercises(run):
+    text = (
+        "Date,Time,Exercise\n2026-11-02,08:00,Back Extension\n"
+        '2026-11-02,08:00,"Back Extension, Cat Stretch"\n'
+    )
+    result = run(text)
+    assert sorted(result.sessions["exercise"]) == ["back_extension", "back_extension", "cat_stretch"]
+    assert "set_rows" not in codes(result)
+
+
 def test_semicolon_lists_split_too(run):
     result = run('Date,Exercise\n2026-11-02,"Cat Stretch; Hip Rolls"\n')
     assert result.sessions["exercise"].tolist() == ["cat_stretch", "hip_rolls"]
