@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Final
 import altair as alt
 import pandas as pd
 
+from rehab.analysis.text import short_date
 from rehab.charts.selection import exercise_pick
 from rehab.charts.theme import (
     BLUE,
@@ -44,22 +45,35 @@ def _mean_scores(sessions: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _stopped(response: pd.DataFrame) -> pd.Series:
+    """Exercises the patient should not do now: a "stop" verdict, or paused by the stop rule."""
+    return response["verdict"].eq("stop") | response["paused_since"].notna()
+
+
 def _shown_exercises(response: pd.DataFrame) -> pd.DataFrame:
-    """Keep at most :data:`MAX_RESPONSE_EXERCISES`: every "stop" first, then the most used."""
+    """Keep at most :data:`MAX_RESPONSE_EXERCISES`: every stopped one first, then the most used."""
     if len(response) <= MAX_RESPONSE_EXERCISES:
         return response
-    priority = response.assign(_stop=response["verdict"].ne("stop"), _sessions=-response["sessions"])
+    priority = response.assign(_stop=~_stopped(response), _sessions=-response["sessions"])
     kept = priority.sort_values(["_stop", "_sessions"], kind="stable").head(MAX_RESPONSE_EXERCISES)
     return response.loc[sorted(kept.index)]
 
 
-def _label(status: str, change: float, scored: int) -> str:
-    if status == NO_DATA:
+def _stop_label(evidence: str, paused_since: pd.Timestamp | None) -> str:
+    """Why the exercise stops (the evidence that tripped the rule), and since when it is paused."""
+    why = f" ({evidence})" if evidence else ""
+    if paused_since is None or pd.isna(paused_since):
+        return f"{STOP}{why}"
+    return f"Paused since {short_date(paused_since.date())}{why}: check with your therapist"
+
+
+def _label(row: pd.Series) -> str:
+    if row["status"] == NO_DATA:
         return "No pain scores logged yet"
-    sessions = f"{scored} session{'s' if scored != 1 else ''}"
-    if status == STOP:
-        return f"{STOP} (+{change:.1f} on average over {sessions})"
-    return f"{change:+.1f} on average ({sessions})".replace("-", "−")
+    if row["status"] == STOP:
+        return _stop_label(row["evidence"], row["paused_since"])
+    sessions = f"{row['scored']} session{'s' if row['scored'] != 1 else ''}"
+    return f"{row['change']:+.1f} on average ({sessions})".replace("-", "\N{MINUS SIGN}")
 
 
 def response_frame(
@@ -68,25 +82,28 @@ def response_frame(
     """Return one row per exercise of ``response`` with its mean pain before and after.
 
     Columns: ``exercise``, ``name``, ``verdict``, ``status``, ``before``, ``after``,
-    ``change``, ``scored``, ``sessions``, ``last_session`` and ``label`` (the words drawn
-    above the exercise's row).
+    ``change``, ``scored``, ``sessions``, ``last_session``, ``paused_since``, ``evidence``
+    and ``label`` (the words drawn above the exercise's row). A stopped or paused exercise
+    is labelled with the evidence that tripped the stop rule ("+2 on 17 Nov"), never with the
+    all-time mean change.
     """
     shown = _shown_exercises(response.reset_index(drop=True))
     means = _mean_scores(sessions)
-    frame = shown.loc[:, ["exercise", "verdict", "sessions", "last_session"]].astype({"exercise": "str"})
+    columns = ["exercise", "verdict", "sessions", "last_session", "paused_since", "evidence"]
+    frame = shown.loc[:, columns].astype({"exercise": "str"})
+    frame["evidence"] = frame["evidence"].fillna("").astype(str)
+    frame["stopped"] = _stopped(shown)
     frame = frame.join(means, on="exercise")
     names = shown["name"] if "name" in shown.columns else frame["exercise"]
     frame["name"] = [exercise_names.get(e, n) for e, n in zip(frame["exercise"], names, strict=True)]
     frame["scored"] = frame["scored"].fillna(0).astype("int64")
     has_scores = frame["scored"] > 0
     frame["status"] = frame["verdict"].map(STATUS_BY_VERDICT).where(has_scores, NO_DATA).fillna(NO_RISE)
+    frame.loc[frame.pop("stopped").astype(bool), "status"] = STOP
     # The analysis' mean change is the authority; the means here are for drawing.
     mean_change = shown["mean_change"].astype("float64") if "mean_change" in shown else pd.Series()
     frame["change"] = mean_change.fillna(frame["after"] - frame["before"])
-    frame["label"] = [
-        _label(s, c, n)
-        for s, c, n in zip(frame["status"], frame["change"], frame["scored"], strict=True)
-    ]
+    frame["label"] = [_label(row) for _, row in frame.iterrows()]
     return frame.reset_index(drop=True)
 
 
@@ -149,7 +166,8 @@ def response_chart(
     alt.LayerChart
         A dumbbell per exercise on a fixed 0-10 pain axis (circle = before, triangle =
         after, pointing the way pain moved). A "stop" exercise is vermillion and labelled
-        "Stop: raises pain". Each row carries the ``exercise_pick`` point selection.
+        "Stop: raises pain (+2 on 17 Nov)"; a paused one "Paused since 18 Nov (...)". Each row
+        carries the ``exercise_pick`` point selection.
     """
     frame = response_frame(sessions, response, exercise_names)
     points = _point_frame(frame)
@@ -191,6 +209,8 @@ def response_chart(
                 alt.Tooltip("before:Q", title="Mean pain before", format=PAIN_FORMAT),
                 alt.Tooltip("after:Q", title="Mean pain after", format=PAIN_FORMAT),
                 alt.Tooltip("change:Q", title="Mean change", format="+.1f"),
+                alt.Tooltip("evidence:N", title="Why stop"),
+                alt.Tooltip("paused_since:T", title="Paused since", format=DATE_FORMAT),
                 alt.Tooltip("scored:Q", title="Sessions with both scores", format="d"),
                 alt.Tooltip("last_session:T", title="Last session", format=DATE_FORMAT),
                 alt.Tooltip("status:N", title="Response"),

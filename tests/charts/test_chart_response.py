@@ -27,7 +27,12 @@ def sessions_frame():
     return coerce_frame("sessions", frame.assign(date="2026-09-01"))
 
 
-def response_frame(verdicts=("ok", "ok", "stop", "no data"), mean_change=(np.nan,) * 4):
+def response_frame(
+    verdicts=("ok", "ok", "stop", "no data"),
+    mean_change=(np.nan,) * 4,
+    evidence=("", "", "+2 on 1 Sep", ""),
+    paused_since=(None,) * 4,
+):
     return pd.DataFrame(
         {
             "exercise": list(EXERCISES),
@@ -39,6 +44,8 @@ def response_frame(verdicts=("ok", "ok", "stop", "no data"), mean_change=(np.nan
             "last_session": pd.to_datetime(["2026-09-01"] * 4),
             "verdict": list(verdicts),
             "sessions_this_week": [3, 1, 2, 1],
+            "paused_since": pd.to_datetime(list(paused_since)),
+            "evidence": list(evidence),
         }
     )
 
@@ -57,7 +64,7 @@ def test_the_stop_exercise_says_stop_in_vermillion_and_bold():
     assert "datum.status === 'Stop: raises pain'" in [s.get("filter") for s in unit["transform"]]
     stop = [row for row in rows if row["status"] == "Stop: raises pain"]
     assert [(row["exercise"], row["label"]) for row in stop] == [
-        ("hip_rolls", "Stop: raises pain (+2.0 on average over 2 sessions)")
+        ("hip_rolls", "Stop: raises pain (+2 on 1 Sep)")
     ]
     colour = unit["encoding"]["color"]["scale"]
     assert colour["range"][colour["domain"].index("Stop: raises pain")] == VERMILLION
@@ -142,6 +149,8 @@ def test_many_exercises_are_capped_keeping_every_stop():
             "mean_change": np.nan,
             "last_session": pd.Timestamp("2026-09-01"),
             "verdict": ["stop" if i == 0 else "ok" for i in range(count)],
+            "paused_since": [pd.Timestamp("2026-09-02") if i == 1 else pd.NaT for i in range(count)],
+            "evidence": ["+2 on 1 Sep" if i < 2 else "" for i in range(count)],
         }
     )
     sessions = coerce_frame(
@@ -153,8 +162,8 @@ def test_many_exercises_are_capped_keeping_every_stop():
     _, rows = row_targets(spec(chart))
     shown = [row["exercise"] for row in rows]
     assert len(shown) == MAX_RESPONSE_EXERCISES
-    assert shown[0] == "exercise_0"  # the stop, despite the fewest sessions
-    assert "exercise_1" not in shown
+    assert shown[:2] == ["exercise_0", "exercise_1"]  # stop and paused, despite few sessions
+    assert "exercise_2" not in shown
     assert shown[-1] == f"exercise_{count - 1}"
 
 
@@ -163,3 +172,33 @@ def test_no_stop_text_without_a_stop_verdict(verdict):
     top = response_spec(verdicts=("ok", "ok", verdict, "no data"))
     labels = [row["label"] for _, rows in find(top, "text") for row in rows]
     assert not [label for label in labels if "Stop" in label]
+
+
+def test_a_stop_shows_the_evidence_not_a_negative_all_time_mean():
+    # Issue 9 item 2: "Stop: raises pain (+-0.2 on average...)" showed the all-time mean (which
+    # was negative) under a "raises pain" label with a hard-coded "+".
+    top = response_spec(
+        mean_change=(np.nan, np.nan, -0.2, np.nan), evidence=("", "", "+1 in 2 of the last 3", "")
+    )
+    labels = {row["exercise"]: row["label"] for _, rows in find(top, "text") for row in rows}
+    assert labels["hip_rolls"] == "Stop: raises pain (+1 in 2 of the last 3)"
+    assert not [label for label in labels.values() if "+-" in label or "+\N{MINUS SIGN}" in label]
+
+
+def test_a_paused_exercise_is_marked_with_its_day_even_without_a_stop_verdict():
+    top = response_spec(
+        verdicts=("ok", "ok", "ok", "no data"),
+        evidence=("", "", "+2 on 1 Sep", ""),
+        paused_since=(None, None, "2026-09-02", None),
+    )
+    [(_unit, rows)] = find(top, "text", fontWeight="bold")
+    labels = {row["exercise"]: row["label"] for row in rows if row["status"] == "Stop: raises pain"}
+    assert labels == {"hip_rolls": "Paused since 2 Sep (+2 on 1 Sep): check with your therapist"}
+    tips = {tip["field"] for _, rows in find(top, "rect") for tip in tooltips(_)}
+    assert {"evidence", "paused_since"} <= tips
+
+
+def test_a_negative_mean_uses_a_real_minus_sign():
+    top = response_spec(mean_change=(-0.2, np.nan, np.nan, np.nan))
+    labels = {row["exercise"]: row["label"] for _, rows in find(top, "text") for row in rows}
+    assert labels["back_extension"] == "\N{MINUS SIGN}0.2 on average (2 sessions)"
