@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pyarrow.compute as pc
@@ -162,24 +161,6 @@ def _preset_note(preset: Preset, unused: list[str]) -> str:
     )
 
 
-def _read_dates(table: RawTable, preset: Preset) -> RawTable:
-    """Rewrite the app's own date format as ISO text; other cells stay as written.
-
-    A cell that does not fit the format is left alone, so the date check reports it.
-    """
-    columns = list(table.columns)
-    for text, pattern in preset.date_formats:
-        position = find_header(table.header, text)
-        if position is None:
-            continue
-        cells = columns[position]
-        parsed = pc.strptime(cells, format=pattern, unit="s", error_is_null=True)
-        columns[position] = pc.if_else(
-            pc.is_null(parsed), cells, pc.strftime(parsed, format="%Y-%m-%dT%H:%M")
-        )
-    return replace(table, columns=tuple(columns))
-
-
 def _remembered_long(header: tuple[str, ...], options: ImportOptions) -> ImportOptions | None:
     """Return the options of a long layout remembered for exactly this header, if any."""
     fingerprint = header_fingerprint(header)
@@ -198,7 +179,6 @@ def _plan(table: RawTable, options: ImportOptions) -> tuple[RawTable, Plan]:
     if preset is not None:
         _apply_columns(header, list(preset.columns), plan)
         plan.notes.append(_preset_note(preset, _ignore(header, preset, plan)))
-        table = _read_dates(table, preset)
     applied = _apply_columns(header, _user_mapping(header, options), plan)
     if applied:
         plan.notes.append("Columns read by your mapping: " + "; ".join(applied) + ".")

@@ -43,7 +43,6 @@ class Preset:
     source: str
     example: tuple[str, str]
     long: LongLayout | None = None
-    date_formats: tuple[tuple[str, str], ...] = ()  # (header, strptime format) the app writes
 
     @property
     def ignored(self) -> tuple[str, ...]:
@@ -148,7 +147,6 @@ HEVY: Final = Preset(
         "workout count as one session of that exercise, on the workout's start day; its "
         "dates like '30 Jan 2025, 12:34' are read as 2025-01-30 12:34."
     ),
-    date_formats=(("start_time", "%d %b %Y, %H:%M"),),
     source=(
         "jake-walker/workout-converter (test/sample_data/hevy.csv, kg); "
         "multiplex55/Multi_Hevy_Workout_Dashboard (README, lbs)"
