@@ -88,7 +88,13 @@ with progress_col:
 with plan_col:
     progress_views.today(summary, patient.daily, settings)
     picked = views.picked_exercise(picked_response, picked_sessions)
-    progress_views.exercise_panel(library, patient.exercise_response, picked, key=f"card_{patient_id}")
+    progress_views.exercise_panel(
+        library,
+        patient.exercise_response,
+        picked,
+        key=f"card_{patient_id}",
+        paused=summary.paused_exercises,
+    )
 
 views.downloads(cohort, patient_id, pain)
 import_views.import_report(batch, expanded=False)

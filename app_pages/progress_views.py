@@ -16,11 +16,12 @@ from rehab import present
 from rehab.settings import rule
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date
 
     import pandas as pd
 
-    from rehab.analysis.models import Flag, PatientSummary
+    from rehab.analysis.models import Flag, PatientSummary, PausedExercise
     from rehab.library import ExerciseLibrary
     from rehab.settings import RuleSettings
 
@@ -62,7 +63,7 @@ def today(summary: PatientSummary, daily: pd.DataFrame, settings: RuleSettings) 
         f"#### :{colour}[:material/self_improvement: {present.phase_headline(summary, settings)}]",
         help=rule("maintenance", settings).text,
     )
-    plan = present.today_plan(summary, daily)
+    plan = present.today_plan(summary, daily, paused=[p.exercise for p in summary.paused_exercises])
     st.metric(
         "Sessions today",
         f"{plan.sessions_done} of {plan.sessions_planned}",
@@ -111,19 +112,32 @@ def progress_metrics(
 
 
 def exercise_panel(
-    library: ExerciseLibrary, response: pd.DataFrame, picked: str | None, key: str
+    library: ExerciseLibrary,
+    response: pd.DataFrame,
+    picked: str | None,
+    key: str,
+    paused: Sequence[PausedExercise] = (),
 ) -> None:
-    """The exercise card of today's plan, opened at the picked (else the stopped) exercise."""
+    """The exercise card of today's plan, opened at the picked (else a stopped) exercise.
+
+    A paused exercise's card says since when, why, and to check with the therapist before
+    restarting it; one the stop rule flags but that is not paused says to stop it.
+    """
     st.subheader("What to do")
     ids = list(library.ids)
     stopped = [str(e) for e in response.loc[response["verdict"] == "stop", "exercise"]]
-    default = picked if picked in ids else (stopped[0] if stopped and stopped[0] in ids else ids[0])
+    paused_by_id = {p.exercise: p for p in paused}
+    first_stopped = [e for e in [*paused_by_id, *stopped] if e in ids]
+    default = picked if picked in ids else (first_stopped[0] if first_stopped else ids[0])
     chosen = st.selectbox(
         "Exercise", ids, index=ids.index(default), format_func=library.name_of, key=f"{key}_{default}"
     )
     stats = present.exercise_stats(response, chosen)
     with st.container(border=True):
-        if chosen in stopped:
+        if chosen in paused_by_id:
+            pause = paused_by_id[chosen]
+            st.warning(present.paused_text(pause.since, pause.evidence), icon=":material/pause_circle:")
+        elif chosen in stopped:
             st.error(
                 "Stop this exercise: it raised your pain. Check with your therapist "
                 "before doing it again.",

@@ -237,3 +237,31 @@ def test_a_bad_file_gets_the_report_not_a_traceback(app):
     expander = next(e for e in at.expander if e.label.startswith("Import report"))
     assert "1 file(s)" in expander.label
     assert "not a CSV text file" in " ".join(str(d.value) for d in at.dataframe)
+
+
+def _stopped_hip_rolls_csv(days: int, spike_day: int) -> bytes:
+    # Every exercise 3 times a day; Hip Rolls raise pain by 2 on ``spike_day`` and the
+    # patient does as told: no Hip Rolls after that day.
+    lines = ["Date,Time,Exercise,Reps,Hold (s),Pain before,Pain after"]
+    for d in range(days):
+        for name in NAMES:
+            if name == "Hip Rolls" and d > spike_day:
+                continue
+            for t in range(3):
+                after = 4 if (name == "Hip Rolls" and d == spike_day and t == 0) else 2
+                lines.append(f"{START + timedelta(d)},{8 + 4 * t}:00,{name},10,15,2,{after}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_paused_exercise_s_card_says_since_when_why_and_to_check_before_restarting(app):
+    at = open_page(app, "patient")
+    files = [("PT-9_pain.csv", _pain_csv(10, 2)), ("PT-9_sessions.csv", _stopped_hip_rolls_csv(10, 5))]
+    at = _upload(at, files, START + timedelta(9))
+    # The card opens on the paused exercise.
+    assert at.selectbox(key="card_PT-9_hip_rolls").value == "hip_rolls"
+    (card,) = [w.value for w in at.warning if w.value.startswith("Paused since")]
+    assert card.startswith("Paused since 7 Oct: it raised your pain (+2 on 6 Oct).")
+    assert card.endswith("Check with your therapist before you start it again.")
+    # Stopping as told is not missing: today is 3 of 3 rounds of the 3 exercises left.
+    assert _metrics(at)["Sessions today"] == "3 of 3"
+    assert any(c.value.startswith("Today: 3 of 3 sessions · 9 of 9 exercises.") for c in at.caption)
