@@ -281,3 +281,39 @@ def test_tz_must_be_a_real_time_zone(capsys):
     with pytest.raises(SystemExit):
         build_parser().parse_args(["validate", "--tz", "Europe/Atlantis", "x.csv"])
     assert "not a time zone" in capsys.readouterr().err
+
+
+def _pain_days(capsys) -> list[str]:
+    payload = json.loads(capsys.readouterr().out)
+    (patient,) = payload["patients"]
+    return [patient["first_day"], patient["last_log"]]
+
+
+def test_tz_moves_utc_stamps_to_the_patients_day_east_and_west(tmp_path, capsys):
+    # 23:30 UTC on 1 Oct is 01:30 on 2 Oct in Berlin; 02:30 UTC on 2 Oct is 22:30 on 1 Oct
+    # in New York.
+    late = _write(tmp_path, "PT-1_pain.csv", "Date,Pain\n2026-10-01T23:30:00Z,4\n")
+    assert main(["validate", "--json", "--tz", "Europe/Berlin", str(late)]) == 0
+    (issue,) = json.loads(capsys.readouterr().out)["files"][0]["issues"]
+    assert "Europe/Berlin" in issue["message"]
+    early = _write(tmp_path, "PT-2_pain.csv", "Date,Pain\n2026-10-02T02:30:00Z,4\n")
+    for path, zone, day in [
+        (late, "Europe/Berlin", "2026-10-02"),
+        (late, None, "2026-10-01"),
+        (early, "America/New_York", "2026-10-01"),
+        (early, None, "2026-10-02"),
+    ]:
+        zone_args = ["--tz", zone] if zone else []
+        assert main(["summary", "--json", "--as-of", "2026-10-05", *zone_args, str(path)]) == 0
+        assert _pain_days(capsys) == [day, day], (path.name, zone)
+
+
+def test_date_system_chooses_how_spreadsheet_day_numbers_count(tmp_path, capsys):
+    serial = _write(tmp_path, "PT-1_pain.csv", "Date,Pain\n46328,4\n")
+    assert main(["summary", "--json", "--as-of", "2030-12-01", str(serial)]) == 0
+    # Day 0 is 30 Dec 1899 in the 1900 system (Excel's leap-year quirk included) and
+    # 1 Jan 1904 in the 1904 one.
+    assert _pain_days(capsys)[0] == "2026-11-02"
+    mac = ["--date-system", "1904"]
+    assert main(["summary", "--json", "--as-of", "2030-12-01", *mac, str(serial)]) == 0
+    assert _pain_days(capsys)[0] == "2030-11-03"
