@@ -95,6 +95,9 @@ def test_time_zone_and_date_system_reach_the_import_and_change_its_key(app):
     assert after.options.timezone == "Europe/Berlin"
     assert after.options.date_system == "1904"
     assert after.digest != before.digest
+    # 23:30 UTC on 1 Oct is already 2 Oct in Berlin.
+    days = _imported(at).pain["date"].dt.strftime("%Y-%m-%d").tolist()
+    assert days == ["2026-10-02", "2026-10-02"]
 
 
 def test_the_memo_key_changes_with_every_import_option():
