@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from rehab.sample import DEMO_FIRST_PATIENT
 from tests.e2e.conftest import screenshot, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +29,8 @@ def test_demo_opens_with_every_chart_drawn(page, server_url):
     page.goto(server_url)
     wait_idle(page)
     page.get_by_text("synthetic demo cohort").first.wait_for()
-    assert page.locator("h1").first.inner_text().startswith("My progress: PT-0101")
+    # The demo opens on the patient whose story shows what the dashboard does.
+    assert page.locator("h1").first.inner_text() == f"My progress: {DEMO_FIRST_PATIENT}"
     assert _charts_drawn(page) >= 4
     assert page.get_by_text("Self-reported data, not a diagnosis").first.is_visible()
     shot = screenshot(page, "patient_demo")
@@ -73,7 +75,8 @@ def test_screening_upload_and_drill_down(page, server_url, tmp_path):
     assert box is not None
     # The first data row (most urgent: PT-0902, severe pain) sits below the header row.
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 18)
-    page.get_by_role("heading", name="My progress: PT-0902").wait_for(timeout=60_000)
+    # Opened from screening, the page speaks to the therapist: the id alone as its title.
+    page.get_by_role("heading", name="PT-0902", exact=True).wait_for(timeout=60_000)
     wait_idle(page)
     screenshot(page, "screening_drilldown")
 
@@ -112,10 +115,16 @@ def test_drill_down_keeps_the_screening_as_of_date(page, server_url):
     page.goto(f"{server_url}/screening")
     wait_idle(page)
     page.get_by_text("as of 20 Nov 2026").first.wait_for()
+    # Search for the patient, so the row to click is the first whatever the triage order.
+    page.get_by_label("Patient id").fill("PT-0103")
+    page.keyboard.press("Enter")
+    page.get_by_text("1 of 8 patients").first.wait_for()
+    wait_idle(page)
     box = page.locator("[data-testid='stDataFrame']").first.bounding_box()
     assert box is not None
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 * 2 + 18)  # third row: PT-0103
-    page.get_by_role("heading", name="My progress: PT-0103").wait_for(timeout=60_000)
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 18)
+    page.get_by_role("heading", name="PT-0103", exact=True).wait_for(timeout=60_000)
     wait_idle(page)
+    assert page.get_by_role("link", name="Back to screening").is_visible()
     page.get_by_text("As of 20 Nov 2026").first.wait_for(timeout=10_000)
     screenshot(page, "screening_drilldown_demo")
