@@ -53,10 +53,11 @@ def alerts(summary: PatientSummary, settings: RuleSettings, *, therapist: bool) 
 
 
 def today(summary: PatientSummary, daily: pd.DataFrame, settings: RuleSettings) -> None:
-    """Today's plan: the phase in words, then today's sessions against it.
+    """Today's plan: the phase in words, today's sessions against it, the pain-free run.
 
     The phase is a sentence ("Maintenance: once a day since 23 Oct"), not a metric: it is
-    what to do, and a word that long does not fit a metric box.
+    what to do, and a word that long does not fit a metric box. The pain-free run sits
+    beside today's sessions: it is what moves the plan on to maintenance.
     """
     colour = "green" if summary.phase == "maintenance" else "blue"
     st.markdown(
@@ -64,20 +65,27 @@ def today(summary: PatientSummary, daily: pd.DataFrame, settings: RuleSettings) 
         help=rule("maintenance", settings).text,
     )
     plan = present.today_plan(summary, daily, paused=[p.exercise for p in summary.paused_exercises])
-    st.metric(
-        "Sessions today",
-        f"{plan.sessions_done} of {plan.sessions_planned}",
+    sessions, streak = st.columns(2)
+    # No help icon: in half the plan column it would cut the label; the caption says it.
+    sessions.metric("Sessions today", f"{plan.sessions_done} of {plan.sessions_planned}", border=True)
+    streak.metric(
+        "Pain-free run",
+        present.plural_days(summary.pain_free_streak),
         border=True,
-        help=present.today_rule(plan),
+        help=rule("maintenance", settings).text,
     )
-    st.caption(f"Today: {plan.headline}. {present.today_rule(plan)}")
+    st.caption(f"Today: {plan.headline}. {present.today_rule(plan)} {present.streak_line(summary)}.")
 
 
 def progress_metrics(
     summary: PatientSummary, daily: pd.DataFrame, settings: RuleSettings, as_of: date
 ) -> None:
-    """This week, pain (with its 4-week trend) and the pain-free run, side by side."""
-    week, pain, streak = st.columns(3)
+    """This week and pain (with its 4-week trend), side by side.
+
+    Two, not more: a laptop's column then leaves the pain box room for "Pain at last entry
+    (3 Nov)" without cutting it.
+    """
+    week, pain = st.columns(2)
     adherence = summary.adherence
     week.metric(
         "This week",
@@ -93,8 +101,7 @@ def progress_metrics(
     pain.metric(
         present.pain_label(summary, as_of, settings),
         "-" if summary.pain.current is None else f"{summary.pain.current:.1f}",
-        # Short, so it fits a laptop's narrow metric box; the caption says "since the start".
-        delta=None if change is None else f"{change:+.1f}",
+        delta=None if change is None else f"{change:+.1f} since the start",
         delta_color="inverse",
         border=True,
         help=f"On a 0-10 scale. {rule('mcid', settings).text}",
@@ -102,13 +109,6 @@ def progress_metrics(
         chart_type="area",
     )
     pain.caption(present.pain_line(summary))
-    streak.metric(
-        "Pain-free run",
-        present.plural_days(summary.pain_free_streak),
-        border=True,
-        help=rule("maintenance", settings).text,
-    )
-    streak.caption(present.streak_line(summary))
 
 
 def exercise_panel(
