@@ -7,22 +7,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Final
 
+import pandas as pd
+
 from rehab import present
-from rehab.analysis.text import plural
+from rehab.analysis.text import plural, short_date
 
 if TYPE_CHECKING:
-    from datetime import date, datetime
-
-    import pandas as pd
-
     from rehab.analysis import CohortAnalysis, PatientAnalysis, PatientSummary
     from rehab.library import ExerciseLibrary
     from rehab.settings import RuleSettings
 
 HEADER_TITLE: Final = "rehab \u00b7 patient report"
 VERDICT_WORDS: Final = {"stop": "STOP: raised pain", "ok": "continue", "no data": "no pain ratings"}
+# Verdicts that ask for action start with these words (printed in red, kept when cut).
+ACTION_VERDICTS: Final = ("STOP", "PAUSED")
 PHASE_COLUMNS: Final = ("Phase", "From", "To", "Days", "Began because")
 EXERCISE_COLUMNS: Final = (
     "Exercise",
@@ -65,6 +66,7 @@ class PageContent:
     pain: list[tuple[str, str]]
     exercises: list[tuple[str, ...]]
     stopped_exercises: list[str]
+    paused_exercises: list[str]
 
 
 def long_date(day: date | None) -> str:
@@ -135,7 +137,14 @@ def adherence_rows(summary: PatientSummary) -> list[tuple[str, str]]:
 def _points(value: float | None, *, signed: bool = False) -> str:
     if value is None or math.isnan(value):
         return "-"
+    if round(value, 1) == 0:
+        return "0.0"  # no sign on nothing: "+0.0" or "-0.0" reads as a change
     return f"{value:+.1f}" if signed else f"{value:.1f}"
+
+
+def _signed_percent(value: float) -> str:
+    """Return a change as a whole percentage with its sign, none on zero: ``-36%``, ``0%``."""
+    return "0%" if round(value * 100) == 0 else f"{value:+.0%}"
 
 
 def _streak(summary: PatientSummary) -> str:
@@ -158,7 +167,7 @@ def pain_rows(
 ) -> list[tuple[str, str]]:
     """Baseline, current (or at the last entry, when that is old), change, MCID, streak."""
     pain = summary.pain
-    change_pct = "-" if pain.change_pct is None else f"{pain.change_pct:+.0%}"
+    change_pct = "-" if pain.change_pct is None else _signed_percent(pain.change_pct)
     mcid = f"yes, on {long_date(pain.mcid_date)}" if pain.mcid_reached else "not yet"
     threshold = f"-{settings.mcid_points:g} or -{settings.mcid_fraction:.0%}"
     return [
@@ -197,10 +206,19 @@ def exercise_rows(
                 str(record.sessions_with_pain),
                 _optional_number(record.mean_change, signed=True),
                 _optional_number(record.last_change, signed=True),
-                VERDICT_WORDS.get(str(record.verdict), str(record.verdict)),
+                _verdict(record.verdict, record.paused_since, record.evidence),
             )
         )
     return rows
+
+
+def _verdict(verdict: object, paused_since: object, evidence: object) -> str:
+    """Word the stop verdict with what tripped it: "STOP: +2 on 17 Nov", "PAUSED since 18 Nov"."""
+    if isinstance(paused_since, datetime | date) and not pd.isna(paused_since):
+        return f"PAUSED since {short_date(paused_since)}"
+    if verdict == "stop" and isinstance(evidence, str) and evidence:
+        return f"STOP: {evidence}"
+    return VERDICT_WORDS.get(str(verdict), str(verdict))
 
 
 def _last_log(summary: PatientSummary) -> str:
@@ -248,9 +266,12 @@ def page_content(
     summary, settings = patient.summary, cohort.settings
     response = patient.exercise_response
     names = {exercise.id: exercise.name for exercise in library.exercises}
+    paused = {item.exercise: item for item in summary.paused_exercises}
+    stopping = response.loc[(response["verdict"] == "stop") & ~response["exercise"].isin(list(paused))]
     stopped = [
-        names.get(exercise, name)
-        for exercise, name in response.loc[response["verdict"] == "stop", ["exercise", "name"]]
+        f"{names.get(exercise, name)} ({evidence})" if evidence else names.get(exercise, name)
+        for exercise, name, evidence in stopping[["exercise", "name", "evidence"]]
+        .fillna("")
         .astype(str)
         .itertuples(index=False)
     ]
@@ -269,4 +290,8 @@ def page_content(
         pain=pain_rows(summary, settings, cohort.as_of),
         exercises=exercise_rows(response, summary.adherence.by_exercise, names),
         stopped_exercises=stopped,
+        paused_exercises=[
+            f"{names.get(item.exercise, item.name)} since {long_date(item.since)} ({item.evidence})"
+            for item in paused.values()
+        ],
     )

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Final
 
 from rehab.analysis.text import plural
 from rehab.reports.pdf_content import (
+    ACTION_VERDICTS,
     EXERCISE_COLUMNS,
     HEADER_TITLE,
     PHASE_COLUMNS,
-    VERDICT_WORDS,
 )
 from rehab.reports.pdf_document import ACCENT, MUTED, STOP_RED, ReportDocument
 
@@ -185,15 +185,24 @@ def _exercises(pdf: ReportDocument, content: PageContent, limit: int) -> None:
     if content.stopped_exercises:
         names = ", ".join(content.stopped_exercises)
         pdf.paragraph(
-            f"Stop: {names}. Pain rose during these exercises; the programme says to stop an "
-            "exercise that increases pain.",
+            # Each name carries what tripped the rule ("+2 on 17 Nov"): pain rose during it.
+            f"Stop: {names}. The programme says to stop any exercise that increases pain.",
             8.5,
             4,
             bold=True,
             colour=STOP_RED,
         )
         pdf.ln(0.8)
-    stopped = [row[-1] == VERDICT_WORDS["stop"] for row in content.exercises]
+    if content.paused_exercises:
+        pdf.paragraph(
+            f"Paused: {'; '.join(content.paused_exercises)}. Left out of the adherence target "
+            "until it is logged again; check with the therapist before restarting it.",
+            8.5,
+            4,
+            bold=True,
+        )
+        pdf.ln(0.8)
+    stopped = [row[-1].startswith(ACTION_VERDICTS) for row in content.exercises]
     # When the table is cut, stopped exercises stay; the table keeps the analysis' order.
     ranked = sorted(range(len(stopped)), key=lambda index: not stopped[index])
     kept = sorted(ranked[:limit])

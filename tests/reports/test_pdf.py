@@ -208,12 +208,14 @@ def test_adherence_rows_give_overall_week_with_band_and_dose(cohort):
     assert gone["Last 7 days"] == "0% (below plan); 0 of 84 exercises"
 
 
-def test_an_exercise_that_raised_pain_is_named_as_stop(cohort, p1_text):
+def test_an_exercise_that_raised_pain_is_named_as_stop_with_what_tripped_it(cohort, p1_text):
     content = page_content(cohort, "P1", load_library(), GENERATED)
-    assert content.stopped_exercises == ["Hip Rolls"]
+    # 2 -> 4 during hip rolls on 16 Sep; logged again that day and the next, so not paused.
+    assert content.stopped_exercises == ["Hip Rolls (+2 on 16 Sep)"]
+    assert content.paused_exercises == []
     hip_rolls = next(row for row in content.exercises if row[0] == "Hip Rolls")
-    assert hip_rolls[-3:] == ("+2.0", "+2.0", "STOP: raised pain")
-    assert "Stop: Hip Rolls." in p1_text
+    assert hip_rolls[-3:] == ("+2.0", "+2.0", "STOP: +2 on 16 Sep")
+    assert "Stop: Hip Rolls (+2 on 16 Sep)." in p1_text
 
 
 def test_flags_come_most_urgent_first_with_message_rule_and_source(cohort, p1_text):
@@ -290,7 +292,7 @@ def test_long_tables_are_cut_and_the_chart_shrinks_before_the_page_overflows(coh
     # Cut tables keep the most recent phases, and the exercise the stop rule names.
     last_three = " ".join(" ".join(row) for row in content.phases)
     assert last_three in text
-    assert "STOP: raised pain" in text
+    assert "STOP: +2 on 16 Sep" in text
 
 
 def test_the_demo_patients_fit_with_every_flag_and_the_full_chart():

@@ -70,3 +70,45 @@ def test_old_pain_is_named_by_its_last_entry_not_current(demo):
     assert "Current (last 7 days)" not in stale
     fresh = dict(page_content(demo, "PT-0107", load_library(), GENERATED).pain)
     assert "Current (last 7 days)" in fresh
+
+
+@pytest.fixture(scope="module")
+def paused_cohort():
+    from tests.reports.test_pdf import EXERCISES, day, log_frame
+
+    # Hip rolls 2 -> 4 on 10 Sep, then never logged again while the rest go on: the stop rule
+    # pauses it from 11 Sep (clinical-rules.md, "paused exercise").
+    sessions = [
+        {"patient_id": "P", "date": day(offset), "exercise": exercise}
+        for offset in range(17)
+        for exercise in EXERCISES
+        if exercise != "hip_rolls" or offset < 9
+    ]
+    sessions.append(
+        {"patient_id": "P", "date": day(9), "exercise": "hip_rolls", "pain_before": 2, "pain_after": 4}
+    )
+    pain = [{"patient_id": "P", "date": day(offset), "pain": 3} for offset in range(17)]
+    return analyse(log_frame("sessions", sessions), log_frame("pain", pain), as_of=day(16))
+
+
+def test_a_paused_exercise_is_named_with_since_and_evidence(paused_cohort):
+    from rehab.reports.pdf import patient_pdf
+    from tests.reports.test_pdf import content_streams, shown_text
+
+    summary = paused_cohort.patients["P"].summary
+    assert [(p.exercise, p.since.isoformat()) for p in summary.paused_exercises] == [
+        ("hip_rolls", "2026-09-11")
+    ]
+    content = page_content(paused_cohort, "P", load_library(), GENERATED)
+    assert content.paused_exercises == ["Hip Rolls since 11 Sep 2026 (+2 on 10 Sep)"]
+    assert content.stopped_exercises == []  # said once, as paused
+    hip_rolls = next(row for row in content.exercises if row[0] == "Hip Rolls")
+    assert hip_rolls[-1] == "PAUSED since 11 Sep"
+    (stream,) = content_streams(patient_pdf(paused_cohort, "P", compress=False, generated_at=GENERATED))
+    assert "Paused: Hip Rolls since 11 Sep 2026 (+2 on 10 Sep)." in shown_text(stream)
+
+
+def test_no_change_has_no_sign(paused_cohort):
+    # Pain 3 every day: baseline 3, current 3.
+    rows = dict(page_content(paused_cohort, "P", load_library(), GENERATED).pain)
+    assert rows["Change"] == "0.0 points (0%)"
