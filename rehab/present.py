@@ -305,9 +305,7 @@ class TodayPlan:
         return f"{sessions} · {exercises_done(self.exercises_done, self.exercises_planned)}"
 
 
-def today_plan(
-    summary: PatientSummary, daily: pd.DataFrame, paused: Sequence[str] = ()
-) -> TodayPlan:
+def today_plan(summary: PatientSummary, daily: pd.DataFrame, paused: Sequence[str] = ()) -> TodayPlan:
     """Count today's sessions and exercises from the last row of ``daily`` (the as-of day).
 
     A session is one round of every prescribed exercise that is not paused, so the sessions

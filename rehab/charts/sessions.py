@@ -105,7 +105,7 @@ def _paused_layer(days: pd.DataFrame, time_bin: TimeBin) -> alt.Chart:
         scale=alt.Scale(domain=[PAUSED_NAME], range=[PAUSED_FILL]),
         legend=alt.Legend(symbolType="square", symbolStrokeColor=GREY_MARK),
     )
-    return (
+    layer: alt.Chart = (
         alt.Chart(paused)
         .transform_calculate(status=f"'{PAUSED_NAME}'")
         .mark_rect(stroke=GREY_MARK, strokeDash=[2, 2], strokeWidth=1, xOffset=1, x2Offset=-1)
@@ -121,6 +121,7 @@ def _paused_layer(days: pd.DataFrame, time_bin: TimeBin) -> alt.Chart:
             ],
         )
     )
+    return layer
 
 
 def sessions_chart(
