@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 
+from rehab.analysis.text import short_date
 from rehab.present import PHASE_WORDS, TIER_WORDS, days_ago
 from rehab.schema import SPECS, header_lookup, normalise_header
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rehab.analysis import CohortAnalysis
+    from rehab.analysis.models import PausedExercise
     from rehab.importer import ImportBatch
 
 FLAG_WORDS: Final = {
@@ -73,17 +75,31 @@ def first_sentence(message: str) -> str:
     return _SENTENCE_END.split(message.strip(), maxsplit=1)[0]
 
 
-def reason_line(top_message: str, codes: Sequence[str]) -> str:
+def paused_words(paused: Sequence[PausedExercise]) -> str:
+    """Name the paused exercises and since when: "Hip Rolls paused since 18 Nov"."""
+    return "; ".join(f"{item.name} paused since {short_date(item.since)}" for item in paused)
+
+
+def reason_line(top_message: str, codes: Sequence[str], paused: str = "") -> str:
     """Return the reason in a line: the top flag's first sentence, then the other flags' names.
+
+    ``paused`` (see :func:`paused_words`) names the paused exercises in place of the
+    ``exercise_paused`` flag's name.
 
     >>> reason_line("No logs for 17 days. A check-in may help.", ["dropped_out", "low_adherence"])
     'No logs for 17 days. Also: few sessions.'
     """
     if not codes:
         return NO_FLAGS
-    others = [FLAG_WORDS.get(code, code).lower() for code in codes[1:]]
+    others = [
+        paused if code == "exercise_paused" and paused else FLAG_WORDS.get(code, code).lower()
+        for code in codes[1:]
+    ]
     reason = first_sentence(top_message) or FLAG_WORDS.get(codes[0], codes[0])
-    return f"{reason} Also: {', '.join(others)}." if others else reason
+    if not others:
+        return reason
+    ended = reason if reason.endswith((".", "!", "?")) else f"{reason}."
+    return f"{ended} Also: {', '.join(others)}."
 
 
 def _codes(joined: object) -> list[str]:
@@ -126,13 +142,18 @@ def screening_frame(cohort: CohortAnalysis, batch: ImportBatch | None = None) ->
     triage = cohort.triage()
     rejected = rejected_rows_by_patient(batch) if batch is not None else {}
     codes = [_codes(joined) for joined in triage["flag_codes"]]
+    paused = [
+        paused_words(cohort.patients[str(p)].summary.paused_exercises) for p in triage["patient_id"]
+    ]
     frame = pd.DataFrame(
         {
             "alert": [f"{TIER_SYMBOLS[a]} {TIER_WORDS[a]}" for a in triage["alert"]],
             "patient_id": triage["patient_id"].astype(str),
             "reason": [
-                reason_line(str(message), patient_codes)
-                for message, patient_codes in zip(triage["top_message"].fillna(""), codes, strict=True)
+                reason_line(str(message), patient_codes, patient_paused)
+                for message, patient_codes, patient_paused in zip(
+                    triage["top_message"].fillna(""), codes, paused, strict=True
+                )
             ],
             "adherence_7d": (triage["adherence_7d"] * 100).round(0).astype("Float64"),
             "pain_current": triage["pain_current"].astype("Float64"),

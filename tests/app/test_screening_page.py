@@ -275,3 +275,28 @@ def test_the_as_of_date_carries_over_to_the_patient_page(app):
     at = open_page(at, "patient")
     assert at.date_input(key="as_of").value == datetime.date(2026, 11, 18)
     assert "As of 18 Nov 2026" in at.caption[0].value
+
+
+def _paused_logs() -> bytes:
+    # Every exercise once a day to 20 Nov; Hip Rolls raised pain 2 -> 4 on 15 Nov and was not
+    # done again: paused from 16 Nov (clinical-rules.md, "paused exercise").
+    names = ("Back Extension", "Cat Stretch", "Hip Rolls", "Core")
+    lines = ["Patient ID,Date,Exercise,Pain before,Pain after"]
+    for day in range(7, 21):
+        for name in names:
+            if name == "Hip Rolls" and day > 15:
+                continue
+            after = 4 if (name == "Hip Rolls" and day == 15) else 2
+            lines.append(f"PT-P,2026-11-{day:02d},{name},2,{after}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_the_reason_names_a_paused_exercise_and_since_when(app):
+    at = open_page(app, "screening")
+    _upload(at, [("PT-P_sessions.csv", _paused_logs())])
+    reason = at.dataframe[0].value.set_index("patient_id").loc["PT-P", "reason"]
+    assert reason.startswith("Hip Rolls raised pain")
+    assert "Also: Hip Rolls paused since 16 Nov" in reason
+    assert "exercise paused" not in reason  # named, not a generic word
+    at.multiselect(key="filter_flags").set_value(["exercise_paused"]).run()
+    assert _triage_ids(at) == ["PT-P"]
