@@ -59,6 +59,10 @@ def summary_row(summary: PatientSummary, as_of: str) -> dict[str, Any]:
         "pain_change_percent": _whole_percent(pain.change_pct),
         "mcid_reached": pain.mcid_reached,
         "pain_free_days_in_a_row": summary.pain_free_streak,
+        "paused_exercises": "; ".join(
+            f"{item.name} since {item.since.isoformat()} ({item.evidence})"
+            for item in summary.paused_exercises
+        ),
         "flags": "; ".join(f"{present.TIER_WORDS[flag.tier]}: {flag.message}" for flag in summary.flags),
     }
 

@@ -78,3 +78,11 @@ def test_no_text_cell_can_run_as_a_formula(exported):
         for cell in table[column]:
             if cell.startswith(("=", "+", "-", "@")):
                 float(cell)  # only numbers may start like a formula
+
+
+def test_paused_exercises_are_listed_with_since_and_evidence():
+    from tests.reports.test_pdf_record import paused_analysis
+
+    table = pd.read_csv(io.BytesIO(summary_csv(paused_analysis())), encoding="utf-8-sig")
+    assert table.loc[0, "paused_exercises"] == "Hip Rolls since 2026-09-11 (+2 on 10 Sep)"
+    assert table.columns[-1] == "disclaimer"

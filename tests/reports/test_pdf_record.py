@@ -74,6 +74,10 @@ def test_old_pain_is_named_by_its_last_entry_not_current(demo):
 
 @pytest.fixture(scope="module")
 def paused_cohort():
+    return paused_analysis()
+
+
+def paused_analysis():
     from tests.reports.test_pdf import EXERCISES, day, log_frame
 
     # Hip rolls 2 -> 4 on 10 Sep, then never logged again while the rest go on: the stop rule
