@@ -172,9 +172,8 @@ def _remembered_long(header: tuple[str, ...], options: ImportOptions) -> ImportO
     return None
 
 
-def _plan(table: RawTable, options: ImportOptions) -> tuple[RawTable, Plan]:
+def _plan(table: RawTable, options: ImportOptions, plan: Plan) -> RawTable:
     header = table.header
-    plan = Plan(names=list(header), quiet=set(), notes=[])
     preset = match_preset(header)
     if preset is not None:
         _apply_columns(header, list(preset.columns), plan)
@@ -197,7 +196,7 @@ def _plan(table: RawTable, options: ImportOptions) -> tuple[RawTable, Plan]:
             # a log of its own (the session log beside a tracker's export), and the long
             # columns are only what is missing when it is not one.
             plan.deferred.append(problem)
-    return table, plan
+    return table
 
 
 def map_and_resolve(
@@ -213,9 +212,13 @@ def map_and_resolve(
     FileProblem
         When the headers still describe no log, or a long file has no mapped series.
     """
-    table, plan = _plan(table, options)
-    for note in plan.notes:
-        issues.add("column_mapping", "warning", note)
+    plan = Plan(names=list(table.header), quiet=set(), notes=[])
+    try:
+        table = _plan(table, options, plan)
+    finally:
+        # Said even when the file then cannot be used: which preset was tried, and why.
+        for note in plan.notes:
+            issues.add("column_mapping", "warning", note)
     try:
         return table, _resolve(plan, issues)
     except FileProblem:

@@ -120,7 +120,8 @@ def test_a_long_file_reads_the_rows_of_the_named_series(run: Importer) -> None:
 def test_a_long_file_without_a_mapped_series_says_which_series_it_found(run: Importer) -> None:
     result = run(LONG, name="PT-0107_health.csv", long_format=True, mapping=START)
     assert not result.report.usable
-    (issue,) = result.report.issues
+    mapped, issue = result.report.issues
+    assert mapped.message == "Columns read by your mapping: 'start_date' as date."
     assert issue.code == "no_series"
     assert "StepCount" in issue.message
     assert "--series" in issue.message
@@ -324,3 +325,11 @@ def test_a_long_layout_remembered_for_a_header_applies_to_that_header_only(run: 
     assert remembered.pain["pain"].tolist() == [4, 3]
     other = LONG.replace("unit,", "units,", 1)
     assert not run(other, name="PT-1.csv", header_long=layout, mapping=START).report.usable
+
+
+def test_a_preset_file_without_a_pain_series_says_which_preset_was_tried(run: Importer) -> None:
+    no_pain = SYMPTOM_SHARK.replace("Back pain", "Headache")
+    result = run(no_pain, name="symptoms.csv")
+    assert not result.report.usable
+    assert [i.code for i in result.report.issues] == ["column_mapping", "no_series"]
+    assert "Headache" in result.report.issues[1].message
