@@ -221,10 +221,26 @@ def map_and_resolve(
             issues.add("column_mapping", "warning", note)
     try:
         return table, _resolve(plan, issues)
-    except FileProblem:
+    except FileProblem as problem:
         if plan.deferred:
             raise plan.deferred[0] from None
+        if problem.code == "unknown_kind" and _looks_like_a_form(table.header):
+            issues.add("form_responses", "warning", _FORM_HINT)
         raise
+
+
+# Google Forms, Microsoft Forms and most form builders start their response sheet with the
+# time of the response, then one column per question.
+_FORM_FIRST = frozenset({"timestamp", "completiontime", "starttime", "submittedat", "submissiondate"})
+_FORM_HINT = (
+    "This looks like a form's response sheet (a time stamp, then one column per question). "
+    "Say which question is which column: --map 'How bad is your back pain right now?=pain' "
+    "on the command line, or the column choice in the app."
+)
+
+
+def _looks_like_a_form(header: tuple[str, ...]) -> bool:
+    return bool(header) and normalise_header(header[0]) in _FORM_FIRST and len(header) > 1
 
 
 def _resolve(plan: Plan, issues: IssueLog) -> ColumnMap:

@@ -43,7 +43,8 @@ def _codes(result) -> list[str]:
 def test_a_form_with_question_headers_is_not_a_log_until_mapped(run: Importer) -> None:
     unmapped = run(FORM, name="responses.csv")
     assert not unmapped.report.usable
-    assert _codes(unmapped) == ["unknown_kind"]
+    assert _codes(unmapped) == ["form_responses", "unknown_kind"]
+    assert "--map" in unmapped.report.issues[0].message
 
     mapped = run(FORM, name="responses.csv", mapping=FORM_MAP)
     assert mapped.report.accepted == 3
