@@ -37,17 +37,17 @@ CHARTS = "[data-testid='stVegaLiteChart']"
 # scrollWidth is the sum of the column widths.
 GRID_SCROLLER = "[data-testid='stDataFrame'] .dvn-scroller"
 
-# Elements that reach past the right edge of the window and are not clipped by a scrolling or
-# clipping ancestor inside the window (a grid's own scroller, say; the page's scrollers do not
-# count). Only the outermost offender of a nest is listed. Streamlit scrolls in its main
-# element, not the document, so both widths are measured.
+# Elements that reach past the right edge of the window, unless a scrolling ancestor inside the
+# window holds them (a grid's own scroller, say; the page's scrollers do not count). A clipping
+# ancestor does not excuse them: what it clips is cut off. Only the outermost offender of a
+# nest is listed. Streamlit scrolls in its main element, not the document: both are measured.
 OVERFLOW_JS = """
 () => {
   const limit = window.innerWidth + 1;
   // The page's own scrolling containers (they hold the main block) never excuse an element.
   const main = document.querySelector("[data-testid='stMainBlockContainer']");
   const clips = (el) => !(main && el.contains(main))
-    && ['hidden', 'clip', 'auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+    && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
   const offenders = [];
   for (const el of document.querySelectorAll('body *')) {
     const rect = el.getBoundingClientRect();
@@ -81,6 +81,26 @@ OVERFLOW_JS = """
 }
 """
 
+# Charts are SVG (vega): a chart whose drawing reaches past its own box is cut off there, and
+# vega ends a text it had to shorten with an ellipsis. Strokes may stick out a pixel or two.
+CHARTS_JS = """
+() => [...document.querySelectorAll("[data-testid='stVegaLiteChart'] svg.marks")].map((svg) => {
+  const box = svg.getBBox();
+  const width = svg.width.baseVal.value;
+  const title = svg.querySelector('.role-title-text');
+  const name = title ? title.textContent : 'untitled chart';
+  const problems = [];
+  if (box.x < -4) problems.push(`${name}: drawn from x=${Math.round(box.x)}`);
+  if (box.x + box.width > width + 4) {
+    problems.push(`${name}: drawn to x=${Math.round(box.x + box.width)} in ${Math.round(width)} px`);
+  }
+  for (const text of svg.querySelectorAll('text')) {
+    if (text.textContent.endsWith('\u2026')) problems.push(`${name}: cut text "${text.textContent}"`);
+  }
+  return problems;
+})
+"""
+
 
 @dataclass
 class Walk:
@@ -95,6 +115,7 @@ class Walk:
     not_found: dict[str, int] = field(default_factory=dict)  # visit -> "Page not found" count
     errors: dict[str, str] = field(default_factory=dict)  # visit -> an exception box's text
     overflow: dict[str, dict[str, Any]] = field(default_factory=dict)
+    charts: dict[str, list[list[str]]] = field(default_factory=dict)  # visit -> per chart
     flag_and_metric: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     grid: dict[str, tuple[int, int]] = field(default_factory=dict)  # scrollWidth, clientWidth
 
@@ -134,6 +155,7 @@ def _record(page: Page, walk: Walk, visit: str) -> None:
     exceptions = page.locator("[data-testid='stException']")
     walk.errors[visit] = exceptions.first.inner_text()[:200] if exceptions.count() else ""
     walk.overflow[visit] = page.evaluate(OVERFLOW_JS)
+    walk.charts[visit] = page.evaluate(CHARTS_JS)
     screenshot(page, f"{visit}_{walk.width}")
 
 
@@ -319,6 +341,13 @@ def test_nothing_is_wider_than_the_window(walk: Walk, visit: str) -> None:
     measured = walk.seen(walk.overflow, visit)
     assert measured["scrollWidth"] <= measured["innerWidth"], measured
     assert measured["offenders"] == [], measured["offenders"]
+
+
+@pytest.mark.parametrize("visit", ["progress", "progress_critical", "patient_from_screening"])
+def test_every_chart_fits_its_box(walk: Walk, visit: str) -> None:
+    charts = walk.seen(walk.charts, visit)
+    assert charts, "no chart drawn on the progress page"
+    assert [problem for chart in charts for problem in chart] == []
 
 
 def test_the_patient_opened_from_screening_is_the_critical_one(walk: Walk) -> None:
