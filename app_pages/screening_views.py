@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import streamlit as st
 
+from app_pages import state
 from app_pages.views import lazy_download, pdf_reports, upload_controls
 from rehab import screening
 from rehab.analysis.text import plural
@@ -38,14 +39,23 @@ REASON_WIDTH: Final = 330
 
 
 def screening_upload() -> None:
-    """The therapist's uploader: many CSV files, or ZIPs of them."""
-    with st.container(border=True):
+    """The therapist's uploader (many CSV files, or ZIPs of them), folded under one line.
+
+    Folded, so that the triage table starts on the first screen of a laptop; the line under
+    it says which data is shown (read after the uploader, so it is never one upload behind).
+    """
+    with st.expander("Upload patients' logs: CSV files or ZIP archives", icon=":material/upload_file:"):
         upload_controls(
             "screening",
             "Patients' logs: CSV files or ZIP archives of them",
             "Files are grouped by the patient_id column, or by the file name.",
             wide=True,
         )
+    current = state.dataset()
+    if current.source == "upload":
+        st.caption(f"Showing your {plural(len(current.files), 'uploaded file')}.")
+    else:
+        st.caption("Showing the synthetic demo cohort until you upload.")
 
 
 def tier_tiles(counts: dict[str, int]) -> list[str]:

@@ -187,8 +187,11 @@ def test_a_zip_of_logs_is_unpacked(app):
         archive.writestr("logs/PT-C_sessions.csv", CLEAN)
         archive.writestr("logs/PT-E_pain.csv", DOUBLED)
     at = open_page(app, "screening")
+    assert any(c.value == "Showing the synthetic demo cohort until you upload." for c in at.caption)
     _upload(at, [("clinic.zip", buffer.getvalue())])
     assert sorted(_triage_ids(at)) == ["PT-C", "PT-E"]
+    # The upload sits folded under one line; the line under it says what is shown.
+    assert any(c.value == "Showing your 2 uploaded files." for c in at.caption)
 
 
 def test_filters_narrow_the_table(app):
