@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
-from rehab.analysis import analyse, matched_words, mentions_red_flag
+from rehab.analysis import RED_FLAG_PATTERNS, analyse, matched_words, mentions_red_flag
 from tests.analysis.analysis_frames import day, pain_frame, sessions_frame
 
 MUST_MATCH = [
@@ -96,3 +98,48 @@ def test_red_flags_after_the_as_of_date_are_ignored():
     pain = pain_frame([{"date": day(0), "pain": 4}, {"date": day(2), "pain": 4, "notes": "fever"}])
     summary = analyse(sessions_frame([]), pain, as_of=day(1)).patients["P1"].summary
     assert "red_flag_symptom" not in [f.code for f in summary.flags]
+
+
+@pytest.mark.parametrize("note", MUST_MATCH)
+def test_red_flag_matching_is_case_blind(note):
+    for variant in (note.upper(), note.title(), note.swapcase()):
+        assert mentions_red_flag(pd.Series([variant], dtype="string")).tolist() == [True], variant
+        assert matched_words(variant) == matched_words(note)
+
+
+# For each pattern, a note that it alone catches: if that pattern were dropped or broken, the
+# note would no longer raise the flag at all.
+ONLY_THIS_PATTERN = {
+    "numbness or weakness in both legs": "sciatica down both legs",
+    "numbness around the genitals or buttocks": "numb bum since yesterday",
+    "trouble passing urine": "struggling to pass urine",
+    "loss of bladder or bowel control": "lost control of my bladder",
+    "other signs of cauda equina syndrome": "suspected cauda equina",
+    "fever": "had a fever last night",
+    "unexplained weight loss": "lost 5 kg this month",
+    "pain worse at night": "pain woke me up at 3am",
+}
+
+
+def test_every_red_flag_pattern_has_a_note_only_it_catches():
+    assert set(ONLY_THIS_PATTERN) == set(RED_FLAG_PATTERNS)
+
+
+@pytest.mark.parametrize(("symptom", "note"), ONLY_THIS_PATTERN.items())
+def test_a_note_caught_by_one_pattern_alone_is_flagged(symptom, note):
+    catching = [
+        name for name, pattern in RED_FLAG_PATTERNS.items() if re.search(pattern, note, re.IGNORECASE)
+    ]
+    assert catching == [symptom]
+    assert mentions_red_flag(pd.Series([note], dtype="string")).tolist() == [True]
+    flags = (
+        analyse(
+            sessions_frame([{"date": day(0), "exercise": "core", "notes": note.upper()}]),
+            pain_frame([]),
+            as_of=day(0),
+        )
+        .patients["P1"]
+        .flags
+    )
+    assert [flag.code for flag in flags if flag.tier == "critical"] == ["red_flag_symptom"]
+    assert symptom in flags[0].message
