@@ -155,6 +155,8 @@ def rule_caption(rule_ids: Sequence[str], label: str = "Rules behind this chart"
     titles = ", ".join(r.title.lower() for r in described)
     with st.expander(f"{label}: {titles}", icon=":material/menu_book:"):
         st.markdown("\n".join(f"- **{r.title}**: {r.text} *Source: {r.source}.*" for r in described))
+        if "adherence_bands" in rule_ids:
+            st.caption(present.band_key())
 
 
 def picked_exercise(*events: Any) -> str | None:

@@ -67,6 +67,16 @@ def band_word(band: str | None) -> str:
     return BAND_WORDS.get(band or "", "")
 
 
+def band_key() -> str:
+    """Say which of the app's band words stands for which clinical band.
+
+    >>> band_key()
+    'The app says on track (adherent), nearly there (borderline), below plan (low).'
+    """
+    pairs = ", ".join(f"{word} ({band})" for band, word in BAND_WORDS.items())
+    return f"The app says {pairs}."
+
+
 def exercises_done(done: int, planned: int) -> str:
     """Return e.g. "8 of 12 exercises" (an exercise done once is one of the planned).
 

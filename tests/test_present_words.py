@@ -109,3 +109,10 @@ def test_the_patient_reads_their_own_words_not_the_therapist_s():
     )
     flare = Flag(code="pain_flare", tier="high", message="Pain flared on 18 Nov.")
     assert present.patient_message(flare, summary) == "Pain flared on 18 Nov."
+
+
+def test_the_band_words_are_one_set_and_the_key_names_the_clinical_bands():
+    assert set(present.BAND_WORDS) == {"adherent", "borderline", "low"}
+    key = present.band_key()
+    for band, word in present.BAND_WORDS.items():
+        assert f"{word} ({band})" in key
