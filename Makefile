@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast lint bench sample lock clean
+.PHONY: run test test-fast lint bench sample lock clean mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/import_bench.py
 	$(BIN)/python benchmarks/analysis_bench.py
 	$(BIN)/python benchmarks/screening_bench.py
+
+# Mutation testing, not in CI (hours on 2 cores): small changes to rehab/analysis/ and
+# rehab/importer/ that the tests must notice; config in [tool.mutmut] of pyproject.toml.
+# Narrow it with mutmut's name globs: make mutation MUTANTS='rehab.analysis.pain*'
+MUTANTS ?=
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c requirements/constraints.txt -e '.[dev,mutation]'
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results
 
 sample: $(STAMP)
 	$(BIN)/rehab sample --out sample_data --end 2026-11-20
