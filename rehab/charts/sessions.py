@@ -197,7 +197,8 @@ def sessions_chart(
             tooltip=[alt.Tooltip("target_total:Q", title="Plan, all exercises", format=".0f")],
         )
     )
-    paused_layer = _paused_layer(days, time_bin)
+    # Only when something was paused: an empty layer would still put "Paused" in the legend.
+    paused_layers = [_paused_layer(days, time_bin)] if bool(days["paused"].gt(0).any()) else []
     label_layer = (
         alt.Chart(target_labels)
         .mark_text(align="left", baseline="bottom", dx=4, dy=-4, color=BLACK, fontWeight="bold")
@@ -211,7 +212,7 @@ def sessions_chart(
         f"Dashed line: the plan, sessions a day × {plural(count, 'exercise')}.",
     ]
     return alt.LayerChart(
-        layer=[paused_layer, bar_layer, line_layer, label_layer],
+        layer=[*paused_layers, bar_layer, line_layer, label_layer],
         title=alt.Title(title, subtitle=subtitle),
         height=DEFAULT_HEIGHT,
         autosize=FIT,

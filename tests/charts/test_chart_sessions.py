@@ -120,5 +120,7 @@ def test_paused_days_are_drawn_as_paused_not_missed():
     assert band["encoding"]["fill"]["scale"]["domain"] == ["Paused (stop rule): not missed"]
 
 
-def test_without_pauses_there_is_no_paused_band():
-    assert all(not rows for _, rows in find(sessions_spec(), "rect"))
+def test_without_pauses_there_is_no_paused_band_nor_legend_entry():
+    top = sessions_spec()
+    assert find(top, "rect") == []
+    assert "Paused" not in str(top)
