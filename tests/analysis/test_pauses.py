@@ -207,3 +207,12 @@ def test_pausing_never_lowers_adherence_nor_raises_low_adherence(rows, as_of):
     assert [p.exercise for p in unpaused.paused_exercises] == []
     if "low_adherence" in [flag.code for flag in paused.flags]:
         assert "low_adherence" in [flag.code for flag in unpaused.flags]
+
+
+def test_the_summary_json_lists_paused_exercises():
+    rows = stopped_on_day_four()
+    cohort = analyse(sessions_frame(rows), pain_frame([]), as_of=day(9))
+    [record] = cohort.summary_json()["patients"]
+    assert record["paused_exercises"] == [
+        {"exercise": "hip_rolls", "name": "Hip Rolls", "since": "2026-09-06", "evidence": "+2 on 5 Sep"}
+    ]
