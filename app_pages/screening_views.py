@@ -144,7 +144,7 @@ def table_height(rows: int, row_px: int) -> int:
     return HEADER_HEIGHT + max(rows, 1) * row_px + 2
 
 
-def _tier_style(shown: pd.DataFrame) -> Styler:
+def tier_style(shown: pd.DataFrame) -> Styler:
     """Tint the tier cell (and the whole critical row): colour supports the mark, never alone."""
 
     def tint(row: pd.Series) -> list[str]:
@@ -167,7 +167,7 @@ def triage_table(shown: pd.DataFrame, *, details: bool = False) -> str | None:
     """
     row_px = MIN_ROW_HEIGHT if details else row_height(list(shown["reason"]))
     event = st.dataframe(
-        _tier_style(shown),
+        tier_style(shown),
         hide_index=True,
         width="stretch",
         height=table_height(len(shown), row_px),

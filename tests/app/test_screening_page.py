@@ -303,3 +303,21 @@ def test_the_reason_names_a_paused_exercise_and_since_when(app):
     assert "exercise paused" not in reason  # named, not a generic word
     at.multiselect(key="filter_flags").set_value(["exercise_paused"]).run()
     assert _triage_ids(at) == ["PT-P"]
+
+
+def test_the_critical_row_is_tinted_whole_and_other_tiers_only_in_their_tier_cell(app):
+    from app_pages.screening_views import TIER_TINTS, tier_style
+
+    at = open_page(app, "screening")
+    shown = at.dataframe[0].value
+    styles = tier_style(shown)._compute().ctx  # (row, column) -> [(property, value)]
+    columns = list(shown.columns)
+    critical, high = 0, 1  # PT-0107, then PT-0104
+    assert shown.loc[critical, "tier"] == "critical"
+    assert shown.loc[high, "tier"] == "high"
+    tint = ("background-color", TIER_TINTS["critical"])
+    assert all(tint in styles[(critical, c)] for c in range(len(columns)))
+    alert = columns.index("alert")
+    assert ("background-color", TIER_TINTS["high"]) in styles[(high, alert)]
+    assert not styles.get((high, columns.index("reason")))
+    assert shown.loc[critical, "alert"].startswith("!!!")  # the mark, not colour alone
