@@ -118,6 +118,7 @@ class Walk:
     charts: dict[str, list[list[str]]] = field(default_factory=dict)  # visit -> per chart
     flag_and_metric: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     grid: dict[str, tuple[int, int]] = field(default_factory=dict)  # scrollWidth, clientWidth
+    sidebar_open: dict[str, bool] = field(default_factory=dict)  # visit -> sidebar in view
 
     def seen(self, measures: dict[str, T], visit: str) -> T:
         """The measure taken at ``visit``; fails the test, saying why, if the walk never got there."""
@@ -156,7 +157,10 @@ def _record(page: Page, walk: Walk, visit: str) -> None:
     walk.errors[visit] = exceptions.first.inner_text()[:200] if exceptions.count() else ""
     walk.overflow[visit] = page.evaluate(OVERFLOW_JS)
     walk.charts[visit] = page.evaluate(CHARTS_JS)
-    screenshot(page, f"{visit}_{walk.width}")
+    sidebar = page.locator("[data-testid='stSidebar']").first.bounding_box()
+    walk.sidebar_open[visit] = sidebar is not None and sidebar["x"] + sidebar["width"] > 1
+    if visit != "root":  # the root shows the progress page, saved as progress_<width>
+        screenshot(page, f"{visit}_{walk.width}")
 
 
 def _open_sidebar(page: Page) -> None:
@@ -304,6 +308,12 @@ def test_no_page_shows_an_exception(walk: Walk, visit: str) -> None:
     assert walk.seen(walk.errors, visit) == ""
 
 
+def test_a_phone_opens_on_the_page_and_a_laptop_with_the_sidebar(phone: Walk, laptop: Walk) -> None:
+    # initial_sidebar_state="auto": an expanded sidebar once covered a phone's first screen.
+    assert phone.seen(phone.sidebar_open, "root") is False
+    assert laptop.seen(laptop.sidebar_open, "root") is True
+
+
 def test_no_request_leaves_this_machine(walk: Walk) -> None:
     assert walk.requests, "the walk recorded no requests at all"
     outside = sorted(
@@ -343,10 +353,12 @@ def test_nothing_is_wider_than_the_window(walk: Walk, visit: str) -> None:
     assert measured["offenders"] == [], measured["offenders"]
 
 
-@pytest.mark.parametrize("visit", ["progress", "progress_critical", "patient_from_screening"])
+@pytest.mark.parametrize(
+    "visit", ["progress", "progress_critical", "screening", "patient_from_screening"]
+)
 def test_every_chart_fits_its_box(walk: Walk, visit: str) -> None:
     charts = walk.seen(walk.charts, visit)
-    assert charts, "no chart drawn on the progress page"
+    assert charts, "no chart drawn on this page"
     assert [problem for chart in charts for problem in chart] == []
 
 
