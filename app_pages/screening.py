@@ -8,8 +8,8 @@ from rehab.analysis.text import plural
 st.session_state.pop("opened_from_screening", None)
 st.title("Screening")
 st.caption(
-    "Drop every patient's logs at once (CSV files or one ZIP): the patients who need a call "
-    "today come first, with the reason in one line. Select a row to open that patient."
+    "Every patient's logs at once (CSV files or one ZIP, under Upload): the patients who need "
+    "a call today come first, with the reason in words. Select a row to open that patient."
 )
 screening_views.screening_upload()
 
