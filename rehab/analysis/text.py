@@ -17,17 +17,20 @@ def short_date(day: date) -> str:
 def date_list(days: Sequence[date], limit: int = 3) -> str:
     """List days in order (``1 Oct, 2 Oct and 4 Oct``); beyond ``limit``, a count and the latest.
 
+    >>> from datetime import date
     >>> date_list([date(2026, 10, 1), date(2026, 10, 3)])
     '1 Oct and 3 Oct'
     >>> date_list([date(2026, 10, d) for d in range(1, 6)])
     '5 days, most recently 3 Oct, 4 Oct and 5 Oct'
     """
     ordered = sorted(set(days))
+    if not ordered:
+        return ""
     shown = [short_date(day) for day in ordered[-limit:]]
     joined = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
     if len(ordered) > limit:
         return f"{len(ordered)} days, most recently {joined}"
-    return joined if shown else ""
+    return joined
 
 
 def plural(count: int, noun: str) -> str:

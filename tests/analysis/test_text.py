@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from rehab.analysis.text import date_list, plural, points, short_date
+from rehab.analysis.text import date_list, pain_value, plural, points, short_date, signed
 
 
 def test_short_date_is_day_and_month_without_padding():
@@ -25,3 +25,25 @@ def test_counts_and_points_read_naturally():
     assert plural(3, "day") == "3 days"
     assert points(1.0) == "1 point"
     assert points(2.5) == "2.5 points"
+
+
+def test_date_list_at_exactly_its_limit_lists_every_day():
+    days = [date(2026, 10, d) for d in range(1, 4)]
+    assert date_list(days) == "1 Oct, 2 Oct and 3 Oct"
+    assert date_list([]) == ""
+
+
+def test_pain_values_keep_one_decimal():
+    assert pain_value(6.66) == "6.7"
+    assert pain_value(7.0) == "7"
+
+
+def test_signed_changes_use_a_real_minus_and_no_sign_for_zero():
+    # Issue 9 item 2: never "+-0.2".
+    assert signed(2.0) == "+2"
+    assert signed(0.5) == "+0.5"
+    assert signed(-0.2) == "\N{MINUS SIGN}0.2"
+    assert signed(-1.25) == "\N{MINUS SIGN}1.2"
+    assert signed(0.0) == "0"
+    assert signed(-0.04) == "0"
+    assert signed(0.04) == "0"
