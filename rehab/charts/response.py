@@ -119,7 +119,8 @@ def _point_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def _pain_x(field: str) -> alt.X:
     return alt.X(
         f"{field}:Q",
-        title="Pain (0–10): mean before → mean after the exercise",
+        # Short: a longer title ran past a phone's column (390 px).
+        title="Pain (0–10): mean before → after",
         scale=alt.Scale(domain=list(PAIN_DOMAIN), nice=False),
         axis=alt.Axis(values=list(range(11))),
     )
@@ -218,7 +219,8 @@ def response_chart(
         )
         .add_params(pick)
     )
-    subtitle = "If an exercise raises your pain, stop it and check with your therapist."
+    # Two short lines: a title does not wrap, and a phone's column is about 350 px wide.
+    subtitle = ["If an exercise raises your pain,", "stop it and check with your therapist."]
     return alt.LayerChart(
         layer=[rules, dots, stop_labels, other_labels, rows],
         title=alt.Title(title, subtitle=subtitle),

@@ -88,6 +88,8 @@ def rehab_theme() -> alt.theme.ThemeConfig:
                 # Several legends stack under the plot instead of running off its right edge.
                 "layout": {"bottom": {"anchor": "start", "direction": "vertical", "margin": 6}},
                 "labelLimit": 260,
+                # Two entries a row: three or more in one row overrun a phone's column.
+                "columns": 2,
             },
             "range": {"category": list(OKABE_ITO)},
             "text": {"fontSize": 12},

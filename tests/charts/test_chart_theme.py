@@ -45,6 +45,8 @@ def test_legends_stack_under_the_plot_instead_of_running_off_its_edge():
     legend = rehab_theme()["config"]["legend"]
     assert legend["orient"] == "bottom"
     assert legend["layout"]["bottom"]["direction"] == "vertical"
+    # Two entries a row: the response chart's three ran 70 px past a phone's column.
+    assert legend["columns"] == 2
 
 
 @pytest.mark.parametrize("name", ["pain", "calendar", "sessions"])
