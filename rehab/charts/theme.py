@@ -56,8 +56,9 @@ DEFAULT_HEIGHT: Final = 380
 # axes and the legend. Every single or layered chart asks for it too, so that its PNG export
 # and the app lay it out alike and every height below is a total height.
 FIT: Final = {"type": "fit", "contains": "padding"}
-# Title with subtitle, x axis with title, and a legend below: what a chart's frame takes.
-FRAME_HEIGHT: Final = 190
+# Title with a two- or three-line subtitle, x axis with title, and legends stacked below (two
+# entries a row): what a chart's frame takes, so the plot keeps its rows on a phone too.
+FRAME_HEIGHT: Final = 250
 
 
 def rehab_theme() -> alt.theme.ThemeConfig:
