@@ -68,7 +68,9 @@ OVERFLOW_JS = """
   }
   const describe = ({el}) => {
     const id = el.closest('[data-testid]');
-    const text = (el.innerText || '').trim().slice(0, 40).replace(/\\s+/g, ' ');
+    const chart = el.closest('svg') && el.closest('svg').querySelector('.role-title-text');
+    const words = chart ? chart.textContent : el.innerText || '';
+    const text = words.trim().slice(0, 40).replace(/\\s+/g, ' ');
     return `${el.tagName.toLowerCase()} in ${id ? id.dataset.testid : 'page'}`
       + ` right=${Math.round(el.getBoundingClientRect().right)} "${text}"`;
   };
@@ -83,6 +85,7 @@ OVERFLOW_JS = """
 
 # Charts are SVG (vega): a chart whose drawing reaches past its own box is cut off there, and
 # vega ends a text it had to shorten with an ellipsis. Strokes may stick out a pixel or two.
+# Labels must not sit on the data or on each other.
 CHARTS_JS = """
 () => [...document.querySelectorAll("[data-testid='stVegaLiteChart'] svg.marks")].map((svg) => {
   const box = svg.getBBox();
@@ -97,7 +100,27 @@ CHARTS_JS = """
   for (const text of svg.querySelectorAll('text')) {
     if (text.textContent.endsWith('\u2026')) problems.push(`${name}: cut text "${text.textContent}"`);
   }
-  return problems;
+  // A data label on a data point or on another label, or axis labels on each other (vega
+  // hides the axis labels it thins out with opacity 0; those do not count).
+  const shown = (e) => getComputedStyle(e).opacity !== '0' && e.getAttribute('opacity') !== '0';
+  const edges = (e) => {
+    const r = e.getBoundingClientRect();
+    return {l: r.left + 1, r: r.right - 1, t: r.top + 1, b: r.bottom - 1};
+  };
+  const meet = (a, b) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
+  const labels = [...svg.querySelectorAll('g.role-mark.mark-text text, g.role-axis-label text')]
+    .filter((t) => t.textContent.trim() && shown(t));
+  const points = [...svg.querySelectorAll('g.role-mark.mark-symbol path')].filter(shown);
+  for (const label of labels) {
+    const own = edges(label);
+    const onLabel = labels.find((other) => other !== label
+      && other.textContent !== label.textContent && meet(own, edges(other)));
+    if (onLabel) problems.push(`${name}: "${label.textContent}" on "${onLabel.textContent}"`);
+    if (points.some((point) => meet(own, edges(point)))) {
+      problems.push(`${name}: "${label.textContent}" on a data point`);
+    }
+  }
+  return [...new Set(problems)];
 })
 """
 
