@@ -124,6 +124,19 @@ CHARTS_JS = """
 })
 """
 
+# Every data grid: the column headers it shows (glide-data-grid keeps an accessible copy of the
+# cells in view) and its scroller's widths.
+GRIDS_JS = """
+() => [...document.querySelectorAll("[data-testid='stDataFrame']")].map((grid) => {
+  const scroller = grid.querySelector('.dvn-scroller');
+  return {
+    headers: [...grid.querySelectorAll('th, [role=columnheader]')].map((h) => h.textContent.trim()),
+    scrollWidth: scroller ? scroller.scrollWidth : 0,
+    clientWidth: scroller ? scroller.clientWidth : 0,
+  };
+})
+"""
+
 
 @dataclass
 class Walk:
@@ -142,6 +155,7 @@ class Walk:
     flag_and_metric: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     grid: dict[str, tuple[int, int]] = field(default_factory=dict)  # scrollWidth, clientWidth
     sidebar_open: dict[str, bool] = field(default_factory=dict)  # visit -> sidebar in view
+    grids: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # visit -> data grids
 
     def seen(self, measures: dict[str, T], visit: str) -> T:
         """The measure taken at ``visit``; fails the test, saying why, if the walk never got there."""
@@ -172,6 +186,7 @@ def _top(page: Page, selector: str) -> float | None:
 
 def _record(page: Page, walk: Walk, visit: str) -> None:
     settle(page)
+    page.mouse.move(page.viewport_size["width"] - 2 if page.viewport_size else 0, 2)  # no hover
     headings = page.locator("h1")
     walk.headings[visit] = headings.first.inner_text() if headings.count() else ""
     walk.urls[visit] = urlsplit(page.url).path
@@ -180,6 +195,7 @@ def _record(page: Page, walk: Walk, visit: str) -> None:
     walk.errors[visit] = exceptions.first.inner_text()[:200] if exceptions.count() else ""
     walk.overflow[visit] = page.evaluate(OVERFLOW_JS)
     walk.charts[visit] = page.evaluate(CHARTS_JS)
+    walk.grids[visit] = page.evaluate(GRIDS_JS)
     sidebar = page.locator("[data-testid='stSidebar']").first.bounding_box()
     walk.sidebar_open[visit] = sidebar is not None and sidebar["x"] + sidebar["width"] > 1
     if visit != "root":  # the root shows the progress page, saved as progress_<width>
@@ -383,6 +399,15 @@ def test_every_chart_fits_its_box(walk: Walk, visit: str) -> None:
     charts = walk.seen(walk.charts, visit)
     assert charts, "no chart drawn on this page"
     assert [problem for chart in charts for problem in chart] == []
+
+
+def test_import_messages_read_in_full_on_a_phone(phone: Walk) -> None:
+    # Issue 9 item 13: prose is not squeezed into a data grid. A grid of import messages that
+    # scrolls sideways on a phone hides the message, its last column.
+    grids = phone.seen(phone.grids, "screening")
+    messages = [grid for grid in grids if "message" in [h.lower() for h in grid["headers"]]]
+    squeezed = [grid for grid in messages if grid["scrollWidth"] > grid["clientWidth"]]
+    assert squeezed == []
 
 
 def test_the_patient_opened_from_screening_is_the_critical_one(walk: Walk) -> None:
