@@ -236,7 +236,8 @@ def test_a_bad_file_gets_the_report_not_a_traceback(app):
     assert any("None of the files could be used" in w.value for w in at.warning)
     expander = next(e for e in at.expander if e.label.startswith("Import report"))
     assert "1 file(s)" in expander.label
-    assert "not a CSV text file" in " ".join(str(d.value) for d in at.dataframe)
+    messages = [str(m) for d in at.dataframe if "message" in d.value for m in d.value["message"]]
+    assert any("not a CSV text file" in m for m in messages)
 
 
 def _stopped_hip_rolls_csv(days: int, spike_day: int) -> bytes:
