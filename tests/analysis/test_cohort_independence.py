@@ -40,8 +40,9 @@ def cohort_of(data, session_order, pain_order):
 
 def stories() -> dict[str, tuple[list[dict], list[dict]]]:
     """Three patients starting on different days, each exercising a different rule."""
-    # "A": starts on day 6, baseline 6 over days with gaps, improves: MCID.
-    steady = pain_series([6, None, 6, 6, 5, 4, 3, 3, 2, 2], first=6, patient="A")
+    # "A": starts on day 6, baseline 6 over days with gaps, improves (MCID), then 8 pain-free
+    # days: in maintenance at the as-of date, the period that must not spill into "B".
+    steady = pain_series([6, None, 6, 6, 5, 4, 3, 3, 2, 2, *[0] * 8], first=6, patient="A")
     # "B": starts on day 0: 8 pain-free days (maintenance), then a relapse of two bad days.
     relapse = pain_series([4, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 1], first=0, patient="B")
     # "C": starts on day 12, flares on its 5th entry day (daily pain_flare); hip rolls +2.
@@ -79,6 +80,7 @@ def test_every_patient_of_a_three_patient_cohort_is_analysed_as_when_alone():
     assert [period.reason for period in b.phases] == ["start", "pain_free_run", "relapse"]
     assert b.phases[-1].start == day(12)
     assert cohort.patients["A"].summary.pain.baseline == 6.0
+    assert cohort.patients["A"].summary.phase == "maintenance"
     assert cohort.patients["A"].summary.first_day == day(6)
     c_flags = {flag.code for flag in cohort.patients["C"].flags}
     assert "exercise_increases_pain" in c_flags

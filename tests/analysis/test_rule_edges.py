@@ -175,3 +175,24 @@ def test_flare_reference_stops_at_the_seventh_entry_day_before():
     # The eighth entry day back (9) is not in the reference: 4.5 rises 2.5 over seven 2s. With
     # it the reference would be 23/8 and the rise only 1.6.
     assert "pain_flare" in codes(patient_of(pain_series([9, *[2] * 7, 4.5]), as_of=8))
+
+
+@pytest.mark.parametrize(("now", "reached"), [(0.3, True), (0.4, False)])
+def test_thirty_percent_counts_for_a_baseline_below_one(now, reached):
+    # 0.5 -> 0.3 is 40 % better; 0.5 -> 0.4 only 20 %.
+    rows = pain_series([0.5, 0.5, 0.5]) + pain_series([now], first=10)
+    assert patient_of(rows, as_of=10).summary.pain.mcid_reached is reached
+
+
+def test_a_single_pain_entry_is_baseline_current_first_and_last():
+    pain = patient_of(pain_series([4.0], first=2), as_of=5).summary.pain
+    assert (pain.baseline, pain.current, pain.days_with_entries) == (4.0, 4.0, 1)
+    assert pain.first_entry == pain.last_entry == day(2)
+
+
+def test_a_patient_without_pain_beside_one_with_a_single_entry():
+    sessions = sessions_frame([{"patient_id": "B", "date": day(0), "exercise": "core"}])
+    cohort = analyse(sessions, pain_frame(pain_series([4.0], patient="A")), as_of=day(3))
+    assert cohort.patients["A"].summary.pain.current == 4.0
+    assert cohort.patients["B"].summary.pain.current is None
+    assert cohort.patients["B"].summary.pain.first_entry is None
