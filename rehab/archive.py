@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -99,7 +99,11 @@ def unpack_zip(name: str, data: bytes, limits: ArchiveLimits | None = None) -> U
                 result.notes.append(f"{entry}: could not be read (damaged or encrypted)")
                 continue
             if content is None:
-                result.notes.append(f"{entry}: larger than the size limit; skipped")
+                result.notes.append(
+                    f"{entry}: larger than the size limit ({limits.max_entry_bytes // (1024 * 1024)} "
+                    f"MB a file, {limits.max_total_bytes // (1024 * 1024)} MB an upload unpacked); "
+                    "skipped: split the upload into smaller ones"
+                )
                 continue
             total += len(content)
             result.files.append((PurePosixPath(info.filename).name, content))
@@ -107,13 +111,27 @@ def unpack_zip(name: str, data: bytes, limits: ArchiveLimits | None = None) -> U
 
 
 def expand_uploads(files: Iterable[tuple[str, bytes]], limits: ArchiveLimits | None = None) -> Unpacked:
-    """Replace every ZIP among ``files`` by its CSV entries; other files pass through."""
+    """Replace every ZIP among ``files`` by its CSV entries; other files pass through.
+
+    The total unpacked size is a limit of the whole upload (every file and archive), not of
+    each archive: what is past it is left out with a note saying how to split the upload.
+    """
+    limits = limits or ArchiveLimits()
     result = Unpacked()
+    total = 0
     for name, data in files:
+        left = limits.max_total_bytes - total
         if is_zip(data):
-            unpacked = unpack_zip(name, data, limits)
+            unpacked = unpack_zip(name, data, replace(limits, max_total_bytes=max(left, 0)))
             result.files.extend(unpacked.files)
             result.notes.extend(unpacked.notes)
+            total += sum(len(content) for _, content in unpacked.files)
+        elif len(data) > left:
+            result.notes.append(
+                f"{name}: the upload is past {limits.max_total_bytes // (1024 * 1024)} MB unpacked "
+                "in all, so this file was left out; upload the rest separately"
+            )
         else:
             result.files.append((name, data))
+            total += len(data)
     return result

@@ -46,6 +46,8 @@ def test_validate_json_follows_the_contract(tmp_path, capsys):
         "code": "out_of_range",
         "severity": "error",
         "message": issue["message"],
+        "count": 1,
+        "rows": None,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rehab.importer.limits import UploadBudget, refused
 from rehab.importer.pipeline import import_bytes
 from rehab.importer.report import ImportOptions
 from rehab.importer.results import FileImport, ImportBatch
@@ -69,4 +70,12 @@ def import_files(
     """
     chosen = options or ImportOptions()
     exercises = library or load_library()
-    return ImportBatch([import_bytes(name, data, chosen, exercises) for name, data in files])
+    budget = UploadBudget()
+    imported = []
+    for name, data in files:
+        refusal = budget.before(data)
+        result = import_bytes(name, data, chosen, exercises) if refusal is None else None
+        if result is not None:
+            refusal = budget.after(result)
+        imported.append(refused(name, refusal) if refusal is not None else result)
+    return ImportBatch([file for file in imported if file is not None])

@@ -15,6 +15,8 @@ from rehab.importer.columns import ColumnChecks, check_columns
 from rehab.importer.decode import decode_bytes
 from rehab.importer.dialect import header_line, sniff_delimiter
 from rehab.importer.frames import rejected_frame
+from rehab.importer.issuelog import row_ranges
+from rehab.importer.limits import MAX_COLUMNS, too_many_columns
 from rehab.importer.mapping import map_and_resolve
 from rehab.importer.names import patient_from_filename
 from rehab.importer.parse import RawTable, parse_table
@@ -56,12 +58,20 @@ def _read(data: bytes, issues: IssueLog, clock: Stopwatch) -> RawTable:
     if decoded.fallback:
         issues.add("encoding_fallback", "warning", decoded.note())
     with clock("parse"):
+        line = header_line(decoded.utf8)
+        delimiter = sniff_delimiter(line)
+        # Refused before parsing: thousands of columns cost time in every later step.
+        width = len(next(csv.reader([line], delimiter=delimiter, strict=False), []))
+        if width > MAX_COLUMNS:
+            raise FileProblem("too_many_columns", too_many_columns(width))
         try:
-            table = parse_table(decoded, sniff_delimiter(header_line(decoded.utf8)))
+            table = parse_table(decoded, delimiter)
         except csv.Error:
             raise FileProblem("unreadable", "The file could not be read as CSV.") from None
     if not table.header:
         raise FileProblem("empty", "The file is empty: there is no header and no rows.")
+    if len(table.header) > MAX_COLUMNS:
+        raise FileProblem("too_many_columns", too_many_columns(len(table.header)))
     return table
 
 
@@ -135,6 +145,8 @@ def _import_table(
             rejected=len(rejected),
             duplicates=int(repeated.sum()),
             issues=issues.issues(),
+            issues_cut=issues.cut,
+            rejected_rows=row_ranges(table.rows[rejected]),
             patients=outcome.patients,
         )
     logger.info(

@@ -9,15 +9,12 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-import numpy as np
-import numpy.typing as npt
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from rehab.importer.issuelog import ImportIssue, IssueLog, Severity
 from rehab.importer.zones import zone_problem
 from rehab.schema import LogKind
 
-Severity = Literal["error", "warning"]
 DateOrder = Literal["auto", "dmy", "mdy"]
 DateSystem = Literal["1900", "1904"]
 
@@ -99,18 +96,6 @@ class ImportOptions(BaseModel):
         return name
 
 
-class ImportIssue(BaseModel):
-    """One thing worth telling the user, with the spreadsheet row it is about."""
-
-    model_config = ConfigDict(frozen=True)
-
-    row: int | None = Field(description="Row number as a spreadsheet shows it; null: the whole file.")
-    column: str | None = Field(description="Canonical column name; null when not about one column.")
-    code: str
-    severity: Severity
-    message: str
-
-
 class FileReport(BaseModel):
     """What became of one file: counts, issues, and the patients it holds."""
 
@@ -128,7 +113,20 @@ class FileReport(BaseModel):
             "exercises becomes one session each. None: one per accepted row."
         ),
     )
-    issues: list[ImportIssue] = Field(default_factory=list)
+    issues: list[ImportIssue] = Field(
+        default_factory=list,
+        description=(
+            "Grouped (one issue, many rows) and capped per code and column; a closing issue "
+            "counts the rest and names their rows."
+        ),
+    )
+    issues_cut: int = Field(
+        0, description="Issues folded into closing issues to keep the report short (0: all listed)."
+    )
+    rejected_rows: str = Field(
+        "",
+        description="Every rejected row as ranges ('4, 9-12'); the rejected-rows download has them all.",
+    )
     patients: list[str] = Field(default_factory=list)
     usable: bool = Field(True, description="False when the file could not be used at all.")
 
@@ -141,86 +139,3 @@ class FileProblem(Exception):
         self.code = code
         self.message = message
         self.kind = kind
-
-
-IntArray = npt.NDArray[np.int64]
-
-
-class IssueLog:
-    """Collects issues in batches (one batch = one column, one code, many rows).
-
-    Batches keep row numbers and messages as arrays so that a million-row file with many
-    issues costs array operations, not Python objects, until the report is built.
-    """
-
-    def __init__(self) -> None:
-        self._rows: list[IntArray] = []
-        self._messages: list[npt.NDArray[np.object_]] = []
-        self._meta: list[tuple[str | None, str, Severity]] = []
-
-    def add(self, code: str, severity: Severity, message: str, *, column: str | None = None) -> None:
-        """Record a file-level issue (or any issue about no particular row)."""
-        self.add_rows(np.array([-1], dtype=np.int64), code, severity, message, column=column)
-
-    def add_rows(
-        self,
-        rows: IntArray,
-        code: str,
-        severity: Severity,
-        messages: str | npt.NDArray[np.object_],
-        *,
-        column: str | None = None,
-    ) -> None:
-        """Record one issue per row; ``messages`` is one text for all or one per row."""
-        if len(rows) == 0:
-            return
-        if isinstance(messages, str):
-            texts = np.full(len(rows), messages, dtype=object)
-        else:
-            texts = np.asarray(messages, dtype=object)
-        self._rows.append(np.asarray(rows, dtype=np.int64))
-        self._messages.append(texts)
-        self._meta.append((column, code, severity))
-
-    def _table(self) -> pd.DataFrame:
-        if not self._rows:
-            return pd.DataFrame({"row": [], "batch": [], "message": []})
-        batch = np.concatenate([np.full(len(r), i) for i, r in enumerate(self._rows)])
-        return pd.DataFrame(
-            {
-                "row": np.concatenate(self._rows),
-                "batch": batch,
-                "message": np.concatenate(self._messages),
-            }
-        )
-
-    def issues(self) -> list[ImportIssue]:
-        """Return all issues, file-level ones first, then by row (stable within a row)."""
-        table = self._table().sort_values(["row", "batch"], kind="stable")
-        issues: list[ImportIssue] = []
-        for row, batch, message in zip(
-            table["row"].tolist(), table["batch"].tolist(), table["message"].tolist(), strict=True
-        ):
-            column, code, severity = self._meta[batch]
-            # model_construct: the fields are built here from trusted values; validating
-            # each of possibly many issues would only cost time.
-            issues.append(
-                ImportIssue.model_construct(
-                    row=None if row < 0 else row,
-                    column=column,
-                    code=code,
-                    severity=severity,
-                    message=message,
-                )
-            )
-        return issues
-
-    def problems_by_row(self, rows: IntArray) -> npt.NDArray[np.object_]:
-        """Return, for each of ``rows``, its error messages joined into one text."""
-        table = self._table()
-        errors = [i for i, meta in enumerate(self._meta) if meta[2] == "error"]
-        table = table[table["batch"].isin(errors) & table["row"].isin(rows)]
-        joined = (
-            table.sort_values(["row", "batch"], kind="stable").groupby("row")["message"].agg("; ".join)
-        )
-        return np.asarray(joined.reindex(rows).fillna("").to_numpy(dtype=object), dtype=object)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from rehab.importer.crossfile import drop_cross_file_repeats
 from rehab.schema import empty_frame
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class ImportBatch:
     pain: pd.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
+        # Rows an earlier file of the upload already holds are reported, not counted twice.
+        drop_cross_file_repeats(self.files)
         self.sessions = _concat([f.sessions for f in self.files], empty_frame("sessions"))
         self.pain = _concat([f.pain for f in self.files], empty_frame("pain"))
 

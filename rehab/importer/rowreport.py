@@ -9,7 +9,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rehab.importer.messages import compose
+from rehab.importer.messages import compose, to_objects
 
 if TYPE_CHECKING:
     from rehab.importer.report import IssueLog, Severity
@@ -58,11 +58,10 @@ NOT_IMPORTED: Final = "row not imported"
 
 def _ending(messages: npt.NDArray[np.object_], ending: str) -> npt.NDArray[np.object_]:
     """Append ``; ending`` to each message that does not already say it."""
-    out = np.asarray(messages, dtype=object).copy()
-    for index, text in enumerate(out.tolist()):
-        if not str(text).endswith(ending):
-            out[index] = f"{text}; {ending}"
-    return out
+    texts = pa.array(np.asarray(messages, dtype=object), type=pa.string())
+    said = pc.ends_with(texts, ending)
+    joined = pc.binary_join_element_wise(texts, pa.scalar(f"; {ending}"), "")
+    return to_objects(pc.if_else(said, texts, joined))
 
 
 def report_cells(
@@ -99,23 +98,24 @@ def report_cells(
         for code in sorted(set(checked.error[unique_codes].tolist())):
             selected = (checked.error[codes[positions]] == code) & (dropped == is_dropped)
             if selected.any():
-                issues.add_rows(
-                    rows[positions[selected]], code, severity, worded[inverse[selected]], column=name
+                issues.add_keyed(
+                    rows[positions[selected]], inverse[selected], worded, code, severity, column=name
                 )
     return bad
 
 
 def report_duplicates(rows: IntArray, first_rows: IntArray, issues: IssueLog) -> None:
-    """One warning per duplicate row, naming the row it repeats."""
+    """One warning per repeated row: the copies of one row are one issue naming all of them."""
     if len(rows) == 0:
         return
+    originals, keys = np.unique(first_rows, return_inverse=True)
     messages = compose(
-        "This row repeats row ",
-        pc.cast(pa.array(first_rows), pa.string()),
-        " exactly (a double export?), so it was counted once: that row was imported, this "
-        "copy was not.",
+        "Repeats row ",
+        pc.cast(pa.array(originals), pa.string()),
+        " exactly (a double export?), so it was counted once: that row was imported, the "
+        "copies were not.",
     )
-    issues.add_rows(rows, "duplicate_row", "warning", messages)
+    issues.add_keyed(rows, keys.astype(np.int64), messages, "duplicate_row", "warning")
 
 
 def report_grouped(

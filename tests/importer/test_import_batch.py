@@ -42,6 +42,8 @@ def test_report_json_has_the_issue_shape():
             "code": "out_of_range",
             "severity": "error",
             "message": "pain is 12; pain is scored 0 to 10; row not imported",
+            "count": 1,
+            "rows": None,
         }
     ]
     assert file["usable"] is True

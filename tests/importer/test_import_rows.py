@@ -52,8 +52,9 @@ def test_strong_set_rows_are_counted_as_one_session_per_exercise_performance(run
     assert sessions["notes"].tolist()[0] == "stiff | easier"
     (summary,) = messages(result, "set_rows")
     assert summary.startswith("5 set rows were counted as 2 sessions (rows 2, 3, 4, 5 and 6)")
-    merged = [(i.row, i.message) for i in report.issues if i.code == "set_row"]
-    assert [row for row, _ in merged] == [3, 4, 6]
+    merged = [(i.row_numbers(), i.message) for i in report.issues if i.code == "set_row"]
+    # One issue per session, naming all its later set rows (issue 10: grouped issues).
+    assert [rows for rows, _ in merged] == [[3, 4], [6]]
     assert merged[0][1].startswith("Counted as a set of the session at row 2 ")
 
 

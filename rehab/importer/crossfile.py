@@ -1,0 +1,94 @@
+"""Rows repeated across the files of one upload: two copies of a file, overlapping exports.
+
+Within a file, exact repeats are found on the cells as written (:mod:`rehab.importer.coded`).
+Across files the same rows may be written differently (another export's date format), so
+they are compared as imported: same patient, date, time, exercise or pain, and values. A
+row already imported from an earlier file of the upload is dropped and reported, like a
+duplicate within a file, and each file's counts stay ``rows == accepted + rejected +
+duplicates``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+
+from rehab.importer.issuelog import ImportIssue, cut_text, row_ranges
+from rehab.schema import PROVENANCE, LogKind
+
+if TYPE_CHECKING:
+    from rehab.importer.results import FileImport
+
+__all__ = ["drop_cross_file_repeats"]
+
+_KINDS: Final[tuple[LogKind, ...]] = ("sessions", "pain")
+
+
+def _first_of_group(frame: pd.DataFrame) -> np.ndarray:
+    """For each row, the position of the first row with exactly the same values."""
+    keys = [c for c in frame.columns if c not in (*PROVENANCE, "file_index")]
+    group = frame.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    first = np.full(int(group.max()) + 1, len(frame), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(frame)))
+    return first[group]
+
+
+def _message(source: str) -> str:
+    return (
+        f"Already imported from {cut_text(source)}, value for value (the same rows uploaded "
+        "twice, or overlapping exports?): counted once, so this copy was not imported."
+    )
+
+
+def _drop(file: FileImport, kind: LogKind, repeat: np.ndarray, sources: list[str]) -> None:
+    """Remove ``repeat`` rows from one file's frame and move them from accepted to duplicates."""
+    frame: pd.DataFrame = getattr(file, kind)
+    rows = frame["source_row"].to_numpy(dtype=np.int64, na_value=-1)
+    kept_rows = set(rows[~repeat].tolist())
+    gone = np.unique(rows[repeat])
+    # A file row is a duplicate when none of its sessions is left (a listed cell's others).
+    gone = gone[~np.isin(gone, list(kept_rows))] if kept_rows else gone
+    setattr(file, kind, frame[~repeat].reset_index(drop=True))
+    report = file.report
+    report.accepted -= len(gone)
+    report.duplicates += len(gone)
+    remaining = int((~repeat).sum())
+    report.sessions = remaining if remaining != report.accepted else None
+    for source in sorted(set(sources)):
+        picked = np.unique(rows[repeat][np.asarray(sources) == source])
+        report.issues.append(
+            ImportIssue(
+                row=int(picked[0]),
+                column=None,
+                code="duplicate_across_files",
+                severity="warning",
+                message=_message(source),
+                count=len(picked),
+                rows=row_ranges(picked, 20) if len(picked) > 1 else None,
+            )
+        )
+
+
+def drop_cross_file_repeats(files: list[FileImport]) -> None:
+    """Drop, from later files, the rows already imported from an earlier file of the upload."""
+    if len(files) < 2:
+        return
+    for kind in _KINDS:
+        frames = [(i, getattr(f, kind)) for i, f in enumerate(files) if len(getattr(f, kind))]
+        if len({i for i, _ in frames}) < 2:
+            continue
+        both = pd.concat([frame.assign(file_index=i) for i, frame in frames], ignore_index=True)
+        first = _first_of_group(both)
+        owner = both["file_index"].to_numpy()
+        repeat = owner[first] != owner
+        if not repeat.any():
+            continue
+        start = 0
+        for index, frame in frames:
+            part = slice(start, start + len(frame))
+            start += len(frame)
+            if repeat[part].any():
+                names = [files[int(o)].report.file for o in owner[first[part]][repeat[part]]]
+                _drop(files[index], kind, repeat[part], names)
