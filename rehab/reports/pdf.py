@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Final
 from rehab import present
 from rehab.charts import chart_png, pain_chart
 from rehab.library import load_library
+from rehab.reports.filenames import safe_filename
 from rehab.reports.pdf_content import page_content
 from rehab.reports.pdf_document import ReportDocument
 from rehab.reports.pdf_page import ChartImage, draw_page, fit_layout
-from rehab.reports.pdf_text import one_line, safe_file_stem
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -121,7 +121,7 @@ def _add_patient_page(
     layout = fit_layout(content, chart.height_for(pdf.epw), cohort.as_of)
     pdf.add_page()
     # Set after add_page: adding a page first prints the previous page's footer.
-    pdf.footer_label = f"rehab \u00b7 patient {one_line(patient_id)} \u00b7 as of {content.as_of}"
+    pdf.footer_label = f"rehab \u00b7 patient {content.patient_id} \u00b7 as of {content.as_of}"
     draw_page(pdf, content, chart, layout)
 
 
@@ -161,7 +161,13 @@ def cohort_pdf(
     """
     library = library or load_library()
     generated_at = generated_at or datetime.now().astimezone()
-    pdf = ReportDocument(cohort.as_of, generated_at=generated_at, compress=compress)
+    # One page per patient (pages are laid out to fit), or one saying that none was chosen.
+    pdf = ReportDocument(
+        cohort.as_of,
+        generated_at=generated_at,
+        compress=compress,
+        page_total=max(1, len(patient_ids)),
+    )
     for patient_id in patient_ids:
         _add_patient_page(pdf, cohort, patient_id, library, generated_at)
     if not patient_ids:
@@ -213,7 +219,7 @@ def report_file_names(patient_ids: Sequence[str]) -> list[str]:
     taken: set[str] = set()
     names = []
     for patient_id in patient_ids:
-        stem = safe_file_stem(patient_id)
+        stem = safe_filename(patient_id, fallback="patient")
         name, number = f"{stem}.pdf", 2
         while name.casefold() in taken:
             name, number = f"{stem}-{number}.pdf", number + 1

@@ -14,6 +14,7 @@ import pandas as pd
 
 from rehab import present
 from rehab.analysis.text import plural, short_date
+from rehab.reports.pdf_text import MAX_ID_CHARS, MAX_NAME_CHARS, cut
 
 if TYPE_CHECKING:
     from rehab.analysis import CohortAnalysis, PatientAnalysis, PatientSummary
@@ -24,6 +25,7 @@ HEADER_TITLE: Final = "rehab \u00b7 patient report"
 VERDICT_WORDS: Final = {"stop": "STOP: raised pain", "ok": "continue", "no data": "no pain ratings"}
 # Verdicts that ask for action start with these words (printed in red, kept when cut).
 ACTION_VERDICTS: Final = ("STOP", "PAUSED")
+MAX_MESSAGE_CHARS: Final = 600
 PHASE_COLUMNS: Final = ("Phase", "From", "To", "Days", "Began because")
 EXERCISE_COLUMNS: Final = (
     "Exercise",
@@ -199,7 +201,7 @@ def exercise_rows(
     for record in response.itertuples(index=False):
         rows.append(
             (
-                names.get(str(record.exercise), str(record.name)),
+                cut(names.get(str(record.exercise), str(record.name)), MAX_NAME_CHARS),
                 _share(by_exercise.get(str(record.exercise))),
                 str(record.sessions),
                 str(record.sessions_this_week),
@@ -227,18 +229,39 @@ def _last_log(summary: PatientSummary) -> str:
     return f"{long_date(summary.last_log)} ({when})"
 
 
-def flag_items(summary: PatientSummary, settings: RuleSettings) -> list[FlagItem]:
-    """Return the patient's flags, most urgent first, each with its rule text and source."""
+def _cut_names(message: str, names: list[str]) -> str:
+    """Return ``message`` with each long name in it (from a file) cut as the page prints it."""
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) > MAX_NAME_CHARS and name in message:
+            message = message.replace(name, cut(name, MAX_NAME_CHARS))
+    return message
+
+
+def flag_items(
+    summary: PatientSummary, settings: RuleSettings, names: list[str] | None = None
+) -> list[FlagItem]:
+    """Return the patient's flags, most urgent first, each with its rule text and source.
+
+    Long ``names`` (exercise names and ids from the logs) are cut where a message repeats them.
+    """
     return [
         FlagItem(
             tier=view.tier,
             tier_word=view.tier_word,
-            message=view.message,
+            # Bounded whatever a file said: one flag always fits on the page.
+            message=cut(_cut_names(view.message, names or []), MAX_MESSAGE_CHARS),
             rule=f"{view.rule_title}: {view.rule_text}",
             source=view.source,
         )
         for view in present.flag_views(summary.flags, settings)
     ]
+
+
+def _named(name: str, evidence: str, since: str = "") -> str:
+    """Return an exercise's name, cut to length, with when and why: ``Knee bend (+2 on 3 Sep)``."""
+    named = cut(name, MAX_NAME_CHARS)
+    lead = f"{named} since {since}" if since else named
+    return f"{lead} ({evidence})" if evidence else lead
 
 
 def page_content(
@@ -269,14 +292,15 @@ def page_content(
     paused = {item.exercise: item for item in summary.paused_exercises}
     stopping = response.loc[(response["verdict"] == "stop") & ~response["exercise"].isin(list(paused))]
     stopped = [
-        f"{names.get(exercise, name)} ({evidence})" if evidence else names.get(exercise, name)
+        _named(names.get(exercise, name), evidence)
         for exercise, name, evidence in stopping[["exercise", "name", "evidence"]]
         .fillna("")
         .astype(str)
         .itertuples(index=False)
     ]
+    from_logs = [*response["exercise"].astype(str), *response["name"].astype(str), patient_id]
     return PageContent(
-        patient_id=patient_id,
+        patient_id=cut(patient_id, MAX_ID_CHARS),
         alert=summary.alert,
         alert_word=present.TIER_WORDS[summary.alert],
         period=f"{long_date(summary.first_day)} - {long_date(cohort.as_of)}",
@@ -284,14 +308,14 @@ def page_content(
         generated=date_time(generated_at),
         last_log=_last_log(summary),
         phase=present.phase_headline(summary, settings),
-        flags=flag_items(summary, settings),
+        flags=flag_items(summary, settings, from_logs),
         phases=phase_rows(patient, cohort.as_of, settings),
         adherence=adherence_rows(summary),
         pain=pain_rows(summary, settings, cohort.as_of),
         exercises=exercise_rows(response, summary.adherence.by_exercise, names),
         stopped_exercises=stopped,
         paused_exercises=[
-            f"{names.get(item.exercise, item.name)} since {long_date(item.since)} ({item.evidence})"
+            _named(names.get(item.exercise, item.name), item.evidence, long_date(item.since))
             for item in paused.values()
         ],
     )

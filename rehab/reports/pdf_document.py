@@ -73,12 +73,24 @@ class ReportDocument(FPDF):
         When the document is made (its creation date); fixed in tests for equal bytes.
     compress
         Compress page content (turn off to read the text in tests).
+    page_total
+        How many pages the document will have, for "Page 1 of 3"; "Page 1" when not given.
     """
 
     def __init__(
-        self, as_of: date, *, generated_at: datetime | None = None, compress: bool = True
+        self,
+        as_of: date,
+        *,
+        generated_at: datetime | None = None,
+        compress: bool = True,
+        page_total: int | None = None,
     ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
+        # fpdf2 replaces "{nb}" in any text with the page count, so a patient id "PT-{nb}" would
+        # print as another patient's id. The alias is off: every string prints as written, and
+        # the footer counts pages from ``page_total``, known before the first page is drawn.
+        self.alias_nb_pages("")
+        self.page_total = page_total
         self.set_margins(MARGIN_SIDE, MARGIN_TOP, MARGIN_SIDE)
         # Pages are laid out to fit; an automatic break would split a patient over two pages.
         self.set_auto_page_break(auto=False, margin=MARGIN_BOTTOM)
@@ -131,9 +143,12 @@ class ReportDocument(FPDF):
         return float(len(lines) * line)
 
     def shorten(self, text: str, width: float) -> str:
-        """Return ``text`` cut with "..." to fit ``width`` mm in the current font."""
+        """Return ``text`` on one line, cut with "..." to fit ``width`` mm in the current font."""
+        text = " ".join(to_latin1(text).split())
         if self.get_string_width(text) <= width:
             return text
+        # No Helvetica glyph is narrower than 0.19 em: start from the most that could fit.
+        text = text[: max(0, int(width / (self.font_size * 0.15)))]
         while text and self.get_string_width(f"{text}...") > width:
             text = text[:-1]
         return f"{text.rstrip()}..."
@@ -232,6 +247,9 @@ class ReportDocument(FPDF):
         self.style(FOOTER_TEXT_SIZE, colour=MUTED)
         # The page line sits in the bottom margin, under the text block.
         self.set_y(self.h - self.b_margin + 2)
-        self.cell(0, 3, self.footer_label, align="L")
+        total = "" if self.page_total is None else f" of {self.page_total}"
+        page = f"Page {self.page_no()}{total}"
+        label_width = self.epw - self.get_string_width(page) - 4
+        self.cell(label_width, 3, self.shorten(self.footer_label, label_width), align="L")
         self.set_x(self.l_margin)
-        self.cell(0, 3, f"Page {self.page_no()} of {{nb}}", align="R")
+        self.cell(0, 3, page, align="R")

@@ -8,6 +8,7 @@ layout on a scratch document decides how many stay).
 from __future__ import annotations
 
 import struct
+from collections import Counter
 from dataclasses import dataclass, replace
 from io import BytesIO
 from typing import TYPE_CHECKING, Final
@@ -41,6 +42,10 @@ MAX_EXERCISE_ROWS: Final = 8
 CROWDED_PHASE_ROWS: Final = 3
 CROWDED_EXERCISE_ROWS: Final = 4
 BADGE_WIDTH: Final = 19.0
+ALERT_WIDTH: Final = 42.0
+# Stopped or paused exercises named in a sentence; a crowded page names fewer.
+MAX_LISTED: Final = 8
+CROWDED_LISTED: Final = 3
 COLUMN_GAP: Final = 6.0
 PHASE_WIDTHS: Final = (16, 18, 18, 8, 40)
 EXERCISE_WIDTHS: Final = (28, 13, 12, 12, 12, 16, 16, 23)
@@ -79,9 +84,19 @@ def _header(pdf: ReportDocument, content: PageContent) -> None:
     pdf.rule(top + 5.5)
     pdf.set_xy(pdf.l_margin, top + 8)
     pdf.style(17, bold=True)
-    pdf.cell(0, 8, f"Patient {content.patient_id}")
+    # The id stops short of the alert badge, however long a file made it.
+    title_width = pdf.epw - ALERT_WIDTH - 3
+    pdf.cell(title_width, 8, pdf.shorten(f"Patient {content.patient_id}", title_width))
     alert = "No alerts" if content.alert == "none" else f"{content.alert_word} alert"
-    pdf.badge(pdf.w - pdf.r_margin - 42, top + 8.5, alert, content.alert, width=42, height=7, size=9)
+    pdf.badge(
+        pdf.w - pdf.r_margin - ALERT_WIDTH,
+        top + 8.5,
+        alert,
+        content.alert,
+        width=ALERT_WIDTH,
+        height=7,
+        size=9,
+    )
     _facts(
         pdf,
         top + 18,
@@ -124,7 +139,10 @@ def _flags(pdf: ReportDocument, content: PageContent, shown: int) -> None:
         _flag(pdf, item)
     left_out = content.flags[shown:]
     if left_out:
-        titles = ", ".join(item.rule.split(":", 1)[0] for item in left_out)
+        counts = Counter(item.rule.split(":", 1)[0] for item in left_out)
+        titles = ", ".join(
+            title if count == 1 else f"{title} (x{count})" for title, count in counts.items()
+        )
         pdf.paragraph(
             f"and {plural(len(left_out), 'more flag')} not shown here: {titles} "
             "(see the screening page).",
@@ -180,10 +198,17 @@ def _phases(pdf: ReportDocument, content: PageContent, limit: int) -> None:
     _cut_note(pdf, len(content.phases) - len(rows), "earlier phase")
 
 
-def _exercises(pdf: ReportDocument, content: PageContent, limit: int) -> None:
+def _listed(names: list[str], limit: int, separator: str) -> str:
+    """Join the first ``limit`` names, saying how many more there are."""
+    shown = separator.join(names[:limit])
+    rest = len(names) - limit
+    return f"{shown}{separator}and {rest} more" if rest > 0 else shown
+
+
+def _exercises(pdf: ReportDocument, content: PageContent, layout: Layout) -> None:
     pdf.section("Exercise response")
     if content.stopped_exercises:
-        names = ", ".join(content.stopped_exercises)
+        names = _listed(content.stopped_exercises, layout.listed, ", ")
         pdf.paragraph(
             # Each name carries what tripped the rule ("+2 on 17 Nov"): pain rose during it.
             f"Stop: {names}. The programme says to stop any exercise that increases pain.",
@@ -195,8 +220,9 @@ def _exercises(pdf: ReportDocument, content: PageContent, limit: int) -> None:
         pdf.ln(0.8)
     if content.paused_exercises:
         pdf.paragraph(
-            f"Paused: {'; '.join(content.paused_exercises)}. Left out of the adherence target "
-            "until it is logged again; check with the therapist before restarting it.",
+            f"Paused: {_listed(content.paused_exercises, layout.listed, '; ')}. Left out of the "
+            "adherence target until it is logged again; check with the therapist before "
+            "restarting it.",
             8.5,
             4,
             bold=True,
@@ -205,13 +231,15 @@ def _exercises(pdf: ReportDocument, content: PageContent, limit: int) -> None:
     stopped = [row[-1].startswith(ACTION_VERDICTS) for row in content.exercises]
     # When the table is cut, stopped exercises stay; the table keeps the analysis' order.
     ranked = sorted(range(len(stopped)), key=lambda index: not stopped[index])
-    kept = sorted(ranked[:limit])
+    kept = sorted(ranked[: layout.exercise_rows])
     name_width = pdf.epw * EXERCISE_WIDTHS[0] / sum(EXERCISE_WIDTHS) - 2.4
-    pdf.style(7.5)
-    rows = [
-        (pdf.shorten(content.exercises[index][0], name_width), *content.exercises[index][1:])
-        for index in kept
-    ]
+    rows = []
+    for index in kept:
+        # Measured in the row's own font: stopped exercises print in bold, which is wider.
+        pdf.style(7.5, bold=stopped[index])
+        rows.append(
+            (pdf.shorten(content.exercises[index][0], name_width), *content.exercises[index][1:])
+        )
     emphasis = [stopped[index] for index in kept]
     pdf.grid(EXERCISE_COLUMNS, rows, EXERCISE_WIDTHS, emphasis=emphasis)
     _cut_note(pdf, len(content.exercises) - len(rows), "more exercise")
@@ -227,6 +255,7 @@ class Layout:
     chart_height: float
     phase_rows: int = MAX_PHASE_ROWS
     exercise_rows: int = MAX_EXERCISE_ROWS
+    listed: int = MAX_LISTED
 
 
 def draw_page(
@@ -241,7 +270,7 @@ def draw_page(
     _numbers(pdf, content)
     _chart(pdf, chart, layout.chart_height)
     _phases(pdf, content, layout.phase_rows)
-    _exercises(pdf, content, layout.exercise_rows)
+    _exercises(pdf, content, layout)
 
 
 def overflow(content: PageContent, layout: Layout, as_of: date) -> float:
@@ -252,13 +281,26 @@ def overflow(content: PageContent, layout: Layout, as_of: date) -> float:
     return float(trial.get_y() - trial.footer_top())
 
 
-def _candidates(content: PageContent, chart_height: float) -> list[Layout]:
-    """Layouts from the fullest to the most cut, in order of preference."""
-    counts = range(len(content.flags), 0, -1) if content.flags else [0]
-    layouts = [Layout(shown, chart_height) for shown in counts]
-    last = layouts[-1]
-    layouts.append(replace(last, phase_rows=CROWDED_PHASE_ROWS, exercise_rows=CROWDED_EXERCISE_ROWS))
-    return layouts
+def _most_flags(content: PageContent, chart_height: float, give: float, as_of: date) -> Layout | None:
+    """Return the layout with the most flags whose overflow the chart can absorb, if any.
+
+    Each flag adds height, so the count is found by halving (a few trial pages, not one per
+    flag: a file can make hundreds of flags).
+    """
+    full = Layout(len(content.flags), chart_height)
+    excess = overflow(content, full, as_of)
+    if excess <= give:
+        return replace(full, chart_height=chart_height - max(excess, 0.0))
+    best, low, high = None, 1, len(content.flags) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        excess = overflow(content, Layout(middle, chart_height), as_of)
+        if excess <= give:
+            best = Layout(middle, chart_height - max(excess, 0.0))
+            low = middle + 1
+        else:
+            high = middle - 1
+    return best
 
 
 def fit_layout(content: PageContent, chart_height: float, as_of: date) -> Layout:
@@ -266,12 +308,20 @@ def fit_layout(content: PageContent, chart_height: float, as_of: date) -> Layout
 
     Flags matter more than the chart's size: when the page is too full, the chart first gives
     up height (down to :data:`MIN_CHART_SHARE` of it); only then are the least urgent flags
-    left out, down to the most urgent one, and at last the tables are cut shorter.
+    left out, down to the most urgent one, and at last the tables and the lists of stopped
+    and paused exercises are cut shorter. Should even that not fit (text from a file can be
+    long), the chart gives up what it must: the body never reaches into the disclaimer.
     """
     give = chart_height * (1 - MIN_CHART_SHARE)
-    candidates = _candidates(content, chart_height)
-    for layout in candidates:
-        excess = overflow(content, layout, as_of)
-        if excess <= give:
-            return replace(layout, chart_height=chart_height - max(excess, 0.0))
-    return replace(candidates[-1], chart_height=chart_height - give)
+    fitted = _most_flags(content, chart_height, give, as_of)
+    if fitted is not None:
+        return fitted
+    crowded = Layout(
+        min(1, len(content.flags)),
+        chart_height,
+        phase_rows=CROWDED_PHASE_ROWS,
+        exercise_rows=CROWDED_EXERCISE_ROWS,
+        listed=CROWDED_LISTED,
+    )
+    excess = overflow(content, crowded, as_of)
+    return replace(crowded, chart_height=max(0.0, chart_height - max(excess, 0.0)))

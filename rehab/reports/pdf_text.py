@@ -116,6 +116,32 @@ def one_line(text: str) -> str:
     return " ".join(to_latin1(text).split())
 
 
+# Longest patient id and exercise name a page prints; longer ones end in "...".
+MAX_ID_CHARS: Final = 40
+MAX_NAME_CHARS: Final = 60
+
+
+def cut(text: str, limit: int) -> str:
+    """Return ``text`` on one line in Latin-1, cut to ``limit`` characters ending in "...".
+
+    Parameters
+    ----------
+    text
+        Any text, e.g. a patient id from a file.
+    limit
+        The most characters to keep (at least 4).
+
+    Returns
+    -------
+    str
+        ``text`` itself (on one line) when short enough, else its start and "...".
+    """
+    line = one_line(text)
+    if len(line) <= limit:
+        return line
+    return f"{line[: limit - 3].rstrip()}..."
+
+
 _UNSAFE_NAME_CHARS: Final = re.compile(r"[^A-Za-z0-9._-]+")
 # Names Windows reserves for devices, whatever the extension.
 _RESERVED_NAMES: Final = frozenset(
@@ -124,7 +150,7 @@ _RESERVED_NAMES: Final = frozenset(
 MAX_NAME_LENGTH: Final = 80
 
 
-def safe_file_stem(name: str) -> str:
+def safe_file_stem(name: str, *, fallback: str = "patient") -> str:
     """Return a file name stem made of letters, digits, ``.``, ``_`` and ``-`` only.
 
     Path separators, ``..`` and leading dots cannot survive, so the stem always names a file
@@ -134,6 +160,8 @@ def safe_file_stem(name: str) -> str:
     ----------
     name
         Any text, e.g. a patient id.
+    fallback
+        The stem when nothing of ``name`` is left.
 
     Returns
     -------
@@ -144,7 +172,7 @@ def safe_file_stem(name: str) -> str:
     ascii_name = spelled.encode("ascii", "ignore").decode("ascii")
     stem = _UNSAFE_NAME_CHARS.sub("_", ascii_name).strip("._-")[:MAX_NAME_LENGTH].strip("._-")
     if not stem:
-        return "patient"
+        return fallback
     if stem.split(".")[0].lower() in _RESERVED_NAMES:
         return f"_{stem}"
     return stem
