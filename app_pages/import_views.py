@@ -19,6 +19,7 @@ from rehab.importer.mapping import (
     known_columns,
     series_names,
 )
+from rehab.reports.filenames import safe_filename
 from rehab.schema import normalise_header
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ def file_report(file: FileImport, nested: bool) -> None:
             st.download_button(
                 f"Rejected rows of {report.file} (CSV, to fix and re-import)",
                 data=to_safe_csv(file.rejected),
-                file_name=f"rejected_{report.file}",
+                file_name=f"rejected_{safe_filename(report.file)}",
                 mime="text/csv",
                 on_click="ignore",
                 icon=":material/download:",

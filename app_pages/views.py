@@ -214,13 +214,14 @@ def downloads(cohort: CohortAnalysis, patient_id: str, chart: alt.TopLevelMixin)
     from rehab import charts
     from rehab.disclaimer import DISCLAIMER_LINES
     from rehab.reports import summary_csv
+    from rehab.reports.filenames import safe_filename
 
     png, csv, pdf = st.columns(3)
     lazy_download(
         png,
         "Pain chart (PNG)",
         lambda: charts.chart_png(chart, footnote=DISCLAIMER_LINES),
-        f"{patient_id}_pain.png",
+        safe_filename(patient_id, "_pain.png", fallback="patient"),
         "image/png",
         ":material/image:",
     )
@@ -228,7 +229,7 @@ def downloads(cohort: CohortAnalysis, patient_id: str, chart: alt.TopLevelMixin)
         csv,
         "Summary (CSV)",
         lambda: summary_csv(cohort, [patient_id]),
-        f"{patient_id}_summary.csv",
+        safe_filename(patient_id, "_summary.csv", fallback="patient"),
         "text/csv",
         ":material/download:",
     )
@@ -236,7 +237,7 @@ def downloads(cohort: CohortAnalysis, patient_id: str, chart: alt.TopLevelMixin)
         pdf,
         "Report for the record (PDF)",
         lambda: pdf_reports(cohort, [patient_id]),
-        f"{patient_id}_report.pdf",
+        safe_filename(patient_id, "_report.pdf", fallback="patient"),
         "application/pdf",
         ":material/picture_as_pdf:",
     )
