@@ -67,7 +67,12 @@ def _line_count(utf8: bytes) -> int:
     end = len(utf8)
     while end and utf8[end - 1] in _LINE_ENDS:
         end -= 1
-    return _newlines(utf8, end) + 1 if end else 0
+    if not end:
+        return 0
+    # A lone CR ends a line too (old Mac files, a stray one in a Windows export): counting
+    # only LFs let a lone CR and a blank line cancel out, and the rows were one off.
+    lone_cr = utf8.count(b"\r", 0, end) - utf8.count(b"\r\n", 0, end)
+    return _newlines(utf8, end) + lone_cr + 1
 
 
 def _newlines(utf8: bytes, end: int) -> int:

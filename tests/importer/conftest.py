@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from rehab.importer import FileImport, ImportOptions, import_file
 
@@ -25,3 +27,12 @@ def run() -> Importer:
         return result
 
     return _run
+
+
+# `make fuzz` (not in CI): HYPOTHESIS_PROFILE=fuzz runs every importer property with at least
+# 10,000 examples; the property files take max(their own count, the profile's).
+settings.register_profile(
+    "fuzz", max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz":
+    settings.load_profile("fuzz")

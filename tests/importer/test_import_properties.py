@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from rehab.importer import ImportOptions, import_file
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# max(): `make fuzz` (HYPOTHESIS_PROFILE=fuzz, tests/importer/conftest.py) runs 10,000.
+SETTINGS = settings(max_examples=max(150, settings().max_examples), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 CSV_PIECES = [
     b",",
