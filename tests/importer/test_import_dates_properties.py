@@ -23,7 +23,11 @@ from hypothesis import strategies as st
 from rehab.importer import ImportOptions, import_file
 
 # max(): `make fuzz` (HYPOTHESIS_PROFILE=fuzz, tests/importer/conftest.py) runs 10,000.
-SETTINGS = settings(max_examples=max(60, settings().max_examples), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=max(60, settings().max_examples),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 ZONES = ("Asia/Tokyo", "Europe/Berlin", "America/Los_Angeles", "Australia/Adelaide")
 # A day above 12 settles day versus month for the slash styles, as a real log's would.
 SETTLING = datetime(2026, 3, 25, 10, 0)

@@ -11,7 +11,11 @@ from hypothesis import strategies as st
 from rehab.importer import ImportOptions, import_file
 
 # max(): `make fuzz` (HYPOTHESIS_PROFILE=fuzz, tests/importer/conftest.py) runs 10,000.
-SETTINGS = settings(max_examples=max(150, settings().max_examples), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=max(150, settings().max_examples),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 CSV_PIECES = [
     b",",
