@@ -15,7 +15,7 @@ from rehab.importer.datecolumn import check_date_column
 from rehab.importer.exercises import ExerciseRows, warn_near_misses, warn_unknown_exercises
 from rehab.importer.frames import canonical_frame, string_column
 from rehab.importer.messages import to_objects
-from rehab.importer.patients import PatientColumn, assign_patients
+from rehab.importer.patients import PatientColumn, assign_patients, warn_invisible
 from rehab.importer.report import IssueLog
 from rehab.importer.rowreport import report_cells, report_grouped
 from rehab.importer.scales import check_scale
@@ -366,6 +366,8 @@ def _check_values(job: ColumnChecks, dates: _Dates) -> dict[str, Checked]:
                 header = job.table.header[job.positions[name]].strip()
                 value = check_scale(header, job.column(name).uniques, spec, value, job.issues)
             checked[name] = _require(value, name) if spec.required else value
+            if name == "patient_id":
+                warn_invisible(job.column(name), value, job.rows, job.table.rows, job.issues)
     return checked
 
 

@@ -232,6 +232,28 @@ def _warn_serial_times(job: ColumnChecks) -> None:
         )
 
 
+def _warn_bad_times(job: ColumnChecks, column: CodedColumn, result: DateResult) -> None:
+    """Warn about date-times whose time is no time of day: the day is kept, the time is not."""
+    if result.bad_time is None or not result.bad_time.any():
+        return
+    codes = column.at(job.rows)
+    hit = result.bad_time[codes]
+    if not hit.any():
+        return
+    texts = shown(column.uniques)
+    report_grouped(
+        job.table.rows[job.rows[hit]],
+        codes[hit],
+        "invalid_time",
+        lambda key, where: (
+            f"Date-time {texts[int(key)].as_py()} in {where} has a time that is no time of day; "
+            "the day was imported, kept without this time."
+        ),
+        job.issues,
+        column="time",
+    )
+
+
 def check_date_column(job: ColumnChecks) -> DateColumn:
     """Read the date column of ``job`` and report what was read how.
 
@@ -262,5 +284,6 @@ def check_date_column(job: ColumnChecks) -> DateColumn:
     _warn_readings(job, result, usage)
     _warn_zones(job, result, usage, moved)
     _warn_serial_times(job)
+    _warn_bad_times(job, column, result)
     checked = Checked(result.days, result.blank, result.error, result.message)
     return DateColumn(checked, result.time_of_day)

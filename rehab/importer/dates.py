@@ -210,6 +210,7 @@ class DateResult:
     short_year: BoolArray
     serial: BoolArray
     utc: BoolArray
+    bad_time: BoolArray | None = None  # usable dates whose time part is no time of day
 
     @property
     def ambiguous(self) -> BoolArray:
@@ -258,6 +259,14 @@ def _messages(
     recognised = (parts.style != NONE) & (parts.style != SERIAL)
     message = np.full(len(valid), "", dtype=object)
     impossible = recognised & ~valid & ~ambiguous & ~blank
+    odd_year = impossible & ((parts.year < _FIRST_YEAR) | (parts.year > _LAST_YEAR))
+    impossible &= ~odd_year
+    if odd_year.any():
+        message[odd_year] = compose(
+            "date is ",
+            shown(parts.texts.filter(pa.array(odd_year))),
+            f", whose year is outside {_FIRST_YEAR}-{_LAST_YEAR} (a typo in the year?)",
+        )
     if impossible.any():
         message[impossible] = compose(
             "date is ",
@@ -296,8 +305,11 @@ def resolve_dates(
     error[~valid & ~blank] = "invalid_date"
     error[ambiguous] = "ambiguous_date"
     message = _messages(parts, valid, ambiguous, blank, system)
-    times = parse_times(pa.array(parts.time_text, type=pa.string()))
+    stated = pa.array(parts.time_text, type=pa.string())
+    times = parse_times(stated)
     timed = valid & times.valid
+    written = pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(stated)), 0), False)
+    has_time = np.asarray(written.to_numpy(zero_copy_only=False), dtype=bool)
     minutes = np.where(serial_time, serial_minutes, np.where(timed, times.minutes, -1))
     time_of_day = times.text.copy()
     time_of_day[~timed] = None
@@ -312,4 +324,5 @@ def resolve_dates(
         short_year=valid & parts.short_year,
         serial=serial_ok & valid,
         utc=valid & timed & parts.utc,
+        bad_time=valid & has_time & ~serial_time & ~times.valid,
     )

@@ -41,6 +41,10 @@ _BOMS: Final = (
 _CONTROL_RE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SAMPLE_CHARS: Final = 65536
 _MAX_CONTROL_SHARE: Final = 0.01
+# A few stray control characters (a vertical tab from a spreadsheet cell, one NUL) do not
+# make a file binary: up to this many are removed with a warning (issue 10).
+_STRAY_CONTROLS: Final = 8
+_CONTROL_BYTES_RE: Final = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Decoded:
     encoding: str
     fallback: bool = False
     _text: str | None = field(default=None, repr=False)
+    removed_controls: int = 0
 
     def note(self) -> str:
         """Say which encoding a file that is not UTF-8 was read as (for the report)."""
@@ -143,7 +148,25 @@ def _legacy_encoding(data: bytes) -> str:
 def _looks_binary(sample: str) -> bool:
     if not sample:
         return False
-    return len(_CONTROL_RE.findall(sample)) > _MAX_CONTROL_SHARE * len(sample)
+    allowed = max(_MAX_CONTROL_SHARE * len(sample), _STRAY_CONTROLS)
+    return len(_CONTROL_RE.findall(sample)) > allowed
+
+
+def _without_controls(decoded: Decoded) -> Decoded:
+    """Remove a few stray control characters from text that is otherwise fine."""
+    cleaned, count = _CONTROL_BYTES_RE.subn(b"", decoded.utf8)
+    if not count:
+        return decoded
+    return Decoded(cleaned, decoded.encoding, decoded.fallback, removed_controls=count)
+
+
+def stray_controls_note(count: int) -> str:
+    """Word the warning for control characters removed from a text file."""
+    what = "1 control character was" if count == 1 else f"{count} control characters were"
+    return (
+        f"{what} removed from the file (a NUL or a vertical tab, which no text shows); the "
+        "rest was read as usual."
+    )
 
 
 def decode_bytes(data: bytes) -> Decoded:
@@ -172,14 +195,16 @@ def decode_bytes(data: bytes) -> Decoded:
             break
     if decoded is None and b"\x00" in data:
         utf16 = _utf16_without_bom(data)
-        if utf16 is None:
+        if utf16 is None and data.count(b"\x00") > _STRAY_CONTROLS:
             raise _not_text("it contains NUL bytes")
-        decoded = _decode_unicode(data, utf16)
+        decoded = None if utf16 is None else _decode_unicode(data, utf16)
     if decoded is None:
         decoded = _decode_8bit(data)
     head = decoded.utf8[:_SAMPLE_CHARS].decode("utf-8", errors="ignore")
     if _looks_binary(head):
         raise _not_text("most of it is not readable text")
+    if b"\x00" in decoded.utf8 or _CONTROL_RE.search(head):
+        decoded = _without_controls(decoded)
     if not head.strip() and not decoded.utf8.strip():
         raise FileProblem("empty", "The file is empty: there is no header and no rows.")
     return decoded

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from rehab.importer.issuelog import cut_text
 from rehab.importer.report import FileProblem, IssueLog
 from rehab.schema import PAIN, SESSIONS, SPECS, LogKind, header_lookup, normalise_header
 
@@ -67,7 +68,7 @@ class ColumnMap:
 
 
 def _describe(header: tuple[str, ...]) -> str:
-    named = [f"'{h.strip()}'" for h in header if h.strip()]
+    named = [f"'{cut_text(h.strip())}'" for h in header if h.strip()]
     return ", ".join(named[:12]) + (" ..." if len(named) > 12 else "") if named else "none"
 
 
@@ -109,7 +110,7 @@ def _warn_person_columns(header: tuple[str, ...], positions: dict[str, int], iss
     """Warn when people's names sit in a file without a patient column (one merged patient)."""
     if "patient_id" in positions:
         return
-    names = [h.strip() for h in header if normalise_header(h) in _NAME_PARTS]
+    names = [cut_text(h.strip()) for h in header if normalise_header(h) in _NAME_PARTS]
     if names:
         listed = ", ".join(f"'{n}'" for n in names)
         issues.add(
@@ -136,7 +137,8 @@ def resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
     positions: dict[str, int] = {}
     unnamed: list[int] = []
     for position, text in enumerate(header):
-        label = text.strip()
+        # Quoted in messages: cut to a readable length (one header was 1 MB, issue 10).
+        label = cut_text(text.strip())
         key = normalise_header(text)
         canonical = lookup.get(key)
         if not label:
@@ -150,11 +152,12 @@ def resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
         elif canonical not in positions:
             positions[canonical] = position
         else:
-            first = header[positions[canonical]].strip()
-            if _rank(canonical, key) < _rank(canonical, normalise_header(first)):
+            first = cut_text(header[positions[canonical]].strip())
+            first_key = normalise_header(header[positions[canonical]])
+            if _rank(canonical, key) < _rank(canonical, first_key):
                 positions[canonical] = position
                 _warn_replaced(canonical, label, first, issues)
-            elif _rank(canonical, key) > _rank(canonical, normalise_header(first)):
+            elif _rank(canonical, key) > _rank(canonical, first_key):
                 _warn_replaced(canonical, first, label, issues)
             else:
                 issues.add(

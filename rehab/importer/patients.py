@@ -23,15 +23,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rehab.importer.headers import GENERIC_IDS, PERSON_HEADERS
+from rehab.importer.messages import INVISIBLE, to_objects
 from rehab.importer.names import is_date_name
 from rehab.importer.rowreport import report_grouped
 from rehab.schema import normalise_header
 
 if TYPE_CHECKING:
+    from rehab.importer.coded import CodedColumn
     from rehab.importer.report import IssueLog
     from rehab.importer.validate import Checked
 
-__all__ = ["PatientColumn", "assign_patients"]
+__all__ = ["PatientColumn", "assign_patients", "warn_invisible"]
 
 # "More than a handful": fewer rows than this are never called row ids.
 ROW_ID_MIN_ROWS: Final = 6
@@ -143,3 +145,33 @@ def assign_patients(
         _warn_unnamed(file, patient, int(missing.sum()), issues)
     names.add(patient)
     return pc.coalesce(_large(column.given), _repeated(patient, size)), sorted(names)
+
+
+def warn_invisible(
+    column: CodedColumn, checked: Checked, rows: IntArray, numbers: IntArray, issues: IssueLog
+) -> None:
+    """Warn once about the rows whose patient id lost invisible marks (see ``check_text``).
+
+    ``rows`` are positions in the table, ``numbers`` every position's spreadsheet row.
+    """
+    marked = np.asarray(pc.match_substring_regex(column.uniques, INVISIBLE), dtype=bool)
+    if not marked.any():
+        return
+    codes = column.at(rows)
+    hit = marked[codes]
+    if not hit.any():
+        return
+    examples = sorted(set(to_objects(pc.utf8_trim_whitespace(column.uniques))[marked].tolist()))
+    example = str(np.asarray(checked.values, dtype=object)[np.flatnonzero(marked)[0]])
+    report_grouped(
+        numbers[rows[hit]],
+        np.zeros(int(hit.sum()), np.int64),
+        "invisible_characters",
+        lambda _key, where: (
+            f"The patient id in {where} held invisible characters (a zero-width space or a "
+            f"direction mark, {len(examples)} id(s) in all); they were removed, so the rows "
+            f"count for '{example[:60]}' and not for a look-alike second patient."
+        ),
+        issues,
+        column="patient_id",
+    )

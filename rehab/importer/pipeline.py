@@ -12,7 +12,7 @@ import numpy as np
 
 from rehab.importer.coded import blank_rows, encode_all, first_occurrence
 from rehab.importer.columns import ColumnChecks, check_columns
-from rehab.importer.decode import decode_bytes
+from rehab.importer.decode import decode_bytes, stray_controls_note
 from rehab.importer.dialect import header_line, sniff_delimiter
 from rehab.importer.frames import rejected_frame
 from rehab.importer.issuelog import row_ranges
@@ -57,6 +57,8 @@ def _read(data: bytes, issues: IssueLog, clock: Stopwatch) -> RawTable:
         decoded = decode_bytes(data)
     if decoded.fallback:
         issues.add("encoding_fallback", "warning", decoded.note())
+    if decoded.removed_controls:
+        issues.add("control_characters", "warning", stray_controls_note(decoded.removed_controls))
     with clock("parse"):
         line = header_line(decoded.utf8)
         delimiter = sniff_delimiter(line)

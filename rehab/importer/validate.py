@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rehab.importer.messages import compose, shown, to_objects
+from rehab.importer.messages import INVISIBLE, compose, shown, to_objects
 from rehab.importer.times import parse_times
 from rehab.schema import FALSE_WORDS, TRUE_WORDS, ColumnSpec
 
@@ -136,6 +136,10 @@ def check_text(column: ColumnSpec, texts: Any, *, strip: bool) -> Checked:
 
     ``NA``, ``null`` and ``-`` are text like any other: only an empty cell is missing.
     """
+    if strip:
+        # Ids lose invisible marks (zero-width spaces, direction marks, BOMs): 'PT\u200b-1'
+        # would be a look-alike second patient. The caller warns (patients.warn_invisible).
+        texts = pc.replace_substring_regex(texts, INVISIBLE, "")
     trimmed, blank = _trimmed(texts)
     values = to_objects(trimmed if strip else texts)
     none = np.full(len(blank), "", dtype=object)

@@ -180,3 +180,83 @@ def test_the_same_day_with_another_value_is_not_a_duplicate():
 def test_a_single_file_has_no_cross_file_duplicates(count):
     batch = import_files([("w1.csv", WEEK1)] * count)
     assert len(batch.pain) == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "count"),
+    [
+        (b"Date,Pain,Notes\n2026-09-01,4,stiff\x0bthen fine\n2026-09-02,5,\n", 1),
+        (b"Date,Pain,Notes\n2026-09-01,4,a\x00b\n2026-09-02,5,\n", 1),
+        (b"Date,Pain,Notes\r\n2026-09-01,4,\x00\x00\x1f\r\n2026-09-02,5,\r\n", 3),
+    ],
+    ids=["vertical-tab", "one-nul", "three"],
+)
+def test_a_few_control_characters_do_not_make_a_file_not_text(run, data, count):
+    result = run(data, name="PT-1_pain.csv")
+    report = result.report
+    assert report.usable
+    assert report.accepted == 2
+    (issue,) = report.issues
+    assert issue.code == "control_characters"
+    assert issue.message.startswith(f"{count} control character")
+    notes = result.pain["notes"].tolist()
+    assert all("\x00" not in str(n) and "\x0b" not in str(n) for n in notes)
+
+
+BIG = "x" * 1_000_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Date,Pain,{BIG}\n2026-09-01,4,1\n",
+        f"Date,{BIG}\n2026-09-01,4\n",
+        f"Date,Pain\n2026-09-01,{BIG}\n",
+        f"Date,Pain\n{BIG},4\n",
+        f"Date,Exercise\n2026-09-01,{BIG}\n",
+    ],
+    ids=["unknown-header", "no-kind", "cell", "date", "exercise"],
+)
+def test_a_huge_value_is_cut_in_every_message(text):
+    report = import_file("PT-1_pain.csv", text.encode()).report
+    assert report.issues
+    for issue in report.issues:
+        assert len(issue.message) < 400
+        if "xxxx" in issue.message:
+            assert "…" in issue.message
+
+
+def test_invisible_characters_in_ids_do_not_make_look_alike_patients(run):
+    text = (
+        "patient_id,Date,Pain\n"
+        "PT-1,2026-09-01,4\n"
+        "PT\u200b-1,2026-09-02,5\n"
+        "\u2060PT-1\u200e,2026-09-03,5\n"
+        "PT-2,2026-09-03,5\n"
+    )
+    result = run(text, name="clinic_pain.csv")
+    assert result.pain["patient_id"].tolist() == ["PT-1", "PT-1", "PT-1", "PT-2"]
+    assert result.report.patients == ["PT-1", "PT-2"]
+    (issue,) = [i for i in result.report.issues if i.code == "invisible_characters"]
+    assert (issue.row, issue.severity, issue.column) == (3, "warning", "patient_id")
+    assert "rows 3 and 4" in issue.message
+
+
+def test_an_invalid_time_inside_a_date_time_is_reported_and_the_day_kept(run):
+    text = "Date,Pain\n2026-09-01 25:61,4\n2026-09-02 07:30,5\n"
+    result = run(text, name="PT-1_pain.csv")
+    assert result.report.accepted == 2
+    assert result.pain["time"].tolist()[1] == "07:30"
+    assert result.pain["time"].isna().tolist()[0]
+    (issue,) = result.report.issues
+    assert (issue.code, issue.row, issue.column) == ("invalid_time", 2, "time")
+    assert "'2026-09-01 25:61'" in issue.message
+    assert issue.message.endswith("kept without this time.")
+
+
+def test_an_out_of_range_year_says_so(run):
+    result = run("Date,Pain\n0026-09-01,4\n2026-09-01,4\n", name="PT-1_pain.csv")
+    (issue,) = result.report.issues
+    assert (issue.code, issue.row) == ("invalid_date", 2)
+    assert "year is outside 1900-2200" in issue.message
+    assert issue.message.endswith("row not imported")
