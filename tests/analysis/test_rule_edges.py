@@ -196,3 +196,32 @@ def test_a_patient_without_pain_beside_one_with_a_single_entry():
     assert cohort.patients["A"].summary.pain.current == 4.0
     assert cohort.patients["B"].summary.pain.current is None
     assert cohort.patients["B"].summary.pain.first_entry is None
+    assert cohort.patients["B"].summary.pain.last_entry is None
+    assert cohort.patients["B"].summary.pain.mcid_date is None
+
+
+@pytest.mark.parametrize(
+    ("values", "met_on"),
+    [
+        # Baseline days 10 days apart: the third one's 7-day window holds only itself (2), so
+        # the MCID is met on the last baseline day itself.
+        ([8, 8, 2], 20),
+        # Met on the second entry day already (2 vs a baseline of 4), but the MCID date is
+        # never before the last baseline day.
+        ([8, 2, 2], 20),
+    ],
+)
+def test_the_mcid_date_is_never_before_the_last_baseline_day(values, met_on):
+    rows = [{"date": day(10 * index), "pain": value} for index, value in enumerate(values)]
+    pain = patient_of(rows, as_of=21).summary.pain
+    assert pain.mcid_reached
+    assert pain.mcid_date == day(met_on)
+
+
+def test_a_one_day_patient_without_pain_has_no_streak_from_the_patient_before():
+    # "A" is pain-free up to the as-of date; "B" logged only a session, on the as-of date.
+    pain = pain_frame(pain_series([0, 0, 0, 0], patient="A"))
+    sessions = sessions_frame([{"patient_id": "B", "date": day(3), "exercise": "core"}])
+    cohort = analyse(sessions, pain, as_of=day(3))
+    assert cohort.patients["A"].summary.pain_free_streak == 4
+    assert cohort.patients["B"].summary.pain_free_streak == 0
