@@ -80,8 +80,7 @@ def daily_adherence(
     counted = np.where(active, np.minimum(counts, target[:, None]), 0)
     share = (counted / target[:, None]).sum(axis=1)
     exercises = active.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        frequency = np.where(exercises > 0, share / np.maximum(exercises, 1), np.nan)
+    frequency = np.where(exercises > 0, share / np.maximum(exercises, 1), np.nan)
     return DailyAdherence(target=target, counted=counted, frequency=frequency, active=active)
 
 
