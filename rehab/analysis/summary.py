@@ -132,6 +132,7 @@ def patient_summary(data: CohortArrays, patient: int) -> PatientSummary:
         pain_source=data.logs.pain_source[patient],
         target_per_day=target,
         sessions_today=int(data.session_counts[as_of_row].sum()),
-        target_today=target * int(data.daily_adherence.active_count[as_of_row]),
+        # One row of the grid: active_count sums the whole cohort's grid (quadratic, issue 10).
+        target_today=target * int(data.daily_adherence.active[as_of_row].sum()),
         paused_exercises=data.paused.get(patient, []),
     )
