@@ -30,8 +30,8 @@ MAX_COLUMNS: Final = 200
 # Rows across all files of one upload (a year of daily logs for 2,000 patients is 730,000).
 MAX_UPLOAD_ROWS: Final = 2_000_000
 # Patients across all files of one upload: each is analysed on its own (about a millisecond
-# each), so 100,000 one-row patients cost minutes; a clinic's caseload is far below this.
-MAX_UPLOAD_PATIENTS: Final = 5_000
+# each on a laptop), so 100,000 one-row patients cost minutes; a clinic's caseload is below.
+MAX_UPLOAD_PATIENTS: Final = 2_000
 # Unpacked bytes across all files and archives of one upload.
 MAX_UPLOAD_BYTES: Final = 200 * 1024 * 1024
 
