@@ -93,11 +93,42 @@ def _preset_section(preset: Preset) -> list[str]:
     ]
 
 
+def _limits_section() -> list[str]:
+    """Return the bounds of one upload (rehab.importer.limits, rehab.archive) as Markdown."""
+    from rehab.archive import ArchiveLimits
+    from rehab.importer import limits
+    from rehab.importer.issuelog import ISSUES_PER_KIND
+
+    archive = ArchiveLimits()
+    mb = 1024 * 1024
+    return [
+        "## Limits of one upload",
+        "",
+        "Everything dropped at once (ZIPs unpacked) is one upload. Past a limit, the files that "
+        "go over it are not imported and the report says which limit and how to split the "
+        "upload (for example one per clinic, team or quarter):",
+        "",
+        f"- at most {limits.MAX_COLUMNS} columns in a file;",
+        f"- at most {limits.MAX_UPLOAD_ROWS:,} rows and {limits.MAX_UPLOAD_PATIENTS:,} patients "
+        "in all;",
+        f"- at most {archive.max_total_bytes // mb} MB unpacked in all, "
+        f"{archive.max_entry_bytes // mb} MB a file in a ZIP, {archive.max_entries:,} files a "
+        f"ZIP, compressed at most {archive.max_ratio:.0f} to 1.",
+        "",
+        "The report lists one issue per problem, naming all its rows as ranges (`rows 3-1000001 "
+        f"repeat row 2`); past {ISSUES_PER_KIND} issues of one kind, one closing issue counts "
+        "the rest and names their rows. `rehab validate --json` gives every rejected row in "
+        "`rejected_rows`, and the rejected-rows download holds them all.",
+        "",
+    ]
+
+
 def generated_reference() -> str:
     """Return the generated Markdown column reference of both log kinds, then the presets."""
     lines = [BEGIN, ""]
     for spec in SPECS.values():
         lines.extend(_spec_section(spec))
+    lines.extend(_limits_section())
     lines += [
         "## App presets",
         "",

@@ -15,7 +15,6 @@ from rehab.importer.results import FileImport
 
 __all__ = [
     "MAX_COLUMNS",
-    "MAX_UPLOAD_BYTES",
     "MAX_UPLOAD_PATIENTS",
     "MAX_UPLOAD_ROWS",
     "UploadBudget",
@@ -32,8 +31,7 @@ MAX_UPLOAD_ROWS: Final = 2_000_000
 # Patients across all files of one upload: each is analysed on its own (about a millisecond
 # each on a laptop), so 100,000 one-row patients cost minutes; a clinic's caseload is below.
 MAX_UPLOAD_PATIENTS: Final = 2_000
-# Unpacked bytes across all files and archives of one upload.
-MAX_UPLOAD_BYTES: Final = 200 * 1024 * 1024
+# Unpacked bytes across all files and archives of one upload: rehab.archive.ArchiveLimits.
 
 _SPLIT: Final = (
     "Split the upload into smaller ones (for example one per clinic, team or quarter) and "
