@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast lint bench sample lock clean mutation
+.PHONY: run test test-fast lint bench sample lock clean mutation fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ mutation: $(STAMP)
 		-c requirements/constraints.txt -e '.[dev,mutation]'
 	$(BIN)/mutmut run $(MUTANTS)
 	$(BIN)/mutmut results
+
+# Fuzzing, not in CI (tens of minutes): the importer's property tests with 10,000 examples
+# each (hypothesis profile 'fuzz') and 20,000 mutants of the sample files through both
+# parsers. FUZZ_MUTANTS and REHAB_FUZZ_SEED change the mutants.
+FUZZ_MUTANTS ?= 20000
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz REHAB_FUZZ_MUTANTS=$(FUZZ_MUTANTS) $(BIN)/python -m pytest -q \
+		-p no:cacheprovider tests/importer/test_import_properties.py \
+		tests/importer/test_import_dates_properties.py tests/importer/test_import_parse_properties.py \
+		tests/importer/test_import_mutation_fuzz.py
 
 sample: $(STAMP)
 	$(BIN)/rehab sample --out sample_data --end 2026-11-20
