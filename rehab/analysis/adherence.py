@@ -153,8 +153,7 @@ def adherence_totals(
             )
             for index in range(daily.counted.shape[1])
         ]
-        or [np.zeros(patients)]
-    ).T[:, : daily.counted.shape[1]]
+    ).T
     scored = ~np.isnan(session_dose)
     dose_sum = np.bincount(session_patient[scored], session_dose[scored], minlength=patients)
     dose_rows = np.bincount(session_patient[scored], minlength=patients)

@@ -40,16 +40,16 @@ def cohort_of(data, session_order, pain_order):
 
 def stories() -> dict[str, tuple[list[dict], list[dict]]]:
     """Three patients starting on different days, each exercising a different rule."""
-    # "A": starts on day 6, baseline 6 over days with gaps, improves (MCID), then 8 pain-free
-    # days: in maintenance at the as-of date, the period that must not spill into "B".
-    steady = pain_series([6, None, 6, 6, 5, 4, 3, 3, 2, 2, *[0] * 8], first=6, patient="A")
-    # "B": starts on day 0: 8 pain-free days (maintenance), then a relapse of two bad days.
-    relapse = pain_series([4, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 1], first=0, patient="B")
+    # "B": starts on day 6, baseline 6 over days with gaps, improves (MCID), then 8 pain-free
+    # days: in maintenance at the as-of date, the period that must not spill into "C".
+    steady = pain_series([6, None, 6, 6, 5, 4, 3, 3, 2, 2, *[0] * 8], first=6, patient="B")
+    # "A": starts on day 0: 8 pain-free days (maintenance), then a relapse of two bad days.
+    relapse = pain_series([4, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 1], first=0, patient="A")
     # "C": starts on day 12, flares on its 5th entry day (daily pain_flare); hip rolls +2.
     flare = pain_series([3, 3, 3, 3, 6, 3], first=12, patient="C")
     sessions = {
-        "A": [{"patient_id": "A", "date": day(7 + d), "exercise": "core"} for d in range(8)],
-        "B": [{"patient_id": "B", "date": day(d), "exercise": "cat_stretch"} for d in range(0, 20, 2)],
+        "B": [{"patient_id": "B", "date": day(7 + d), "exercise": "core"} for d in range(8)],
+        "A": [{"patient_id": "A", "date": day(d), "exercise": "cat_stretch"} for d in range(0, 20, 2)],
         "C": [
             {
                 "patient_id": "C",
@@ -63,7 +63,7 @@ def stories() -> dict[str, tuple[list[dict], list[dict]]]:
     }
     return {
         patient: (sessions[patient], pain)
-        for patient, pain in (("A", steady), ("B", relapse), ("C", flare))
+        for patient, pain in (("B", steady), ("A", relapse), ("C", flare))
     }
 
 
@@ -76,12 +76,12 @@ def test_every_patient_of_a_three_patient_cohort_is_analysed_as_when_alone():
         alone = analyse(*frames(data, patient), as_of=day(AS_OF))
         assert_same_analysis(alone.patients[patient], cohort.patients[patient])
     # The stories really exercise the rules they are for.
-    b = cohort.patients["B"].summary
-    assert [period.reason for period in b.phases] == ["start", "pain_free_run", "relapse"]
-    assert b.phases[-1].start == day(12)
-    assert cohort.patients["A"].summary.pain.baseline == 6.0
-    assert cohort.patients["A"].summary.phase == "maintenance"
-    assert cohort.patients["A"].summary.first_day == day(6)
+    a = cohort.patients["A"].summary
+    assert [period.reason for period in a.phases] == ["start", "pain_free_run", "relapse"]
+    assert a.phases[-1].start == day(12)
+    assert cohort.patients["B"].summary.pain.baseline == 6.0
+    assert cohort.patients["B"].summary.phase == "maintenance"
+    assert cohort.patients["B"].summary.first_day == day(6)
     c_flags = {flag.code for flag in cohort.patients["C"].flags}
     assert "exercise_increases_pain" in c_flags
     assert cohort.patients["C"].daily["pain_flare"].tolist().count(True) == 1

@@ -225,3 +225,15 @@ def test_a_one_day_patient_without_pain_has_no_streak_from_the_patient_before():
     cohort = analyse(sessions, pain, as_of=day(3))
     assert cohort.patients["A"].summary.pain_free_streak == 4
     assert cohort.patients["B"].summary.pain_free_streak == 0
+
+
+def test_adherence_by_phase_averages_each_phase_own_days():
+    # Rehab days 0-6 pain-free (sessions in full on days 0-3, none on 4-6): 4/7. Maintenance
+    # from day 7: once a day on days 7 and 8, nothing on day 9: 2/3.
+    rows = full_sessions(0, 3) + full_sessions(7, 8, per_day=1)
+    patient = patient_of(pain_series([0] * 10), as_of=9, session_rows=rows)
+    assert patient.summary.phase == "maintenance"
+    assert patient.summary.adherence.by_phase == {
+        "rehab": pytest.approx(4 / 7, abs=1e-3),
+        "maintenance": pytest.approx(2 / 3, abs=1e-3),
+    }
