@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import issue_views, state
 from rehab import present
 from rehab.importer.longform import SERIES_NAMES, VALUE_NAMES
 from rehab.importer.mapping import (
@@ -19,6 +19,7 @@ from rehab.importer.mapping import (
     known_columns,
     series_names,
 )
+from rehab.markup import literal
 from rehab.reports.filenames import safe_filename
 from rehab.schema import normalise_header
 
@@ -40,10 +41,15 @@ def _import_title(batch: ImportBatch) -> str:
 def import_report(batch: ImportBatch, expanded: bool) -> None:
     """The import report one click away: every file, every issue with its row."""
     with st.expander(_import_title(batch), expanded=expanded, icon=":material/fact_check:"):
-        for note in state.dataset().notes:
-            st.warning(note, icon=":material/folder_zip:")
-        for file in batch.files:
-            file_report(file, nested=True)
+        archive_notes()
+        for index, file in enumerate(batch.files):
+            file_report(file, nested=True, index=index)
+
+
+def archive_notes() -> None:
+    """What unpacking the uploaded archives left out (entry names are the file's words)."""
+    for note in state.dataset().notes:
+        st.warning(literal(note), icon=":material/folder_zip:")
 
 
 def rejected_notice(batch: ImportBatch) -> None:
@@ -76,8 +82,7 @@ def file_reports(batch: ImportBatch) -> None:
     """Every file on one line of a table; files with issues get their own report below."""
     st.subheader("Import reports")
     st.caption(_import_title(batch))
-    for note in state.dataset().notes:
-        st.warning(note, icon=":material/folder_zip:")
+    archive_notes()
     st.dataframe(
         present.file_table(batch),
         hide_index=True,
@@ -88,8 +93,8 @@ def file_reports(batch: ImportBatch) -> None:
     flagged = [f for f in batch.files if f.report.issues or not f.report.usable]
     if flagged:
         st.caption(f"{len(flagged)} file(s) with notes; clean files stay folded in the table.")
-    for file in flagged[:MAX_FILE_REPORTS]:
-        file_report(file, nested=False)
+    for index, file in enumerate(flagged[:MAX_FILE_REPORTS]):
+        file_report(file, nested=False, index=index)
     if len(flagged) > MAX_FILE_REPORTS:
         st.caption(f"and {len(flagged) - MAX_FILE_REPORTS} more: `rehab validate` lists them all.")
 
@@ -97,12 +102,18 @@ def file_reports(batch: ImportBatch) -> None:
 MAX_FILE_REPORTS = 30
 
 
-def file_report(file: FileImport, nested: bool) -> None:
-    """A file's counts, its issues (row, column, message) and its rejected rows to download."""
+def file_report(file: FileImport, nested: bool, index: int) -> None:
+    """A file's counts, its issues in words (row, column, message) and downloads.
+
+    The issues read as lines of text, in full on a phone; the same list is a CSV download
+    (for a spreadsheet's wide view), beside the rejected rows to fix and import again.
+    ``index`` (the file's place in the report) keys the downloads: two files of one upload
+    may share a name (``week1/PT-1_pain.csv`` and ``week2/PT-1_pain.csv`` in one ZIP).
+    """
     from rehab.safe_csv import to_safe_csv
 
     report = file.report
-    label = (
+    label = literal(
         f"{report.file} ({report.kind or 'not recognised'}): {report.rows} rows, "
         f"{report.accepted} accepted, {report.rejected} rejected, "
         f"{report.duplicates} duplicate(s), {len(report.issues)} note(s)"
@@ -123,24 +134,31 @@ def file_report(file: FileImport, nested: bool) -> None:
         if nested:
             st.markdown(f"{icon} **{label}**")
         if report.issues:
-            st.dataframe(
-                [issue.model_dump() for issue in report.issues],
-                hide_index=True,
-                width="stretch",
-                height=min(38 + 35 * len(report.issues), 300),
-                column_config={"message": st.column_config.TextColumn(width="large")},
-            )
+            issue_views.issue_lines(report.issues)
         elif not nested:
             st.caption("Every row was accepted.")
+        downloads = st.columns(2) if report.issues and len(file.rejected) else [st.container()]
         if len(file.rejected):
-            st.download_button(
-                f"Rejected rows of {report.file} (CSV, to fix and re-import)",
+            downloads[-1].download_button(
+                "Rejected rows (CSV, to fix and re-import)",
                 data=to_safe_csv(file.rejected),
                 file_name=f"rejected_{safe_filename(report.file)}",
                 mime="text/csv",
                 on_click="ignore",
                 icon=":material/download:",
-                key=f"rejected_{nested}_{report.file}",
+                key=f"rejected_{nested}_{index}",
+                help="The rows that were not imported, as they were, to fix and upload again.",
+            )
+        if report.issues:
+            downloads[0].download_button(
+                "These notes (CSV)",
+                data=lambda: to_safe_csv(issue_views.issue_table(report.issues)),
+                file_name=f"notes_{safe_filename(report.file)}",
+                mime="text/csv",
+                on_click="ignore",
+                icon=":material/table:",
+                key=f"notes_{nested}_{index}",
+                help="Every note with its rows, row numbers and column, for a spreadsheet.",
             )
 
 

@@ -2,6 +2,7 @@ import streamlit as st
 
 from app_pages import import_views, progress_views, state, views
 from rehab import charts, present
+from rehab.markup import literal, unbroken
 from rehab.sample.stories import DEMO_FIRST_PATIENT
 
 with st.sidebar:
@@ -20,6 +21,11 @@ if not len(batch.sessions) and not len(batch.pain):
 
 as_of = views.as_of_control(data)
 cohort = state.analysed(data, as_of)
+if not cohort.patients:
+    # An as-of day before the first log (or logs that all lie ahead): nothing to analyse yet.
+    st.title("My progress", anchor=False)
+    st.info(views.nothing_yet(as_of, state.first_log_day(data)), icon=":material/event_upcoming:")
+    st.stop()
 patient_id = views.patient_control(cohort, first=DEMO_FIRST_PATIENT if data.source == "demo" else None)
 patient = cohort.patients[patient_id]
 summary = patient.summary
@@ -32,7 +38,11 @@ therapist = st.session_state.get("opened_from_screening") == patient_id
 # card, then the progress and its charts.
 if therapist:
     st.page_link("app_pages/screening.py", label="Back to screening", icon=":material/arrow_back:")
-st.title(patient_id if therapist else f"My progress: {patient_id}")
+# The id is the file's text: shown literally, never read as Markdown. On the patient's title
+# its hyphens do not break ("PT-" on one line, "0103" on the next, on a phone).
+st.title(
+    literal(patient_id) if therapist else f"My progress: {literal(unbroken(patient_id))}", anchor=False
+)
 demo = data.source == "demo"
 st.caption(
     ("Synthetic demo: made-up patients, no real data · " if demo else "")

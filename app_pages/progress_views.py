@@ -13,6 +13,7 @@ import streamlit as st
 
 from app_pages import state, views
 from rehab import present
+from rehab.markup import literal
 from rehab.settings import rule
 
 if TYPE_CHECKING:
@@ -43,8 +44,9 @@ def alerts(summary: PatientSummary, settings: RuleSettings, *, therapist: bool) 
     for view in present.flag_views(flags, settings):
         message = view.message if therapist else present.patient_message(by_code[view.code], summary)
         # The matched words are the therapist's evidence; the patient's message names them.
-        words = f" (words: {view.matched_words})" if view.matched_words and therapist else ""
-        text = f"**{view.tier_word}: {view.rule_title}.** {message}{words}"
+        words = f" (words: {literal(view.matched_words)})" if view.matched_words and therapist else ""
+        # Messages quote the logs (exercise names, note words): shown as written, never markup.
+        text = f"**{view.tier_word}: {view.rule_title}.** {literal(message)}{words}"
         if therapist:
             text += f"  \n*Rule:* {view.rule_text} *Source:* {view.source}"
         _BOXES[view.tier](text, icon=views.TIER_ICONS[view.tier])
@@ -136,7 +138,9 @@ def exercise_panel(
     with st.container(border=True):
         if chosen in paused_by_id:
             pause = paused_by_id[chosen]
-            st.warning(present.paused_text(pause.since, pause.evidence), icon=":material/pause_circle:")
+            st.warning(
+                literal(present.paused_text(pause.since, pause.evidence)), icon=":material/pause_circle:"
+            )
         elif chosen in stopped:
             st.error(
                 "Stop this exercise: it raised your pain. Check with your therapist "

@@ -241,6 +241,13 @@ def last_log_day(data: Dataset) -> date | None:
     return max(days).date() if days else None
 
 
+def first_log_day(data: Dataset) -> date | None:
+    """The first day any log of the dataset mentions."""
+    batch = imported(data)
+    days = [frame["date"].min() for frame in (batch.sessions, batch.pain) if len(frame)]
+    return min(days).date() if days else None
+
+
 def screen(data: Dataset, as_of: date, cohort: CohortAnalysis, batch: ImportBatch) -> pd.DataFrame:
     """The screening table of the dataset (once per session, content, day and settings)."""
     from rehab.screening import screening_frame

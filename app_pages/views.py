@@ -107,6 +107,17 @@ def as_of_control(data: state.Dataset) -> date:
     return chosen if isinstance(chosen, date) else st.session_state["as_of_kept"]
 
 
+def nothing_yet(as_of: date, first: date | None) -> str:
+    """Say kindly that an as-of day has no logs yet, and from which day the logs start."""
+    day = f"{as_of.day} {as_of:%b %Y}"
+    if first is None or first <= as_of:
+        return f"Nothing to show as of {day}."
+    return (
+        f"Nothing to show as of {day}: the logs start on {first.day} {first:%b %Y}. "
+        "Choose a later day under As of to see them."
+    )
+
+
 def patient_control(cohort: CohortAnalysis, first: str | None = None) -> str:
     """Pick a patient; the most urgent come first.
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,13 @@ def open_page(at: AppTest, page: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def shown(markdown: str) -> str:
+    """The text a reader sees for Markdown of a file's text (rehab.markup.literal undone).
+
+    Backslash escapes are dropped, and the invisible word joiner and non-breaking hyphen
+    that keep links and ids whole read as nothing and as "-".
+    """
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    return text.replace("\u2060", "").replace("\u2011", "-")

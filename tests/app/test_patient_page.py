@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, shown
 
 START = date(2026, 10, 1)
 NAMES = ("Back Extension", "Cat Stretch", "Hip Rolls", "Core")
@@ -69,7 +69,7 @@ def _open_patient(at, patient_id: str):
 
 def test_demo_opens_on_a_patient_whose_alert_and_stop_card_show_what_the_app_does(app):
     at = open_page(app, "patient")
-    assert at.title[0].value == "My progress: PT-0103"
+    assert shown(at.title[0].value) == "My progress: PT-0103"
     assert any("Synthetic demo" in c.value for c in at.caption)
     assert any("Hip Rolls raised pain" in w.value for w in at.warning)
     assert any(e.value.startswith("Stop this exercise") for e in at.error)
@@ -82,7 +82,7 @@ def test_the_demo_tour_opens_each_story_in_one_click(app):
     at = open_page(app, "patient")
     at.radio(key="demo_tour").set_value("PT-0101").run()
     assert not at.exception
-    assert at.title[0].value == "My progress: PT-0101"
+    assert shown(at.title[0].value) == "My progress: PT-0101"
     assert _phase_badge(at).startswith("Maintenance: once a day since")
     assert _metrics(at)["Pain-free run"].endswith("days")
 
@@ -117,7 +117,7 @@ def test_today_counts_sessions_and_exercises_separately(app):
     times = {"Back Extension": 3, "Cat Stretch": 2, "Hip Rolls": 3, "Core": 1}
     files = [("PT-9_pain.csv", _pain_csv(5, 5)), ("PT-9_sessions.csv", _sessions_csv(5, times))]
     at = _upload(at, files, START + timedelta(4))
-    assert at.title[0].value == "My progress: PT-9"
+    assert shown(at.title[0].value) == "My progress: PT-9"
     assert _metrics(at)["Sessions today"] == "1 of 3"
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Today: 1 of 3 sessions · 9 of 12 exercises.") for c in captions)
@@ -186,11 +186,11 @@ def _unfolded_text(node) -> list[str]:
 def test_the_patient_reads_no_jargon_citations_or_therapist_advice(app):
     at = _open_patient(open_page(app, "patient"), "PT-0106")
     boxes = [b.value for b in [*at.error, *at.warning, *at.info, *at.success]]
-    shown = " ".join(_unfolded_text(at.main))
+    unfolded = " ".join(_unfolded_text(at.main))
     assert any("Stopped logging" in b for b in boxes)
     assert any("Nothing logged since 3 Nov" in b for b in boxes)
     for word in ("MCID", "rolling mean", "check-in", "Source:", "Rule:", "Lancet", "et al"):
-        assert word not in shown, word
+        assert word not in unfolded, word
     # The rules and sources are one click away.
     assert any(e.label.startswith("Rules behind these alerts") for e in at.expander)
 
@@ -201,17 +201,17 @@ def test_a_therapist_from_screening_gets_the_way_back_and_the_therapist_wording(
     at.session_state["patient"] = "PT-0106"
     at.run()
     assert not at.exception
-    assert at.title[0].value == "PT-0106"
+    assert shown(at.title[0].value) == "PT-0106"
     (link,) = at.page_link
     assert link.label == "Back to screening"
     assert _index(_page_order(at), "PageLink") < _index(_page_order(at), "Title")
-    boxes = " ".join(w.value for w in at.warning)
+    boxes = " ".join(shown(w.value) for w in at.warning)
     assert "A friendly check-in may help" in boxes
     assert "*Source:*" in boxes
     # Another patient is the patient's own page again.
     at.session_state["patient"] = "PT-0101"
     at.run()
-    assert at.title[0].value == "My progress: PT-0101"
+    assert shown(at.title[0].value) == "My progress: PT-0101"
     assert not at.page_link
 
 
@@ -236,8 +236,9 @@ def test_a_bad_file_gets_the_report_not_a_traceback(app):
     assert any("None of the files could be used" in w.value for w in at.warning)
     expander = next(e for e in at.expander if e.label.startswith("Import report"))
     assert "1 file(s)" in expander.label
-    messages = [str(m) for d in at.dataframe if "message" in d.value for m in d.value["message"]]
-    assert any("not a CSV text file" in m for m in messages)
+    # The notes read as lines of text (in full on a phone), not in a grid.
+    notes = [shown(m.value) for m in expander.markdown]
+    assert any("Whole file" in n and "not a CSV text file" in n for n in notes)
 
 
 def _stopped_hip_rolls_csv(days: int, spike_day: int) -> bytes:
@@ -260,7 +261,7 @@ def test_a_paused_exercise_s_card_says_since_when_why_and_to_check_before_restar
     at = _upload(at, files, START + timedelta(9))
     # The card opens on the paused exercise.
     assert at.selectbox(key="card_PT-9_hip_rolls").value == "hip_rolls"
-    (card,) = [w.value for w in at.warning if w.value.startswith("Paused since")]
+    (card,) = [shown(w.value) for w in at.warning if w.value.startswith("Paused since")]
     assert card.startswith("Paused since 7 Oct: it raised your pain (+2 on 6 Oct).")
     assert card.endswith("Check with your therapist before you start it again.")
     # Stopping as told is not missing: today is 3 of 3 rounds of the 3 exercises left.

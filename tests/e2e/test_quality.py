@@ -127,7 +127,8 @@ def _choose_patient(page: Page, patient: str, width: int) -> None:
     box.first.locator("input").click()
     page.keyboard.type(patient)
     page.get_by_role("option", name=re.compile(re.escape(patient))).first.click()
-    page.locator("h1", has_text=patient).first.wait_for()
+    # The patient's title writes the id's hyphens as non-breaking hyphens (U+2011).
+    page.locator("h1", has_text=re.compile(patient.replace("-", "[-\u2011]"))).first.wait_for()
     wait_idle(page)
     _close_sidebar_on_a_phone(page, width)
 
