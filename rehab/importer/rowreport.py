@@ -25,6 +25,8 @@ __all__ = [
 ]
 
 _LISTED_ROWS: Final = 10
+# Distinct bad values of one column quoted in their messages (the report lists 50 at most).
+_QUOTED_VALUES: Final = 1_000
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -64,6 +66,25 @@ def _ending(messages: npt.NDArray[np.object_], ending: str) -> npt.NDArray[np.ob
     return to_objects(pc.if_else(said, texts, joined))
 
 
+def _few_texts(
+    messages: npt.NDArray[np.object_], inverse: IntArray
+) -> tuple[npt.NDArray[np.object_], IntArray]:
+    """Quote at most :data:`_QUOTED_VALUES` distinct values; the others share unquoted wording.
+
+    A file whose every cell is a different bad value would otherwise keep a message per
+    row (hundreds of MB); past the first values the rejected-rows file shows the value.
+    """
+    if len(messages) <= _QUOTED_VALUES:
+        return messages, inverse
+    texts = pa.array(messages[_QUOTED_VALUES:], type=pa.string())
+    plain = pc.replace_substring_regex(texts, "'.*'", "this row's value").dictionary_encode()
+    shared = to_objects(plain.dictionary)
+    keys = np.asarray(plain.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    merged = np.concatenate([messages[:_QUOTED_VALUES], shared])
+    remap = np.concatenate([np.arange(_QUOTED_VALUES), _QUOTED_VALUES + keys])
+    return merged, remap[inverse]
+
+
 def report_cells(
     name: str,
     checked: Checked,
@@ -89,12 +110,13 @@ def report_cells(
     kept_ending = f"kept without this {KEPT_WITHOUT.get(name, name.replace('_', ' '))}"
     # Messages are worded once per distinct value, then spread to the rows.
     unique_codes, inverse = np.unique(codes[positions], return_inverse=True)
+    messages, inverse = _few_texts(checked.message[unique_codes], inverse)
     fates: tuple[tuple[bool, Severity, str], ...] = (
         (True, "error", NOT_IMPORTED),
         (False, "warning", kept_ending),
     )
     for is_dropped, severity, ending in fates:
-        worded = _ending(checked.message[unique_codes], ending)
+        worded = _ending(messages, ending)
         for code in sorted(set(checked.error[unique_codes].tolist())):
             selected = (checked.error[codes[positions]] == code) & (dropped == is_dropped)
             if selected.any():

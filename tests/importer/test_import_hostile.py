@@ -260,3 +260,14 @@ def test_an_out_of_range_year_says_so(run):
     assert (issue.code, issue.row) == ("invalid_date", 2)
     assert "year is outside 1900-2200" in issue.message
     assert issue.message.endswith("row not imported")
+
+
+def test_past_a_thousand_distinct_bad_values_messages_stop_quoting_them(run):
+    text = PAIN + "".join(f"2026-09-01,bad{i}\n" for i in range(1_200))
+    result = run(text, name="PT-1_pain.csv")
+    problems = result.rejected["problem"].tolist()
+    assert "'bad0'" in problems[0]
+    # The rejected-rows file still holds the value next to its message.
+    assert problems[-1].startswith("pain is this row's value")
+    assert result.rejected["Pain"].tolist()[-1] == "bad1199"
+    assert len(set(problems[1_000:])) == 1
