@@ -264,7 +264,8 @@ def _print_report(batch: ImportBatch) -> None:
             f"{report.rejected} rejected, {report.duplicates} duplicates"
         )
         for issue in report.issues:
-            where = f"row {issue.row}" if issue.row is not None else "file"
+            # One issue may name many rows (issue 10): 'rows 3-20001'.
+            where = f"rows {issue.rows}" if issue.rows else f"row {issue.row}" if issue.row else "file"
             column = f" [{issue.column}]" if issue.column else ""
             print(f"  {issue.severity:<7} {where}{column}: {issue.message}")
 

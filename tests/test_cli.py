@@ -319,3 +319,10 @@ def test_date_system_chooses_how_spreadsheet_day_numbers_count(tmp_path, capsys)
     mac = ["--date-system", "1904"]
     assert main(["summary", "--json", "--as-of", "2030-12-01", *mac, str(serial)]) == 0
     assert _pain_days(capsys)[0] == "2030-11-03"
+
+
+def test_validate_names_every_row_of_a_grouped_issue(tmp_path, capsys):
+    # Copies of one row are one issue (issue 10): the text report says which rows.
+    log = _write(tmp_path, "PT-3_pain.csv", "Date,Pain\n2026-09-01,4\n2026-09-01,4\n2026-09-01,4\n")
+    assert main(["validate", str(log)]) == 0
+    assert "warning rows 3-4: Repeats row 2 exactly" in capsys.readouterr().out
