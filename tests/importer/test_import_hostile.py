@@ -137,10 +137,13 @@ def test_unpacked_bytes_are_limited_per_upload_not_per_archive():
     assert "upload the rest separately" in unpacked.notes[0]
 
 
-# Two exports of the same tracker that overlap by a day (a pain diary exported weekly), and
-# the same file uploaded twice under two folders.
-WEEK1 = b"patient_id,Date,Pain\nPT-1,2026-09-01,4\nPT-1,2026-09-02,5\n"
-WEEK2 = b"patient_id,Date,Pain\nPT-1,2026-09-02,5\nPT-1,2026-09-03,3\n"
+# Two exports of one pain diary that overlap by a day, and the same file uploaded twice under
+# two folders. Shape of Pain Tracker's CSV export (CrisisCore-Systems/pain-tracker,
+# docs/user-guide/EXPORT_DATA.md: one row per entry with date, time, pain level, location,
+# for a chosen date range, hence overlapping exports), with a patient column added.
+HEAD = b"patient_id,Date,Time,Pain Level,Location\n"
+WEEK1 = HEAD + b"PT-1,2026-09-01,08:00,4,Lower back\nPT-1,2026-09-02,08:10,5,Lower back\n"
+WEEK2 = HEAD + b"PT-1,2026-09-02,08:10,5,Lower back\nPT-1,2026-09-03,07:55,3,Lower back\n"
 
 
 def _honest(batch):
@@ -155,8 +158,8 @@ def test_rows_uploaded_twice_are_counted_once_and_reported():
     assert len(batch.pain) == 2
     second = batch.files[1].report
     assert (second.accepted, second.duplicates) == (0, 2)
-    (issue,) = second.issues
-    assert (issue.code, issue.rows, issue.count) == ("duplicate_across_files", "2-3", 2)
+    (issue,) = [i for i in second.issues if i.code == "duplicate_across_files"]
+    assert (issue.rows, issue.count, issue.severity) == ("2-3", 2, "warning")
     assert "Already imported from week1/PT-1_pain.csv" in issue.message
 
 
@@ -166,11 +169,12 @@ def test_overlapping_exports_drop_only_the_shared_rows():
     assert batch.pain["date"].dt.day.tolist() == [1, 2, 3]
     assert batch.pain["source_file"].tolist() == ["w1.csv", "w1.csv", "w2.csv"]
     second = batch.files[1].report
-    assert (second.accepted, second.duplicates, second.issues[0].row) == (1, 1, 2)
+    (issue,) = [i for i in second.issues if i.code == "duplicate_across_files"]
+    assert (second.accepted, second.duplicates, issue.row, issue.rows) == (1, 1, 2, None)
 
 
 def test_the_same_day_with_another_value_is_not_a_duplicate():
-    other = WEEK2.replace(b"2026-09-02,5", b"2026-09-02,6")
+    other = WEEK2.replace(b"08:10,5", b"08:10,6")
     batch = import_files([("w1.csv", WEEK1), ("w2.csv", other)])
     assert len(batch.pain) == 4
     assert all(f.report.duplicates == 0 for f in batch.files)
