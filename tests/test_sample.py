@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rehab.analysis import mentions_red_flag
+from rehab.analysis import PatientSummary, Prescription, analyse, mentions_red_flag
 from rehab.library import DEFAULT_LIBRARY_PATH, load_library
 from rehab.sample import (
     DEMO_END,
@@ -151,6 +151,103 @@ def test_hip_rolls_raise_pain_recently_while_the_other_exercises_ease_it(demo: S
     assert (change[hip_rolls].tail(3) >= 1).sum() >= 2
     assert (change[~hip_rolls & recent] <= 0).all()
     assert change[~hip_rolls].mean() < 0
+
+
+def test_the_patient_stops_hip_rolls_right_after_the_plus_2_session(demo: SampleCohort) -> None:
+    # The stop rule, obeyed: the (evening) session that raised pain by 2 is the last Hip Rolls row.
+    rows = demo.sessions[demo.sessions["patient_id"] == "PT-0103"]
+    hip_rolls = rows[rows["exercise"] == "hip_rolls"]
+    last = hip_rolls.iloc[-1]
+    assert last["date"] == key_date("PT-0103", "+2 session on")
+    assert last["pain_after"] - last["pain_before"] == 2
+    assert last["notes"] == hurting_note("Hip Rolls")
+    paused_from = key_date("PT-0103", "paused from")
+    assert paused_from == last["date"] + pd.Timedelta(days=1)
+    # The other three exercises go on every day, three times a day, to the end.
+    after = sessions_per_day(demo, "PT-0103").loc[paused_from:]
+    assert list(after.index) == list(pd.date_range(paused_from, END))
+    assert "hip_rolls" not in after.columns or after["hip_rolls"].eq(0).all()
+    assert after[["back_extension", "cat_stretch", "core"]].to_numpy().min() >= 2
+
+
+@pytest.fixture(scope="module")
+def as_of_end(demo: SampleCohort) -> dict[str, PatientSummary]:
+    cohort = analyse(demo.sessions, demo.pain, as_of=DEMO_END)
+    return {patient: found.summary for patient, found in cohort.patients.items()}
+
+
+def test_hip_rolls_are_paused_and_flagged_on_the_demo_s_last_day(
+    as_of_end: dict[str, PatientSummary],
+) -> None:
+    summary = as_of_end["PT-0103"]
+    (paused,) = summary.paused_exercises
+    assert (paused.exercise, paused.since) == ("hip_rolls", key_date("PT-0103", "paused from").date())
+    assert paused.evidence == f"+2 on {key_date('PT-0103', '+2 session on'):%-d %b}"
+    tiers = {flag.code: flag.tier for flag in summary.flags}
+    assert tiers == {"exercise_increases_pain": "high", "exercise_paused": "moderate"}
+    assert summary.alert == "high"
+    # Hip Rolls are the demo's only pause as of its last day.
+    assert [p for p, s in as_of_end.items() if s.paused_exercises] == ["PT-0103"]
+
+
+def test_stopping_hip_rolls_does_not_lower_adherence(
+    demo: SampleCohort, as_of_end: dict[str, PatientSummary]
+) -> None:
+    adherence = as_of_end["PT-0103"].adherence
+    # The same week had Hip Rolls never been prescribed: the pause must not cost more.
+    others = ("back_extension", "cat_stretch", "core")
+    sessions = demo.sessions[
+        (demo.sessions["patient_id"] == "PT-0103") & demo.sessions["exercise"].isin(others)
+    ]
+    pain = demo.pain[demo.pain["patient_id"] == "PT-0103"]
+    without = (
+        analyse(
+            sessions,
+            pain,
+            as_of=DEMO_END,
+            prescription=Prescription(exercises=others, rehab_per_day=3, maintenance_per_day=1),
+        )
+        .patients["PT-0103"]
+        .summary.adherence
+    )
+    assert without.last_7_days is not None
+    assert adherence.last_7_days is not None
+    assert adherence.last_7_days >= without.last_7_days - 0.01
+    assert adherence.band_last_7_days == "adherent"
+    # Counting the paused days' Hip Rolls as missed would have read as low effort.
+    per_day = sessions_per_day(demo, "PT-0103").loc[END - pd.Timedelta(days=6) :]
+    as_if_missed = (per_day.clip(upper=3) / 3).mean(axis=1).mean()
+    assert as_if_missed < adherence.last_7_days - 0.1
+
+
+def test_slow_improver_paused_cat_stretch_after_a_plus_2_and_restarted_it(demo: SampleCohort) -> None:
+    rows = demo.sessions[
+        (demo.sessions["patient_id"] == "PT-0108") & (demo.sessions["exercise"] == "cat_stretch")
+    ]
+    stop_day = key_date("PT-0108", "+2 session on")
+    restart = key_date("PT-0108", "restarted on")
+    # The day's last Cat Stretch raised pain by 2; the patient stopped there.
+    stop_session = rows[rows["date"] == stop_day].iloc[-1]
+    assert stop_session["pain_after"] - stop_session["pain_before"] == 2
+    assert stop_session["notes"] == hurting_note("Cat Stretch")
+    assert rows[(rows["date"] > stop_day) & (rows["date"] < restart)].empty
+    assert rows["date"][rows["date"] > stop_day].min() == restart
+    # Since the restart it no longer raises pain.
+    since = rows[rows["date"] >= restart]
+    assert ((since["pain_after"] - since["pain_before"]).dropna() <= 0).all()
+
+
+def test_slow_improver_s_pause_shows_while_it_lasts_and_ends_with_the_restart(
+    demo: SampleCohort, as_of_end: dict[str, PatientSummary]
+) -> None:
+    assert as_of_end["PT-0108"].paused_exercises == []
+    assert {f.code for f in as_of_end["PT-0108"].flags} == {"not_improving"}
+    during = key_date("PT-0108", "restarted on") - pd.Timedelta(days=1)
+    then = analyse(demo.sessions, demo.pain, as_of=during.date()).patients["PT-0108"].summary
+    (paused,) = then.paused_exercises
+    assert (paused.exercise, paused.since) == ("cat_stretch", key_date("PT-0108", "paused from").date())
+    assert "exercise_paused" in {f.code for f in then.flags}
+    assert "low_adherence" not in {f.code for f in then.flags}
 
 
 def test_only_the_hurting_story_has_an_exercise_raising_pain(demo: SampleCohort) -> None:

@@ -34,6 +34,10 @@ class PatientPlan:
     ``t`` since the first log. From ``pain_free_from`` every day's maximum is 0 or 1 (and
     maintenance starts :data:`PAIN_FREE_RUN` days later); before it, and from ``relapse_on``,
     every day's maximum is at least 2, so the phase changes fall exactly on the planned days.
+
+    ``stops_on`` follows the stop rule: that day's last session of ``hurting_exercise`` raises
+    pain by 2, and the patient does not log that exercise again until ``restarts_on`` (never,
+    when ``None``): the exercise is paused in between.
     """
 
     patient_id: str
@@ -53,6 +57,8 @@ class PatientPlan:
     hurting_exercise: int = -1
     hurting_from: int | None = None
     hurting_spike_on: int | None = None
+    stops_on: int | None = None
+    restarts_on: int | None = None
     red_flag_on: int | None = None
 
 
@@ -78,6 +84,8 @@ class CohortPlan:
     hurting_exercise: IntArray
     hurting_from: IntArray
     hurting_spike: IntArray
+    stop_day: IntArray
+    restart_day: IntArray
     red_flag_day: IntArray
 
     @property
@@ -115,7 +123,7 @@ class CohortPlan:
 
 _DAY_FIELDS: Final = frozenset(
     {"first", "last", "pain_free_from", "relapse_on", "flare_on", "hurting_from"}
-    | {"hurting_spike_on", "red_flag_on"}
+    | {"hurting_spike_on", "stops_on", "restarts_on", "red_flag_on"}
 )
 _ARRAY_NAME: Final = {
     "first": "first_day",
@@ -124,6 +132,8 @@ _ARRAY_NAME: Final = {
     "relapse_on": "relapse_day",
     "flare_on": "flare_day",
     "hurting_spike_on": "hurting_spike",
+    "stops_on": "stop_day",
+    "restarts_on": "restart_day",
     "red_flag_on": "red_flag_day",
 }
 _FLOAT_FIELDS: Final = frozenset(

@@ -108,6 +108,8 @@ def random_plan(patients: int, days: int, rng: np.random.Generator) -> CohortPla
         hurting_exercise=np.where(hurting, rng.integers(0, exercises, size), -1).astype(np.int64),
         hurting_from=_on(hurting, max(end - 20, 0)),
         hurting_spike=_on(hurting, max(end - 3, 0)),
+        stop_day=np.full(size, NEVER, dtype=np.int64),
+        restart_day=np.full(size, NEVER, dtype=np.int64),
         red_flag_day=_on(is_("red_flag"), max(end - 1, 0)),
     )
 

@@ -134,9 +134,14 @@ def _sessions(
     change = rng.choice(np.array([-2.0, -1.0, 0.0]), size=n, p=[0.12, 0.5, 0.38])
     change = np.where(hurting, (rng.random(n) < HURTING_RISE_RATE).astype(np.float64), change)
     spike = _first_per_day(hurting & (day == plan.hurting_spike[patient]), patient, day)
+    of_hurting = exercise == plan.hurting_exercise[patient]
+    # The stop rule trips in the day's last session of that exercise; the patient stops there.
+    stop = _last_per_day(of_hurting & (day == plan.stop_day[patient]), patient, day)
+    spike = np.union1d(spike, stop)
     change[spike] = 2.0
     after = np.clip(before + change, 0, np.where(grid.pain_free[patient, day], 1, 10))
     missing = ~hurting & (rng.random(n) < SCORES_MISSING)
+    missing[stop] = False  # the session that makes the patient stop is rated
     before[missing] = np.nan
     after[missing] = np.nan
 
@@ -145,7 +150,10 @@ def _sessions(
     spike_notes = np.array([hurting_note(library.name_of(str(i))) for i in exercise_ids], dtype=object)
     notes[spike] = spike_notes[exercise[spike]]
     notes[_first_per_day(day == plan.red_flag_day[patient], patient, day)] = RED_FLAG_SESSION_NOTE
-    return pd.DataFrame(
+    # The stop rule, obeyed: no more of that exercise until the day the patient restarts it.
+    # Rows are dropped only now, after every draw, so the other patients' rows stay the same.
+    stopped = of_hurting & (day > plan.stop_day[patient]) & (day < plan.restart_day[patient])
+    frame = pd.DataFrame(
         {
             "patient_id": patient,
             "day": day,
@@ -166,6 +174,8 @@ def _sessions(
             "notes": notes,
         }
     )
+    rows: pd.DataFrame = frame.loc[~stopped].reset_index(drop=True)
+    return rows
 
 
 def _pain(
@@ -214,6 +224,14 @@ def _first_per_day(mask: np.ndarray, patient: IntArray, day: IntArray) -> IntArr
     keys = patient[positions] * 1_000_000 + day[positions]
     _, first = np.unique(keys, return_index=True)
     return positions[first]
+
+
+def _last_per_day(mask: np.ndarray, patient: IntArray, day: IntArray) -> IntArray:
+    """Positions of the last row, per patient and day, among the rows ``mask`` selects."""
+    positions = np.flatnonzero(mask)[::-1]
+    keys = patient[positions] * 1_000_000 + day[positions]
+    _, last = np.unique(keys, return_index=True)
+    return np.sort(positions[last])
 
 
 def _doses(library: ExerciseLibrary) -> tuple[FloatArray, FloatArray]:

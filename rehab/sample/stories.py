@@ -58,7 +58,9 @@ class DemoStory:
             "relapse on": plan.relapse_on,
             "flare on": plan.flare_on,
             "exercise hurts from": plan.hurting_from,
-            "+2 session on": plan.hurting_spike_on,
+            "+2 session on": plan.stops_on if plan.hurting_spike_on is None else plan.hurting_spike_on,
+            "paused from": None if plan.stops_on is None else plan.stops_on + 1,
+            "restarted on": plan.restarts_on,
             "red-flag note on": plan.red_flag_on,
         }
         return {
@@ -66,8 +68,8 @@ class DemoStory:
         }
 
 
-def _hip_rolls() -> int:
-    return load_library().prescribed_ids.index("hip_rolls")
+def _exercise(exercise_id: str) -> int:
+    return load_library().prescribed_ids.index(exercise_id)
 
 
 def demo_stories() -> tuple[DemoStory, ...]:
@@ -108,13 +110,17 @@ def demo_stories() -> tuple[DemoStory, ...]:
                 pain_start=6.0,
                 pain_end=3.0,
                 decay_days=20,
-                hurting_exercise=_hip_rolls(),
+                hurting_exercise=_exercise("hip_rolls"),
                 hurting_from=-20,
-                hurting_spike_on=-3,
+                stops_on=-3,
             ),
             "Hip Rolls hurt: pain after is 1 higher than before in most Hip Rolls sessions of "
-            "the last three weeks, 2 higher once; the other exercises ease the pain.",
-            "Flag exercise_increases_pain for Hip Rolls (high): stop this exercise.",
+            "the last three weeks, then 2 higher in an evening session; the patient stops Hip "
+            "Rolls right there, as the stop rule says, and keeps doing the other exercises, "
+            "which ease the pain.",
+            "Flag exercise_increases_pain for Hip Rolls (high): stop this exercise; and "
+            "exercise_paused (moderate): Hip Rolls paused since the day after the +2, so they "
+            "leave the target and adherence stays high.",
         ),
         DemoStory(
             PatientPlan("PT-0104", first=-64, pain_start=6.0, pain_end=2.5, decay_days=18, flare_on=-2),
@@ -151,9 +157,21 @@ def demo_stories() -> tuple[DemoStory, ...]:
             "Flag red_flag_symptom (critical) with the matched words; top of the triage list.",
         ),
         DemoStory(
-            PatientPlan("PT-0108", first=-74, pain_start=6.2, pain_end=4.9, decay_days=60),
-            "Slow improver: logs faithfully, but pain eases by only about one point in ten weeks.",
-            "Flag not_improving (moderate): no clinically meaningful change, see a provider.",
+            PatientPlan(
+                "PT-0108",
+                first=-74,
+                pain_start=6.2,
+                pain_end=4.9,
+                decay_days=60,
+                hurting_exercise=_exercise("cat_stretch"),
+                stops_on=-16,
+                restarts_on=-11,
+            ),
+            "Slow improver: logs faithfully, but pain eases by only about one point in ten "
+            "weeks. Two weeks ago Cat Stretch raised pain by 2 once: the patient paused it and "
+            "restarted it five days later, with no rise since.",
+            "Flag not_improving (moderate): no clinically meaningful change, see a provider. "
+            "Cat Stretch is not paused any more (it was logged again).",
         ),
     )
 
