@@ -96,7 +96,8 @@ def find_pauses(
     logged = np.unique(session_cell * span + (session_day - first))
     trip_code = trips.cell * span + (trips.day - first)
     after = np.searchsorted(logged, trip_code, side="right")
-    following = logged[np.minimum(after, max(len(logged) - 1, 0))] if len(logged) else trip_code
+    # Trips are sessions, so ``logged`` is never empty when there is a trip to look up.
+    following = logged[np.minimum(after, len(logged) - 1)]
     restarted = (after < len(logged)) & (following // span == trips.cell)
     end = np.where(restarted, following % span + first, as_of_day + 1)
     start = trips.day + 1
@@ -127,13 +128,13 @@ def paused_grid(
     ``cell_exercise`` maps an exercise code to its position in the prescription (-1 for an
     exercise outside it).
     """
-    patient, code = np.divmod(pauses.cell, max(cells_per_patient, 1))
-    prescribed = cell_exercise[code] if len(code) else np.zeros(0, dtype=np.int64)
+    patient, code = np.divmod(pauses.cell, cells_per_patient)
+    prescribed = cell_exercise[code]
     inside = prescribed >= 0
-    change = np.zeros((grid.size + 1, max(exercises, 1)), dtype=np.int64)
+    change = np.zeros((grid.size + 1, exercises), dtype=np.int64)
     np.add.at(change, (grid.row(patient[inside], pauses.start[inside]), prescribed[inside]), 1)
     np.add.at(change, (grid.row(patient[inside], pauses.end[inside]), prescribed[inside]), -1)
-    return np.asarray(np.cumsum(change, axis=0)[:-1, :exercises] > 0)
+    return np.asarray(np.cumsum(change, axis=0)[:-1] > 0)
 
 
 @dataclass(frozen=True)

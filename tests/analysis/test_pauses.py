@@ -216,3 +216,48 @@ def test_the_summary_json_lists_paused_exercises():
     assert record["paused_exercises"] == [
         {"exercise": "hip_rolls", "name": "Hip Rolls", "since": "2026-09-06", "evidence": "+2 on 5 Sep"}
     ]
+
+
+# Edges that surviving mutants showed untested.
+
+
+def test_a_session_on_the_as_of_date_pauses_from_tomorrow_so_nothing_is_paused_yet():
+    patient = run([rated(0, 0), rated(3, 2)], as_of=3)
+    codes = [flag.code for flag in patient.flags]
+    assert "exercise_increases_pain" in codes
+    assert "exercise_paused" not in codes
+    assert patient.summary.paused_exercises == []
+    assert patient.daily["paused_exercises"].tolist() == [0, 0, 0, 0]
+
+
+def test_restarting_on_the_as_of_date_ends_the_pause_today():
+    patient = run([rated(0, 2), {"date": day(3), "exercise": "hip_rolls"}], as_of=3)
+    assert patient.summary.paused_exercises == []
+    assert patient.daily["paused_exercises"].tolist() == [0, 1, 1, 0]
+
+
+def test_two_trips_on_one_day_make_one_pause():
+    rows = [rated(0, 2, "core"), rated(1, 2), rated(1, 3)]
+    patient = run(rows, as_of=3)
+    assert [(p.exercise, p.since, p.evidence) for p in patient.summary.paused_exercises] == [
+        ("core", day(1), "+2 on 1 Sep"),
+        ("hip_rolls", day(2), "+3 on 2 Sep"),  # the later session of the day speaks
+    ]
+    assert [flag.exercise for flag in patient.flags if flag.code == "exercise_paused"] == [
+        "core",
+        "hip_rolls",
+    ]
+
+
+def test_a_restart_that_raises_pain_again_pauses_again():
+    patient = run([rated(0, 2), rated(3, 2)], as_of=5)
+    assert patient.daily["paused_exercises"].tolist() == [0, 1, 1, 0, 1, 1]
+    assert [p.since for p in patient.summary.paused_exercises] == [day(4)]
+
+
+def test_a_pause_from_a_row_without_a_row_number_has_no_rows():
+    frame = sessions_frame([rated(0, 2)])
+    frame["source_row"] = pd.array([None], dtype=frame["source_row"].dtype)
+    patient = analyse(frame, pain_frame([]), as_of=day(2)).patients["P1"]
+    [flag] = [flag for flag in patient.flags if flag.code == "exercise_paused"]
+    assert flag.rows == []
