@@ -10,6 +10,7 @@ def test_streamlit_config_is_hardened():
     # Streamlit 1.67 reads `false` as "stacktrace"; "type" still names the exception. Only
     # "none" shows nothing of the error but a generic message (issue 10).
     assert config["client"]["showErrorDetails"] == "none"
+    assert config["client"]["showErrorLinks"] is False
     assert config["client"]["toolbarMode"] == "viewer"
     assert config["server"]["enableXsrfProtection"] is True
     assert 0 < config["server"]["maxUploadSize"] <= 200
