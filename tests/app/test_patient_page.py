@@ -72,7 +72,11 @@ def test_demo_opens_on_a_patient_whose_alert_and_stop_card_show_what_the_app_doe
     assert shown(at.title[0].value) == "My progress: PT-0103"
     assert any("Synthetic demo" in c.value for c in at.caption)
     assert any("Hip Rolls raised pain" in w.value for w in at.warning)
-    assert any(e.value.startswith("Stop this exercise") for e in at.error)
+    # PT-0103 stopped Hip Rolls after the +2 (rehab/sample/stories.py): the card says paused.
+    assert any(
+        shown(w.value).startswith("Paused since 18 Nov: it raised your pain (+2 on 17 Nov).")
+        for w in at.warning
+    )
     assert len(at.get("vega_lite_chart")) == 4
     # The demo is analysed as of its last log, not today.
     assert at.date_input(key="as_of").value == date(2026, 11, 20)
@@ -103,7 +107,7 @@ def test_on_a_phone_the_exercise_card_comes_before_the_charts(app):
     at = open_page(app, "patient")
     order = _page_order(at)
     card = _index(order, "Subheader", "What to do")
-    stop_card = _index(order, "Error", "Stop this exercise")
+    stop_card = _index(order, "Warning", "Paused since")  # PT-0103 stopped Hip Rolls
     first_chart = _index(order, "UnknownElement")
     today = _index(order, "Metric", "Sessions today")
     assert _index(order, "Warning", "High: Exercise increases pain") < today
