@@ -24,6 +24,11 @@ import_views.rejected_notice(batch)
 
 as_of = views.as_of_control(data)
 cohort = state.analysed(data, as_of)
+if not cohort.patients:
+    # An as-of day before the first log (or logs that all lie ahead): no one to screen yet.
+    st.info(views.nothing_yet(as_of, state.first_log_day(data)), icon=":material/event_upcoming:")
+    import_views.file_reports(batch)
+    st.stop()
 table = state.screen(data, as_of, cohort, batch)
 
 chosen_tiers = screening_views.tier_tiles(screening.tier_counts(table))

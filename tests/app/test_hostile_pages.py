@@ -154,6 +154,17 @@ def test_an_as_of_day_before_the_first_log_says_there_is_nothing_to_show_yet(app
     assert shown(at.title[0].value) == "My progress: PT-3"
 
 
+def test_screening_as_of_a_day_before_the_first_log_says_so_instead_of_an_empty_table(app):
+    at = _upload(open_page(app, "screening"), "screening", [("PT-3_pain.csv", _pain_log(START, 10))])
+    at.date_input(key="as_of").set_value(date(2026, 9, 1)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (box,) = at.info
+    assert box.value.startswith("Nothing to show as of 1 Sep 2026: the logs start on 1 Oct 2026.")
+    assert not [d for d in at.dataframe if "patient_id" in d.value]  # no empty triage table
+    at.date_input(key="as_of").set_value(AS_OF).run()
+    assert list(at.dataframe[0].value["patient_id"]) == ["PT-3"]
+
+
 def test_logs_that_all_lie_ahead_of_today_say_when_they_start(app):
     first = date.today() + timedelta(30)
     at = _upload(open_page(app, "patient"), "patient", [("PT-4_pain.csv", _pain_log(first, 5))])

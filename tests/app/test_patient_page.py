@@ -242,6 +242,7 @@ def test_a_bad_file_gets_the_report_not_a_traceback(app):
     assert "1 file(s)" in expander.label
     # The notes read as lines of text (in full on a phone), not in a grid.
     notes = [shown(m.value) for m in expander.markdown]
+    assert not [d for d in at.dataframe if "message" in d.value]  # not squeezed into a grid
     assert any("Whole file" in n and "not a CSV text file" in n for n in notes)
 
 
