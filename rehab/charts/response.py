@@ -64,7 +64,9 @@ def _stop_label(evidence: str, paused_since: pd.Timestamp | None) -> str:
     why = f" ({evidence})" if evidence else ""
     if paused_since is None or pd.isna(paused_since):
         return f"{STOP}{why}"
-    return f"Paused since {short_date(paused_since.date())}{why}: check with your therapist"
+    # Short: with ": check with your therapist" (the subtitle and the card say it) the words
+    # ran past a phone's column (458 px in 358), and rows are too close for two lines.
+    return f"Paused since {short_date(paused_since.date())}{why}"
 
 
 def _label(row: pd.Series) -> str:

@@ -193,7 +193,7 @@ def test_a_paused_exercise_is_marked_with_its_day_even_without_a_stop_verdict():
     )
     [(_unit, rows)] = find(top, "text", fontWeight="bold")
     labels = {row["exercise"]: row["label"] for row in rows if row["status"] == "Stop: raises pain"}
-    assert labels == {"hip_rolls": "Paused since 2 Sep (+2 on 1 Sep): check with your therapist"}
+    assert labels == {"hip_rolls": "Paused since 2 Sep (+2 on 1 Sep)"}
     tips = {tip["field"] for _, rows in find(top, "rect") for tip in tooltips(_)}
     assert {"evidence", "paused_since"} <= tips
 
