@@ -67,21 +67,43 @@ class DailyAdherence:
 
 
 def daily_adherence(
-    counts: np.ndarray, maintenance: np.ndarray, prescription: Prescription, paused: np.ndarray
+    counts: np.ndarray,
+    maintenance: np.ndarray,
+    prescription: Prescription,
+    paused: np.ndarray,
+    tripped: np.ndarray | None = None,
 ) -> DailyAdherence:
     """Frequency adherence per day: mean over the exercises not paused of min(done, target) / target.
 
     Extra sessions never make up for a missed day: each day and exercise is capped at its
     target. Days without logs have zero counts and so count 0. A paused exercise (``paused``,
     grid size x exercises) leaves the target; a day with every exercise paused has none (NaN).
+    ``tripped`` marks the exercises whose session tripped the stop rule that day: a patient
+    who stops at once leaves sessions of it undone, so on that day it leaves the target too
+    whenever counting it would lower the day (obeying "stop" never lowers adherence).
     """
     target = np.where(maintenance, prescription.maintenance_per_day, prescription.rehab_per_day)
     active = ~paused
+    if tripped is not None:
+        without = active & ~(tripped & (counts < target[:, None]))
+        active = np.where(
+            (_frequency(counts, target, without) > _frequency(counts, target, active))[:, None],
+            without,
+            active,
+        )
     counted = np.where(active, np.minimum(counts, target[:, None]), 0)
-    share = (counted / target[:, None]).sum(axis=1)
+    return DailyAdherence(
+        target=target, counted=counted, frequency=_frequency(counts, target, active), active=active
+    )
+
+
+def _frequency(counts: np.ndarray, target: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Mean over the ``active`` exercises of min(done, target) / target (NaN with none)."""
+    counted = np.where(active, np.minimum(counts, target[:, None]), 0)
     exercises = active.sum(axis=1)
-    frequency = np.where(exercises > 0, share / np.maximum(exercises, 1), np.nan)
-    return DailyAdherence(target=target, counted=counted, frequency=frequency, active=active)
+    share = (counted / target[:, None]).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(exercises > 0, share / np.maximum(exercises, 1), np.nan)
 
 
 def dose_scores(

@@ -28,7 +28,7 @@ from rehab.analysis.flags import FlagInputs, cohort_flags
 from rehab.analysis.inputs import PreparedLogs, prepare
 from rehab.analysis.pain import flare_days, pain_free_days, pain_totals
 from rehab.analysis.pain_flags import PainFlagInputs
-from rehab.analysis.pauses import current_pauses, paused_grid
+from rehab.analysis.pauses import current_pauses, paused_grid, trip_day_grid
 from rehab.analysis.phases import phase_timeline
 from rehab.analysis.prescription import Prescription
 from rehab.analysis.redflags import red_flag_rows
@@ -130,7 +130,14 @@ def _compute(
         len(prescription.exercises),
         len(response.exercises),
     )
-    adherence_days = daily_adherence(counts, timeline.maintenance, prescription, paused)
+    tripped = trip_day_grid(
+        grid,
+        response.pauses,
+        response.prescribed_index,
+        len(prescription.exercises),
+        len(response.exercises),
+    )
+    adherence_days = daily_adherence(counts, timeline.maintenance, prescription, paused, tripped)
     pauses_now = current_pauses(response.pauses, response.exercises, names, logs.as_of_day)
     dose = dose_scores(logs.sessions, codes, prescription)
     recent = grid.day > logs.as_of_day - settings.recent_days

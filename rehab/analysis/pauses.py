@@ -137,6 +137,23 @@ def paused_grid(
     return np.asarray(np.cumsum(change, axis=0)[:-1] > 0)
 
 
+def trip_day_grid(
+    grid: DayGrid, pauses: Pauses, cell_exercise: np.ndarray, exercises: int, cells_per_patient: int
+) -> np.ndarray:
+    """Per grid row and prescribed exercise: did a session of it trip the stop rule that day.
+
+    The pause begins the next day; on the trip day itself the patient who stops at once has
+    sessions of it left undone, which :func:`rehab.analysis.adherence.daily_adherence` must
+    not count as missed.
+    """
+    patient, code = np.divmod(pauses.cell, cells_per_patient)
+    prescribed = cell_exercise[code]
+    inside = prescribed >= 0
+    tripped = np.zeros((grid.size, exercises), dtype=bool)
+    tripped[grid.row(patient[inside], pauses.start[inside] - 1), prescribed[inside]] = True
+    return tripped
+
+
 @dataclass(frozen=True)
 class CurrentPause:
     """An exercise paused on the as-of date, with the row of the session that paused it."""

@@ -261,3 +261,26 @@ def test_a_pause_from_a_row_without_a_row_number_has_no_rows():
     patient = analyse(frame, pain_frame([]), as_of=day(2)).patients["P1"]
     [flag] = [flag for flag in patient.flags if flag.code == "exercise_paused"]
     assert flag.rows == []
+
+
+def test_stopping_right_after_the_morning_session_that_hurt_loses_nothing_that_day():
+    # Day 4: the morning's Hip Rolls raises pain by 2 and the patient stops it at once (the
+    # article's rule), doing the other three exercises three times. Its two sessions not done
+    # that day are not counted as missed: obeying "stop" must never lower adherence.
+    rows = [*full_sessions(0, 3), rated(4, 2), *full_sessions(4, 9, exercises=OTHERS)]
+    patient = run(rows, as_of=9)
+    adherence = patient.daily.set_index("date")["adherence"]
+    assert adherence[pd.Timestamp(day(4))] == 1.0
+    assert patient.summary.adherence.last_7_days == 1.0
+    # Days 3-9: 12 on day 3, 9 on day 4 (hip rolls out of that day's target), then 9 a day.
+    assert patient.summary.adherence.sessions_last_7_days == 12 + 9 + 45
+    assert patient.summary.adherence.target_last_7_days == 12 + 9 + 45
+
+
+def test_the_trip_day_keeps_the_exercise_when_leaving_it_out_would_lower_the_day():
+    # Day 4: only the Hip Rolls session that hurt was done. Counting it (1 of 3 for one of
+    # four exercises) gives the day 1/12; leaving it out would give 0, so it is kept.
+    rows = [*full_sessions(0, 3), rated(4, 2), *full_sessions(5, 9, exercises=OTHERS)]
+    patient = run(rows, as_of=9)
+    adherence = patient.daily.set_index("date")["adherence"]
+    assert adherence[pd.Timestamp(day(4))] == pytest.approx(1 / 12)
