@@ -18,7 +18,7 @@ SOURCE_OSTELO: Final = "Ostelo et al., Spine 2008 (international consensus on MC
 SOURCE_PACE: Final = "PACE trial, Lancet 2014 (recovery = pain 0-1 for 7 consecutive days)"
 SOURCE_STANTON: Final = "Stanton et al. (recurrence = pain over 24 h at or above the MCID)"
 SOURCE_ADHERENCE: Final = (
-    "16 of 20 sessions in a large low-back-pain cohort; 70 % cut-off (MiSpEx network)"
+    "16 of 20 sessions in a large low-back-pain cohort; 70% cut-off (MiSpEx network)"
 )
 SOURCE_DOSE: Final = "Medina-Mirapeix et al. 2009 (frequency and dose are separate components)"
 SOURCE_RED_FLAGS: Final = "NHS guidance on back pain; BMJ Best Practice, cauda equina syndrome"
@@ -216,7 +216,7 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
                 f"{s.maintenance_sessions_per_day} in maintenance; days without logs count 0. "
                 "A paused exercise leaves the target; a day with every exercise paused is left out."
             ),
-            source=f"{SOURCE_ARTICLE}; completed / prescribed sessions",
+            source=f"{SOURCE_ARTICLE}; exercises done / exercises prescribed",
         ),
         Rule(
             id="adherence_bands",
@@ -245,7 +245,7 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
             id="severe_pain",
             title="Severe pain",
             text=f"A daily maximum of {s.severe_pain:g} or more in the last {s.recent_days} days.",
-            source=f"{SOURCE_REHAB_DEFAULT} (on the {SOURCE_NRS})",
+            source=f"{SOURCE_REHAB_DEFAULT}, on the {SOURCE_NRS}",
         ),
         Rule(
             id="pain_flare",
@@ -255,7 +255,7 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
                 f"(up to) {s.flare_reference_days} days with entries before it (at least "
                 f"{s.flare_reference_min_days}), or a day tagged as a flare."
             ),
-            source=f"{SOURCE_REHAB_DEFAULT} (a rise the size of the MCID of {SOURCE_OSTELO})",
+            source=f"{SOURCE_REHAB_DEFAULT}: a rise the size of the MCID, {SOURCE_OSTELO}",
         ),
         Rule(
             id="exercise_increases_pain",
@@ -270,7 +270,7 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
         ),
         Rule(
             id="paused_exercise",
-            title="Paused exercise",
+            title="Pause: when it starts and ends",
             text=(
                 f"A session whose pain after minus before is {s.exercise_pain_rise_single:g} or "
                 f"more, or {s.exercise_pain_rise_repeated:g} or more making "
@@ -307,7 +307,7 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
         ),
         Rule(
             id="low_adherence",
-            title="Few sessions logged",
+            title="Few exercises done",
             text=(
                 f"Frequency adherence over the last {s.recent_days} days below "
                 f"{s.low_adherence_below:.0%}."

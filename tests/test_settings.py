@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from pydantic import ValidationError
 
@@ -88,3 +90,53 @@ def test_the_stop_and_pause_rules_cite_the_article_stop_rule():
     described = rules()
     for rule_id in ("exercise_increases_pain", "paused_exercise", "exercise_paused"):
         assert "Back Injury Rehabilitation Exercises" in described[rule_id].source, rule_id
+
+
+def _depths(text: str) -> list[int]:
+    depth, seen = 0, []
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        seen.append(depth)
+    return seen
+
+
+@pytest.mark.parametrize("settings", [DEFAULT_SETTINGS, RuleSettings(severe_pain=8, flare_rise=2.5)])
+def test_every_rule_has_balanced_unnested_parentheses(settings):
+    # Issue 9 (browser review): the pain-flare source ended "...on MCID))" because a source
+    # with its own brackets was wrapped in another pair. Nested brackets read as a typo too.
+    for described in rules(settings).values():
+        for part in (described.title, described.text, described.source):
+            depths = _depths(part)
+            assert not depths or depths[-1] == 0, (described.id, part)
+            assert min(depths, default=0) >= 0, (described.id, part)
+            assert max(depths, default=0) <= 1, (described.id, part)
+            assert "))" not in part, (described.id, part)
+
+
+def test_percentages_are_written_without_a_space():
+    # The app writes "70%"; the adherence source wrote "70 % cut-off".
+    for described in rules().values():
+        for part in (described.text, described.source):
+            assert not re.search(r"\d\s+%", part), (described.id, part)
+
+
+def _stems(title: str) -> set[str]:
+    return {word[:4] for word in re.findall(r"[a-z]+", title.lower()) if len(word) > 2}
+
+
+def test_rule_titles_are_distinct_enough_to_tell_apart():
+    # "Paused exercise" and "Exercise paused" stood side by side: the same words in another
+    # order. No title's words may be a subset of another's.
+    titles = {described.id: described.title for described in rules().values()}
+    assert len(set(titles.values())) == len(titles)
+    for one, first in titles.items():
+        for other, second in titles.items():
+            if one != other:
+                assert not _stems(first) <= _stems(second), (first, second)
+
+
+def test_counting_rules_count_exercises_not_sessions():
+    # Issue 9 item 4: a session is one round of the programme; the logs count exercises done.
+    low = rules()["low_adherence"]
+    assert "session" not in low.title.lower()
+    assert "session" not in rules()["frequency_adherence"].source

@@ -2,7 +2,8 @@
 
 Builders work on the whole cohort and return only the patients they flag; :func:`cohort_flags`
 puts each patient's flags in order of urgency. Messages are kind and concrete ("9 of 84
-sessions logged"), never punitive.
+prescribed exercises done"), never punitive. A *session* is one round of the programme; the
+logs count exercises done (one row each), so a count of rows says "exercises", not "sessions".
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def _exercise_flag(finding: StopFinding, settings: RuleSettings) -> Flag:
     advice = "stop this exercise and check with your therapist"
     what = finding.evidence
     if finding.largest_recent_rise is None:
-        what = f"{what} sessions: {date_list(days)}"
+        what = f"{what} times it was rated: {date_list(days)}"
     return Flag(
         code="exercise_increases_pain",
         tier="high",
@@ -110,8 +111,8 @@ def paused_flags(pauses: dict[int, list[CurrentPause]]) -> dict[int, list[Flag]]
                 exercise=pause.paused.exercise,
                 message=(
                     f"{pause.paused.name} is paused since {short_date(pause.paused.since)} "
-                    f"because it raised pain ({pause.paused.evidence}), so it does not count "
-                    "in your sessions for now. Please check with your therapist before "
+                    f"because it raised pain ({pause.paused.evidence}), so it is left out of "
+                    "your plan and your adherence for now. Please check with your therapist before "
                     "restarting it."
                 ),
                 dates=[pause.paused.since],
@@ -186,7 +187,7 @@ def low_adherence_flags(
             code="low_adherence",
             tier="moderate",
             message=(
-                f"{done} of {target} prescribed sessions logged in the last "
+                f"{done} of {plural(target, 'prescribed exercise')} done in the last "
                 f"{plural(settings.recent_days, 'day')} ({totals.recent[patient]:.0%}). "
                 "Even a few sessions a day help; your therapist can help find a routine that fits."
             ),

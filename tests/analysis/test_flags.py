@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rehab.analysis import Prescription, analyse
@@ -110,7 +112,7 @@ def core_days(per_day: list[int]) -> list[dict]:
 
 
 def test_low_adherence_below_seventy_percent():
-    # Two cores a day prescribed; 5 days so far: 1 + 1 + 1 + 0.5 + 0 = 3.5 of 5 = exactly 70 %.
+    # Two cores a day prescribed; 5 days so far: 1 + 1 + 1 + 0.5 + 0 = 3.5 of 5 = exactly 70%.
     exactly = flags_of(
         sessions_frame(core_days([2, 2, 2, 1])), pain_frame([]), 4, prescription=ONE_EXERCISE
     )
@@ -118,7 +120,9 @@ def test_low_adherence_below_seventy_percent():
     below = flags_of(sessions_frame(core_days([2, 2, 2])), pain_frame([]), 4, prescription=ONE_EXERCISE)
     flag = below["low_adherence"]
     assert flag.tier == "moderate"
-    assert flag.message.startswith("6 of 10 prescribed sessions logged in the last 7 days (60%)")
+    # Issue 9 item 4: the count is of exercises done (one row each), not of sessions (rounds).
+    assert flag.message.startswith("6 of 10 prescribed exercises done in the last 7 days (60%)")
+    assert not re.search(r"\d+ of \d+ (prescribed )?sessions", flag.message)
     assert flag.dates == [day(3), day(4)]
 
 

@@ -60,6 +60,9 @@ def test_a_paused_exercise_is_flagged_with_its_day_and_a_check_with_the_therapis
     assert "Hip Rolls" in flag.message
     assert "6 Sep" in flag.message
     assert "+2 on 5 Sep" in flag.message
+    # Issue 9 item 4: "sessions" are rounds of the programme; the pause leaves the plan.
+    assert "left out of your plan" in flag.message
+    assert "session" not in flag.message
     assert "therapist before restarting" in flag.message
     # Source row of the session that paused it: 60 full rows come first, so it is row 62.
     assert flag.rows == [("sessions.csv", 62)]

@@ -51,7 +51,10 @@ def test_a_rise_of_one_in_two_of_the_last_three_sessions_means_stop():
     table, flags = response_of(hip_rolls([(0, 0), (1, 1), (2, 0), (3, 1)]), as_of=20)
     assert table.loc["hip_rolls", "verdict"] == "stop"
     assert flags[0].dates == [day(1), day(3)]
-    assert "(+1 in 2 of the last 3 sessions: 2 Sep and 4 Sep)" in flags[0].message
+    # Issue 9 item 4: a session is one round of the programme; these are times Hip Rolls was
+    # done with pain rated before and after, so the message does not call them "sessions".
+    assert "(+1 in 2 of the last 3 times it was rated: 2 Sep and 4 Sep)" in flags[0].message
+    assert "sessions" not in flags[0].message
     assert "stop this exercise" in flags[0].message
 
 
