@@ -1,4 +1,5 @@
 import tomllib
+import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 import pytest
@@ -48,6 +49,43 @@ def test_every_exercise_has_an_illustration_on_disk():
         svg = exercise.svg()
         assert svg is not None, exercise.id
         assert "<svg" in svg
+
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _pictures() -> dict[str, ET.Element]:
+    pictures = {}
+    for exercise in load_library().exercises:
+        svg = exercise.svg()
+        assert svg is not None, exercise.id
+        pictures[exercise.id] = ET.fromstring(svg)
+    return pictures
+
+
+def test_the_pictures_share_one_canvas_and_background():
+    # Issue 19 of the browser review: the pictures share one style.
+    backgrounds = set()
+    for exercise_id, root in _pictures().items():
+        first = root.find(f"{SVG_NS}rect")
+        assert first is not None, exercise_id
+        backgrounds.add((root.get("viewBox"), tuple(sorted(first.attrib.items()))))
+    assert len(backgrounds) == 1, backgrounds
+
+
+def test_no_picture_draws_a_frame():
+    # Hip Rolls had an outlined mat (a stroked rect just inside the edge) the other three did
+    # not: it read as a frame. No rect may be outlined, and no rect other than the shared
+    # background may span most of the picture.
+    for exercise_id, root in _pictures().items():
+        _, _, width, height = (float(v) for v in (root.get("viewBox") or "").split())
+        rects = root.iter(f"{SVG_NS}rect")
+        next(rects)  # the shared background panel
+        for rect in rects:
+            assert rect.get("stroke") in (None, "none"), (exercise_id, rect.attrib)
+            wide = float(rect.get("width", 0)) > 0.8 * width
+            tall = float(rect.get("height", 0)) > 0.5 * height
+            assert not (wide and tall), (exercise_id, rect.attrib)
 
 
 def _library_data() -> dict:
