@@ -71,7 +71,11 @@ def _line_count(utf8: bytes) -> int:
         return 0
     # A lone CR ends a line too (old Mac files, a stray one in a Windows export): counting
     # only LFs let a lone CR and a blank line cancel out, and the rows were one off.
-    lone_cr = utf8.count(b"\r", 0, end) - utf8.count(b"\r\n", 0, end)
+    # Most files hold no CR at all: one memchr-fast find skips both counts (the CRLF one
+    # costs a tenth of the whole import of a million-row file).
+    lone_cr = 0
+    if utf8.find(b"\r", 0, end) >= 0:
+        lone_cr = utf8.count(b"\r", 0, end) - utf8.count(b"\r\n", 0, end)
     return _newlines(utf8, end) + lone_cr + 1
 
 
