@@ -21,7 +21,14 @@ import pyarrow.compute as pc
 
 from rehab.importer.dateshapes import unreadable_messages
 from rehab.importer.messages import compose, shown
-from rehab.importer.times import TIME_IN_DATETIME, clock_text, group_ints, parse_times, plain_marks
+from rehab.importer.times import (
+    TIME_IN_DATETIME,
+    TimesOfDay,
+    clock_text,
+    group_ints,
+    parse_times,
+    plain_marks,
+)
 
 if TYPE_CHECKING:
     from rehab.importer.report import DateOrder, DateSystem
@@ -288,6 +295,29 @@ def _messages(
     return message
 
 
+def _usable_times(time_text: npt.NDArray[np.object_], valid: BoolArray) -> tuple[TimesOfDay, BoolArray]:
+    """Read the time part of the usable dates only; which of them wrote one.
+
+    The times of unusable dates are never used: a file of a million bad dates reads none.
+    """
+    size = len(valid)
+    every = bool(valid.all())
+    stated = pa.array(time_text if every else time_text[valid], type=pa.string())
+    read = parse_times(stated)
+    written = pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(stated)), 0), False)
+    wrote = np.asarray(written.to_numpy(zero_copy_only=False), dtype=bool)
+    if every:
+        return read, wrote
+    text = np.full(size, None, dtype=object)
+    text[valid] = read.text
+    spread = []
+    for part, fill in ((read.valid, False), (read.minutes, -1), (read.serial, False), (wrote, False)):
+        whole = np.full(size, fill, dtype=part.dtype)
+        whole[valid] = part
+        spread.append(whole)
+    return TimesOfDay(text=text, valid=spread[0], minutes=spread[1], serial=spread[2]), spread[3]
+
+
 def resolve_dates(
     parts: DateParts, order: SettledOrder | None, system: DateSystem = "1900"
 ) -> DateResult:
@@ -305,11 +335,8 @@ def resolve_dates(
     error[~valid & ~blank] = "invalid_date"
     error[ambiguous] = "ambiguous_date"
     message = _messages(parts, valid, ambiguous, blank, system)
-    stated = pa.array(parts.time_text, type=pa.string())
-    times = parse_times(stated)
+    times, has_time = _usable_times(parts.time_text, valid)
     timed = valid & times.valid
-    written = pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(stated)), 0), False)
-    has_time = np.asarray(written.to_numpy(zero_copy_only=False), dtype=bool)
     minutes = np.where(serial_time, serial_minutes, np.where(timed, times.minutes, -1))
     time_of_day = times.text.copy()
     time_of_day[~timed] = None
