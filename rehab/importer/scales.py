@@ -18,6 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from rehab.importer.messages import compose, shown
@@ -80,8 +81,9 @@ def foreign_scale(header: str, texts: Any, checked: Checked) -> str | None:
     filled = ~checked.blank
     if not filled.any():
         return None
-    words = pc.utf8_lower(pc.utf8_trim_whitespace(texts)).to_pylist()
-    used = {str(words[i]) for i in np.flatnonzero(filled).tolist()}
+    # The distinct filled words, found by pyarrow (a Python set over every cell was slow).
+    words = pc.utf8_lower(pc.utf8_trim_whitespace(texts)).filter(pa.array(filled))
+    used = {str(word) for word in pc.unique(words).to_pylist()}
     if used <= SEVERITY_WORDS and used & _GRADES:
         return "a mild/moderate/severe symptom severity scale (words), not a 0-10 pain score"
     return None
