@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Final
 import altair as alt
 import pandas as pd
 
-from rehab.analysis.text import short_date
+from rehab.analysis.text import short_date, signed
+from rehab.charts.labels import cut_names
 from rehab.charts.selection import exercise_pick
 from rehab.charts.theme import (
     BLUE,
@@ -74,8 +75,9 @@ def _label(row: pd.Series) -> str:
         return "No pain scores logged yet"
     if row["status"] == STOP:
         return _stop_label(row["evidence"], row["paused_since"])
-    sessions = f"{row['scored']} session{'s' if row['scored'] != 1 else ''}"
-    return f"{row['change']:+.1f} on average ({sessions})".replace("-", "\N{MINUS SIGN}")
+    # Times this exercise was rated before and after; a session is a round of the programme.
+    rated = "rated once" if row["scored"] == 1 else f"rated {row['scored']} times"
+    return f"{signed(float(row['change']))} on average ({rated})"
 
 
 def response_frame(
@@ -97,7 +99,10 @@ def response_frame(
     frame["stopped"] = _stopped(shown)
     frame = frame.join(means, on="exercise")
     names = shown["name"] if "name" in shown.columns else frame["exercise"]
-    frame["name"] = [exercise_names.get(e, n) for e, n in zip(frame["exercise"], names, strict=True)]
+    full = {e: str(exercise_names.get(e, n)) for e, n in zip(frame["exercise"], names, strict=True)}
+    frame["full_name"] = frame["exercise"].map(full)
+    # The row label is cut ("…"); the tooltip keeps the whole name.
+    frame["name"] = frame["exercise"].map(cut_names(full))
     frame["scored"] = frame["scored"].fillna(0).astype("int64")
     has_scores = frame["scored"] > 0
     frame["status"] = frame["verdict"].map(STATUS_BY_VERDICT).where(has_scores, NO_DATA).fillna(NO_RISE)
@@ -208,14 +213,14 @@ def response_chart(
             y=y,
             opacity=alt.when(pick, empty=False).then(alt.value(0.18)).otherwise(alt.value(0.01)),
             tooltip=[
-                alt.Tooltip("name:N", title="Exercise"),
+                alt.Tooltip("full_name:N", title="Exercise"),
                 alt.Tooltip("before:Q", title="Mean pain before", format=PAIN_FORMAT),
                 alt.Tooltip("after:Q", title="Mean pain after", format=PAIN_FORMAT),
                 alt.Tooltip("change:Q", title="Mean change", format="+.1f"),
                 alt.Tooltip("evidence:N", title="Why stop"),
                 alt.Tooltip("paused_since:T", title="Paused since", format=DATE_FORMAT),
-                alt.Tooltip("scored:Q", title="Sessions with both scores", format="d"),
-                alt.Tooltip("last_session:T", title="Last session", format=DATE_FORMAT),
+                alt.Tooltip("scored:Q", title="Times with both scores", format="d"),
+                alt.Tooltip("last_session:T", title="Last done", format=DATE_FORMAT),
                 alt.Tooltip("status:N", title="Response"),
             ],
         )

@@ -10,6 +10,7 @@ import pandas as pd
 from rehab.analysis.text import plural
 from rehab.charts.axes import time_axis
 from rehab.charts.daily import SESSIONS_PREFIX, daily_target_total, exercise_ids, paused_counts
+from rehab.charts.labels import cut_names
 from rehab.charts.limits import MAX_CHART_ROWS, TimeBin, bin_end, bin_start, choose_time_bin
 from rehab.charts.selection import exercise_pick
 from rehab.charts.theme import BLACK, DATE_FORMAT, DEFAULT_HEIGHT, EXERCISE_PALETTE, FIT, GREY_MARK
@@ -63,7 +64,9 @@ def _bar_frame(days: pd.DataFrame, ids: list[str], names: Mapping[str, str]) -> 
     order = {exercise: position for position, exercise in enumerate([*ids, OTHER_ID])}
     all_names = {**{e: names.get(e, e) for e in ids}, OTHER_ID: OTHER_NAME}
     return long.assign(
-        name=long["exercise"].map(all_names), stack_order=long["exercise"].map(order)
+        name=long["exercise"].map(cut_names(all_names)),
+        full_name=long["exercise"].map(all_names),
+        stack_order=long["exercise"].map(order),
     ).reset_index(drop=True)
 
 
@@ -158,7 +161,8 @@ def sessions_chart(
     count_format = "d" if time_bin.is_daily else ".1f"
     # "Other" joins the legend only when some logged exercise is not prescribed.
     has_other = bool(bars["exercise"].eq(OTHER_ID).any())
-    names_in_order = [exercise_names.get(e, e) for e in ids] + ([OTHER_NAME] if has_other else [])
+    shown = cut_names({**{e: exercise_names.get(e, e) for e in ids}, OTHER_ID: OTHER_NAME})
+    names_in_order = [shown[e] for e in ids] + ([shown[OTHER_ID]] if has_other else [])
     palette = [*EXERCISE_PALETTE[: len(ids)], *([GREY_MARK] if has_other else [])]
     colours = palette if len(ids) <= len(EXERCISE_PALETTE) else None
     pick = exercise_pick()
@@ -181,7 +185,7 @@ def sessions_chart(
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
             tooltip=[
                 alt.Tooltip("date:T", title=time_bin.tooltip_title, format=DATE_FORMAT),
-                alt.Tooltip("name:N", title="Exercise"),
+                alt.Tooltip("full_name:N", title="Exercise"),
                 alt.Tooltip("sessions:Q", title="Times done", format=count_format),
                 alt.Tooltip("target_each:Q", title="Planned (sessions a day)", format=count_format),
             ],

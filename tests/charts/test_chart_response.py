@@ -77,7 +77,7 @@ def test_mean_pain_before_and_after_use_sessions_that_scored_both():
     by_id = {row["exercise"]: row for row in rows}
     assert (by_id["back_extension"]["before"], by_id["back_extension"]["after"]) == (5.0, 3.5)
     assert by_id["back_extension"]["scored"] == 2
-    assert by_id["back_extension"]["label"] == "−1.5 on average (2 sessions)"
+    assert by_id["back_extension"]["label"] == "−1.5 on average (rated 2 times)"
     assert by_id["core"]["before"] is None
     assert by_id["core"]["label"] == "No pain scores logged yet"
 
@@ -201,4 +201,27 @@ def test_a_paused_exercise_is_marked_with_its_day_even_without_a_stop_verdict():
 def test_a_negative_mean_uses_a_real_minus_sign():
     top = response_spec(mean_change=(-0.2, np.nan, np.nan, np.nan))
     labels = {row["exercise"]: row["label"] for _, rows in find(top, "text") for row in rows}
-    assert labels["back_extension"] == "\N{MINUS SIGN}0.2 on average (2 sessions)"
+    assert labels["back_extension"] == "\N{MINUS SIGN}0.2 on average (rated 2 times)"
+
+
+def test_long_exercise_names_are_cut_on_the_axis_and_whole_in_the_tooltip():
+    long_name = "Side-lying hip roll with a towel under the waist, both directions"
+    names = {**NAMES, "hip_rolls": long_name}
+    top = spec(response_chart(sessions_frame(), response_frame(), names, title="Response"))
+    unit, rows = row_targets(top)
+    by_id = {row["exercise"]: row for row in rows}
+    assert by_id["hip_rolls"]["name"] == "Side-lying hip roll with a …"[:27].rstrip() + "…"
+    assert len(by_id["hip_rolls"]["name"]) <= 28
+    assert by_id["hip_rolls"]["full_name"] == long_name
+    assert by_id["core"]["name"] == "Core"
+    assert "full_name" in {tip["field"] for tip in tooltips(unit)}
+
+
+def test_the_average_label_counts_times_rated_not_sessions():
+    # Issue 9 item 4: a session is a round of the programme; these are times one exercise was rated.
+    top = response_spec()
+    _, rows = row_targets(top)
+    labels = {row["exercise"]: row["label"] for row in rows}
+    # No change reads "0", not "+0.0" (issue 9 item 16: signs formatted properly).
+    assert labels["cat_stretch"] == "0 on average (rated once)"
+    assert all("session" not in label for label in labels.values())

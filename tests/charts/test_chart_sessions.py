@@ -87,7 +87,7 @@ def test_other_sessions_join_the_legend_only_when_logged():
 def test_tooltips_give_the_date_exercise_and_counts():
     unit, _ = bars(sessions_spec())
     formats = {tip["field"]: tip.get("format") for tip in unit["encoding"]["tooltip"]}
-    assert formats == {"date": "%-d %b %Y", "name": None, "sessions": "d", "target_each": "d"}
+    assert formats == {"date": "%-d %b %Y", "full_name": None, "sessions": "d", "target_each": "d"}
 
 
 def test_twenty_years_are_binned_under_the_row_limit_with_mean_sessions_per_day():
@@ -124,3 +124,27 @@ def test_without_pauses_there_is_no_paused_band_nor_legend_entry():
     top = sessions_spec()
     assert find(top, "rect") == []
     assert "Paused" not in str(top)
+
+
+LONG = {
+    **NAMES,
+    "back_extension": "Prone press-up on elbows, then on straight arms (McKenzie)",
+    "cat_stretch": "Prone press-up on elbows, then kneeling cat-camel",
+}
+
+
+def test_long_exercise_names_are_cut_in_the_legend_and_whole_in_the_tooltip():
+    # Browser review: a clinic's long exercise names ran across the chart uncut.
+    daily = daily_frame([4.0] * 5, maintenance_from=3, sessions=PER_EXERCISE)
+    unit, rows = bars(spec(sessions_chart(daily, LONG, title="Sessions")))
+    domain = unit["encoding"]["color"]["scale"]["domain"]
+    assert all(len(name) <= 28 for name in domain), domain
+    # Both cut alike, so each gets a number: "Prone press-up on elbows,…1", "…2".
+    assert domain[0].endswith("…1")
+    assert domain[1].endswith("…2")
+    assert len(set(domain)) == len(domain)  # two names cut alike stay two entries
+    assert {row["name"] for row in rows} <= set(domain)
+    full = {row["exercise"]: row["full_name"] for row in rows}
+    assert full["back_extension"] == LONG["back_extension"]
+    assert "full_name" in {tip["field"] for tip in unit["encoding"]["tooltip"]}
+    assert "Hip Rolls" in domain  # short names stay as they are
