@@ -11,6 +11,7 @@ ambiguous, never guessed. Two-digit years are 20yy; spreadsheet serial numbers b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -62,6 +63,9 @@ _PATTERNS: Final = (
         rf"^{_WEEKDAY}(?P<b>[A-Za-z]{{3,9}})\.?\s+(?P<a>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TIME}$",
     ),
 )
+# Every date style at once, without its groups (RE2 refuses a name twice): one quick match
+# pass finds the texts any style could read, so a column of junk skips the six extractions.
+_ANY_STYLE: Final = "|".join(f"(?:{re.sub(r'[(][?]P<[a-z]+>', '(?:', p)})" for _, p in _PATTERNS)
 _MONTHS: Final = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
@@ -142,12 +146,39 @@ def _month_numbers(match: Any) -> IntArray:
 def split_dates(texts: Any) -> DateParts:
     """Recognise the style of each distinct date text and pull out its numbers."""
     trimmed = pc.utf8_trim_whitespace(plain_marks(texts))
-    size = len(trimmed)
+    found = np.flatnonzero(_as_bools(pc.match_substring_regex(trimmed, _ANY_STYLE)))
+    if len(found) == len(trimmed):
+        style, year, first, second, time_text, zone, short_year = _styles(trimmed)
+    else:
+        # Only the texts some style matches are read; the others keep "no style".
+        picked = _styles(trimmed.take(pa.array(found)))
+        style, year, first, second, time_text, zone, short_year = _unread(len(trimmed))
+        for whole, part in zip(
+            (style, year, first, second, time_text, zone, short_year), picked, strict=True
+        ):
+            whole[found] = part
+    unread = style == NONE
+    serial = _serial_numbers(trimmed) if unread.any() else np.full(len(trimmed), np.nan)
+    style[~np.isnan(serial) & unread] = SERIAL
+    year = np.where(short_year, year + 2000, year)
+    utc = _as_bools(pc.is_in(pa.array(zone, type=pa.string()), value_set=pa.array(_UTC_ZONES)))
+    serial_time = (style == SERIAL) & _as_bools(pc.match_substring_regex(trimmed, "[.,]"))
+    return DateParts(texts, style, year, first, second, time_text, short_year, utc, serial, serial_time)
+
+
+def _unread(size: int) -> tuple[npt.NDArray[Any], ...]:
+    """Return the parts of ``size`` texts no style matched (NONE, numbers -1, no time)."""
     style = np.zeros(size, dtype=np.int8)
     year, first, second = (np.full(size, -1, dtype=np.int64) for _ in range(3))
     time_text = np.full(size, "", dtype=object)
     zone = np.full(size, "", dtype=object)
-    short_year = np.zeros(size, dtype=bool)
+    return style, year, first, second, time_text, zone, np.zeros(size, dtype=bool)
+
+
+def _styles(trimmed: Any) -> tuple[npt.NDArray[Any], ...]:
+    """Return each text's style, year, first and second numbers, time text, zone, short-year flag."""
+    size = len(trimmed)
+    style, year, first, second, time_text, zone, short_year = _unread(size)
     for code, pattern in _PATTERNS:
         if size and (style != NONE).all():
             break  # every text has its style (the usual all-ISO file stops after one pass)
@@ -166,13 +197,7 @@ def split_dates(texts: Any) -> DateParts:
         for name, target in (("t", time_text), ("z", zone)):
             found = np.asarray(pc.struct_field(match, name).to_numpy(zero_copy_only=False), dtype=object)
             target[hit] = found[hit]
-    unread = style == NONE
-    serial = _serial_numbers(trimmed) if unread.any() else np.full(size, np.nan)
-    style[~np.isnan(serial) & unread] = SERIAL
-    year = np.where(short_year, year + 2000, year)
-    utc = _as_bools(pc.is_in(pa.array(zone, type=pa.string()), value_set=pa.array(_UTC_ZONES)))
-    serial_time = (style == SERIAL) & _as_bools(pc.match_substring_regex(trimmed, "[.,]"))
-    return DateParts(texts, style, year, first, second, time_text, short_year, utc, serial, serial_time)
+    return style, year, first, second, time_text, zone, short_year
 
 
 def settle_order(parts: DateParts, option: DateOrder) -> tuple[SettledOrder | None, bool]:
