@@ -19,6 +19,8 @@ from rehab.importer.times import parse_times
 from rehab.schema import FALSE_WORDS, TRUE_WORDS, ColumnSpec
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rehab.library import ExerciseLibrary
 
 __all__ = ["Checked", "check_exercise", "check_flag", "check_number", "check_text", "check_time"]
@@ -73,6 +75,17 @@ def _errors(
     return error, message
 
 
+def _worded(where: BoolArray, word: Callable[[Any], ObjectArray]) -> ObjectArray:
+    """Word messages only for the texts ``where`` says (``word`` gets them as a pyarrow mask).
+
+    A clean column words none; elsewhere the array holds "" (never read).
+    """
+    message = np.full(len(where), "", dtype=object)
+    if where.any():
+        message[where] = word(pa.array(where))
+    return message
+
+
 def check_number(column: ColumnSpec, texts: Any) -> Checked:
     """Numbers and 0-10 scores: decimal commas accepted, range from the schema."""
     trimmed, blank = _trimmed(texts)
@@ -84,21 +97,22 @@ def check_number(column: ColumnSpec, texts: Any) -> Checked:
     high = column.maximum if column.maximum is not None else np.inf
     with np.errstate(invalid="ignore"):
         outside = numeric & ~((values >= low) & (values <= high))
-    quoted = shown(texts)
+    wrong = ~numeric & ~blank
     if column.type == "score":
-        expected = "pain is scored 0 to 10"
-        not_number = compose(f"{column.name} is ", quoted, ", not a number from 0 to 10")
+        expected, not_a = "pain is scored 0 to 10", ", not a number from 0 to 10"
     else:
-        expected = f"expected {low:g} to {high:g}"
-        not_number = compose(f"{column.name} is ", quoted, ", not a number")
+        expected, not_a = f"expected {low:g} to {high:g}", ", not a number"
+
+    def not_number(bad: Any) -> ObjectArray:
+        return compose(f"{column.name} is ", shown(texts.filter(bad)), not_a)
+
+    def out_of_range(bad: Any) -> ObjectArray:
+        return compose(f"{column.name} is ", pc.utf8_trim_whitespace(texts.filter(bad)), f"; {expected}")
+
     error, message = _errors(
         [
-            (~numeric & ~blank, "not_a_number", not_number),
-            (
-                outside,
-                "out_of_range",
-                compose(f"{column.name} is ", pc.utf8_trim_whitespace(texts), f"; {expected}"),
-            ),
+            (wrong, "not_a_number", _worded(wrong, not_number)),
+            (outside, "out_of_range", _worded(outside, out_of_range)),
         ],
         len(values),
     )
