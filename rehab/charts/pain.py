@@ -42,6 +42,8 @@ REFERENCE_COLOURS: Final = {"baseline": GREY_TEXT, "mcid": BLUISH_GREEN}
 MAX_SERIES_POINTS: Final = 800
 # Streamlit fits title and legends inside the height: leave the plot itself room for 0-10.
 PAIN_CHART_HEIGHT: Final = 420
+# Pixels right of the plot taken by "Baseline 10.0" (bold, 11 px) and its 4 px gap, plus air.
+REFERENCE_LABEL_ROOM: Final = 100
 PAIN_COLUMNS: Final = ("pain_mean", "pain_min", "pain_max", "pain_entries", "pain_rolling7")
 
 
@@ -198,6 +200,24 @@ def _reference_layers(
             )
         )
     return shapes, labels
+
+
+def legends_beside(chart: alt.LayerChart, font_size: int = 11) -> alt.LayerChart:
+    """Put ``chart``'s legends right of the plot, clear of the baseline and goal labels.
+
+    The labels sit right of the plot (never on the data), where a right-hand legend would
+    start: Vega places legends by the plot and its axes, not by text drawn outside it. The
+    offset leaves room for the longest label ("Baseline 10.0") before the first legend.
+    """
+    configured: alt.LayerChart = chart.configure_legend(
+        orient="right",
+        direction="vertical",
+        labelFontSize=font_size,
+        titleFontSize=font_size,
+        rowPadding=2,
+        offset=REFERENCE_LABEL_ROOM,
+    )
+    return configured
 
 
 def pain_chart(

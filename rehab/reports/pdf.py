@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from rehab import present
 from rehab.charts import chart_png, pain_chart
+from rehab.charts.pain import legends_beside
 from rehab.library import load_library
 from rehab.reports.filenames import safe_filename
 from rehab.reports.pdf_content import page_content
@@ -76,9 +77,8 @@ def report_pain_chart(cohort: CohortAnalysis, patient_id: str) -> alt.TopLevelMi
         title="",
     ).properties(height=CHART_HEIGHT_PX)
     # Legends beside the plot leave it the full height, and stack however many events there are.
-    configured: alt.TopLevelMixin = chart.configure_legend(
-        orient="right", direction="vertical", labelFontSize=11, titleFontSize=11, rowPadding=2
-    )
+    # (legends_beside also keeps them clear of the baseline and goal labels right of the plot.)
+    configured: alt.TopLevelMixin = legends_beside(chart)
     return configured
 
 

@@ -146,7 +146,10 @@ def test_markers_get_a_shape_per_kind_and_a_text_label():
     marker_texts = [(u, r) for u, r in texts(top) if r and "kind" in r[0]]
     # Flare (day 1) is labelled to the right; Relapse (day 8 of 10) to the left, inside the plot.
     sides = {u["mark"]["align"]: filters(u) for u, _ in marker_texts}
-    assert sides == {"left": ["!datum.near_end"], "right": ["datum.near_end"]}
+    assert sides == {
+        "left": ["datum.show_label && !datum.near_end"],
+        "right": ["datum.show_label && datum.near_end"],
+    }
     rows = marker_texts[0][1]
     assert [(row["label"], row["near_end"]) for row in rows] == [("Flare", False), ("Relapse", True)]
 
@@ -163,7 +166,8 @@ def test_event_kinds_are_named_in_words_with_a_fallback_shape():
     top = chart_spec(markers=markers)
     [(points, _rows)] = [(u, r) for u, r in find(top, "point") if r and "kind" in r[0]]
     shape = points["encoding"]["shape"]["scale"]
-    assert (shape["domain"], shape["range"]) == (["Red flag symptom"], ["cross"])
+    # Named as the rules name it ("Red-flag symptom"), so the legend and the alert agree.
+    assert (shape["domain"], shape["range"]) == (["Red-flag symptom"], ["cross"])
 
 
 def test_twenty_years_of_days_stay_under_the_row_limit():
@@ -184,3 +188,65 @@ def test_a_few_years_of_days_are_binned_by_week_with_means_of_the_days():
     assert rows[0]["pain_mean"] == pytest.approx(2.0)
     assert (rows[0]["pain_min"], rows[0]["pain_max"]) == (-1.0, 5.0)
     assert rows[0]["pain_entries"] == 6
+
+
+def test_the_apps_flag_codes_get_one_distinct_shape_each():
+    # present.chart_markers marks days by flag code; flare and severe pain once fell back to
+    # the red flag's cross, so three kinds of event looked alike.
+    markers = pd.DataFrame(
+        {
+            "date": [day(1), day(4), day(8)],
+            "kind": ["pain_flare", "severe_pain", "red_flag_symptom"],
+            "label": ["Flare", "Severe pain", "Red flag"],
+        }
+    )
+    top = chart_spec(markers=markers)
+    [(points, _rows)] = [(u, r) for u, r in find(top, "point") if r and "kind" in r[0]]
+    scale = points["encoding"]["shape"]["scale"]
+    assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
+        "Flare": "triangle-up",
+        "Red-flag symptom": "cross",
+        "Severe pain": "square",
+    }
+
+
+def _shown_labels(markers: pd.DataFrame) -> list[str]:
+    top = chart_spec(markers=markers)
+    [(_unit, rows)] = [(u, r) for u, r in find(top, "point") if r and "kind" in r[0]]
+    return [row["label"] for row in rows if row["show_label"]]
+
+
+def test_event_labels_that_would_run_into_each_other_are_left_out_most_urgent_kept():
+    # Browser review: on a crowded chart "Relapse" ran into "Flare", and a label's white
+    # halo hid the next marker. A day apart on a 10-day chart there is room for one.
+    crowded = pd.DataFrame(
+        {
+            "date": [day(1), day(2), day(3)],
+            "kind": ["relapse", "flare", "red_flag_symptom"],
+            "label": ["Relapse", "Flare", "Red flag"],
+        }
+    )
+    assert _shown_labels(crowded) == ["Red flag"]
+    apart = pd.DataFrame(
+        {"date": [day(0), day(9)], "kind": ["flare", "relapse"], "label": ["Flare", "Relapse"]}
+    )
+    assert _shown_labels(apart) == ["Flare", "Relapse"]
+
+
+def test_right_hand_legends_start_clear_of_the_baseline_label():
+    # The PDF puts legends right of the plot, where the "Baseline" label is drawn: the
+    # event legend ("Red-flag symptom") sat on "Baseline 8.4". Measured in the laid-out scene.
+    import vl_convert
+
+    from rehab.charts.export import _with_fixed_width
+    from rehab.charts.pain import legends_beside
+
+    markers = pd.DataFrame({"date": [day(2)], "kind": ["red_flag_symptom"], "label": ["Red flag"]})
+    chart = legends_beside(pain_chart(daily_frame([8.0] * 10), PHASES, baseline=8.4, markers=markers))
+    root = vl_convert.vegalite_to_scenegraph(_with_fixed_width(chart.to_dict(), 760))["scenegraph"]
+    view = root["items"][0]
+    legends = [item for mark in view["items"] if mark.get("role") == "legend" for item in mark["items"]]
+    assert legends
+    # "Baseline 8.4" starts 4 px right of the plot; bold 11 px text is under 7 px a character.
+    label_end = view["width"] + 4 + 7 * len("Baseline 10.0")
+    assert min(item["x"] for item in legends) >= label_end
