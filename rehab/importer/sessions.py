@@ -163,6 +163,22 @@ def _as_array(values: Any, dtype: str) -> Any:
     return make(values, dtype=dtype, copy=False)
 
 
+def _replaced_text(column: Any, at: IntArray, values: Any) -> Any:
+    """Return text ``column`` with ``values`` written at the distinct positions ``at``.
+
+    One masked replace over the column: pandas' item assignment rebuilt a million-row
+    column chunk by chunk (0.05 s of a 0.4 s import).
+    """
+    order = np.argsort(at, kind="stable")
+    texts = pa.array(_as_array(column, "string"))
+    texts = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+    new = pa.array(_as_array(list(values), "string")[order])
+    new = new.combine_chunks() if isinstance(new, pa.ChunkedArray) else new
+    mask = np.zeros(len(texts), dtype=bool)
+    mask[at] = True
+    return pd.arrays.ArrowStringArray(pc.replace_with_mask(texts, pa.array(mask), new.cast(texts.type)))
+
+
 def apply_sessions(columns: dict[str, Any], size: int, at: IntArray, values: dict[str, Any]) -> None:
     """Write each merged session's values at its row (positions ``at``) into ``columns``.
 
@@ -173,6 +189,9 @@ def apply_sessions(columns: dict[str, Any], size: int, at: IntArray, values: dic
     for name, column_values in values.items():
         if name not in columns:
             columns[name] = empty_like(dtypes[name], size)
+        if dtypes[name] == "string" and len(np.unique(at)) == len(at):
+            columns[name] = _replaced_text(columns[name], at, column_values)
+            continue
         # Arrays built for this frame alone (Arrow text is immutable: a write makes new chunks).
         array = _as_array(columns[name], dtypes[name])
         array[at] = _as_array(list(column_values), dtypes[name])
