@@ -276,8 +276,9 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
                 f"more, or {s.exercise_pain_rise_repeated:g} or more making "
                 f"{s.exercise_repeated_count} of the exercise's last {s.exercise_repeated_window} "
                 "rated sessions, pauses that exercise from the next day until the day it is "
-                "logged again. A paused exercise leaves the target, so stopping as told never "
-                "lowers adherence."
+                "logged again. A paused exercise leaves the target, and so do the sessions of "
+                "it left undone on the day it was stopped (when counting them would lower that "
+                "day): stopping as told never lowers adherence."
             ),
             source=SOURCE_STOP_RULE,
         ),
