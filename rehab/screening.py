@@ -34,7 +34,7 @@ FLAG_WORDS: Final = {
     "relapse": "Relapse",
     "dropped_out": "Stopped logging",
     "not_improving": "Not improving",
-    "low_adherence": "Few sessions",
+    "low_adherence": "Few exercises done",
     "stale_logs": "Logs getting old",
 }
 # A mark per tier so the tier reads without colour (plain characters every font has).

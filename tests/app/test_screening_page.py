@@ -95,7 +95,7 @@ def test_reasons_are_words_and_rows_are_tall_enough_to_read_them(app):
     red_flag = table.loc["PT-0107", "reason"]
     assert red_flag.startswith("The log of 19 Nov mentions a possible warning sign")
     assert "Please get medical advice" not in red_flag  # advice stays on the patient page
-    assert table.loc["PT-0106", "reason"].endswith("Also: few sessions.")
+    assert table.loc["PT-0106", "reason"].endswith("Also: few exercises done.")
     assert table.loc["PT-0101", "reason"] == "No flags"
     row_height = at.dataframe[0].proto.row_height
     assert row_height > 64  # Streamlit wraps text only in rows taller than 4rem
