@@ -7,13 +7,16 @@ word, a pain value, the file name); the logs are laid out as docs/data-format.md
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.e2e.conftest import screenshot, wait_idle
+from tests.e2e.conftest import ROOT, _free_port, _wait_healthy, screenshot, wait_idle
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -132,3 +135,46 @@ def test_screening_shows_payloads_as_written_and_fetches_nothing(
     width = page.viewport_size["width"] if page.viewport_size else 0
     screenshot(page, f"hostile_screening_{width}")
     assert _outside(requests) == []
+
+
+# An app error, as a visitor would see it, under the app's own config (.streamlit/config.toml):
+# a script beside a copy of the config raises with a path, a patient id and a code line.
+FAILING_SCRIPT = """
+import streamlit as st
+st.write("before the error")
+secret = "/work/main/rehab/analysis/engine.py PT-0103 pain 7"
+raise ValueError(secret)
+"""
+
+
+@pytest.fixture(scope="module")
+def failing_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("failing")
+    (folder / ".streamlit").mkdir()
+    shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+    (folder / "failing.py").write_text(FAILING_SCRIPT, encoding="utf-8")
+    port = _free_port()
+    log = folder / "streamlit.log"
+    command = [sys.executable, "-m", "streamlit", "run", "failing.py", "--server.port", str(port)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log, timeout=60)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_an_error_shows_no_path_code_or_link(page: Page, failing_url: str) -> None:
+    page.goto(failing_url)
+    error = page.locator("[data-testid='stException']")
+    error.wait_for()
+    wait_idle(page)
+    text = error.inner_text()
+    assert "This app has encountered an error" in text
+    for leak in ("/work", "engine.py", "PT-0103", "raise", "Traceback", "ValueError", "line "):
+        assert leak not in text, leak
+    # No "Ask Google" / "Ask ChatGPT" links carrying the error off the machine.
+    assert error.locator("a").count() == 0
