@@ -43,8 +43,12 @@ def alerts(summary: PatientSummary, settings: RuleSettings, *, therapist: bool) 
     by_code = {flag.code: flag for flag in flags}
     for view in present.flag_views(flags, settings):
         message = view.message if therapist else present.patient_message(by_code[view.code], summary)
-        # The matched words are the therapist's evidence; the patient's message names them.
-        words = f" (words: {literal(view.matched_words)})" if view.matched_words and therapist else ""
+        # The note's own words are the therapist's evidence, where the message does not say them.
+        words = (
+            f" (as written in the log: {literal(view.matched_words)})"
+            if view.matched_words and therapist
+            else ""
+        )
         # Messages quote the logs (exercise names, note words): shown as written, never markup.
         text = f"**{view.tier_word}: {view.rule_title}.** {literal(message)}{words}"
         if therapist:

@@ -163,10 +163,16 @@ def flag_views(flags: list[Flag], settings: RuleSettings = DEFAULT_SETTINGS) -> 
                 rule_text=described.text,
                 source=described.source,
                 dates=", ".join(day_label(d) for d in flag.dates[-5:]),
-                matched_words=", ".join(flag.matched_words),
+                matched_words=", ".join(_words_not_in(flag.matched_words, flag.message)),
             )
         )
     return views
+
+
+def _words_not_in(words: list[str], message: str) -> list[str]:
+    """Return the matched words a message does not already say (the log's own spelling)."""
+    said = message.casefold()
+    return [word for word in words if word.casefold() not in said]
 
 
 def patient_message(flag: Flag, summary: PatientSummary) -> str:

@@ -116,3 +116,14 @@ def test_the_band_words_are_one_set_and_the_key_names_the_clinical_bands():
     key = present.band_key()
     for band, word in present.BAND_WORDS.items():
         assert f"{word} ({band})" in key
+
+
+def test_a_red_flag_lists_only_the_log_s_words_its_message_does_not_already_say():
+    flag = Flag(
+        code="red_flag_symptom",
+        tier="critical",
+        message="The log of 3 Nov mentions a possible warning sign (numbness in both legs; fever).",
+        matched_words=["Numbness in both legs", "cant pee", "fever"],
+    )
+    (view,) = present.flag_views([flag])
+    assert view.matched_words == "cant pee"
