@@ -100,7 +100,7 @@ def filters() -> tuple[list[str], list[str], str]:
 
 
 def _columns() -> dict[str, Any]:
-    help_week = "Share of prescribed sessions logged over the last 7 days"
+    help_week = "Share of prescribed exercises done over the last 7 days"
     return {
         "alert": st.column_config.TextColumn("Tier", width=92),
         "patient_id": st.column_config.TextColumn("Patient", width=80),
