@@ -309,17 +309,32 @@ class IssueLog:
             return out
         at = np.concatenate([b.rows for b in errors])
         order_key = np.concatenate([np.full(len(b.rows), i) for i, b in enumerate(errors)])
-        texts = np.concatenate([b.texts[b.keys] for b in errors])
+        # Each message as an index into every batch's texts: rows share few distinct
+        # messages, so the joined texts are built once per distinct combination.
+        words = np.concatenate([b.texts for b in errors])
+        starts = np.cumsum([0] + [len(b.texts) for b in errors])
+        texts = np.concatenate([b.keys + start for b, start in zip(errors, starts, strict=False)])
         keep = np.isin(at, rows)
         at, order_key, texts = at[keep], order_key[keep], texts[keep]
         order = np.lexsort((order_key, at))
         at, texts = at[order], texts[order]
         unique, first, counts = np.unique(at, return_index=True, return_counts=True)
-        joined = texts[first].copy()
-        for extra in range(1, int(counts.max())):
-            more = np.flatnonzero(counts > extra)
-            joined[more] = joined[more] + "; " + texts[first[more] + extra]
+        joined = _joined(words, texts, first, counts)
         where = np.searchsorted(unique, rows)
         found = (where < len(unique)) & (unique[np.minimum(where, len(unique) - 1)] == rows)
         out[found] = joined[where[found]]
         return out
+
+
+def _joined(words: ObjArray, keys: IntArray, first: IntArray, counts: IntArray) -> ObjArray:
+    """Join each row's messages (``words[keys]`` from ``first``, ``counts`` of them) with "; "."""
+    code = np.asarray(keys[first], dtype=np.int64)
+    texts = words
+    for extra in range(1, int(counts.max())):
+        more = np.flatnonzero(counts > extra)
+        pair = code[more] * len(words) + keys[first[more] + extra]
+        distinct, inverse = np.unique(pair, return_inverse=True)
+        added = texts[distinct // len(words)] + "; " + words[distinct % len(words)]
+        code[more] = len(texts) + inverse.reshape(-1)
+        texts = np.concatenate([texts, added])
+    return np.asarray(texts[code], dtype=object)
