@@ -193,6 +193,14 @@ def patient_message(flag: Flag, summary: PatientSummary) -> str:
             f"{done} done in the last 7 days ({percent(adherence.last_7_days)}). Even one "
             "session a day helps; your therapist can help you find a routine that fits."
         )
+    paused = {item.exercise: item for item in summary.paused_exercises}
+    if flag.code == "exercise_increases_pain" and flag.exercise in paused:
+        item = paused[flag.exercise]
+        # Already stopped: say they did the right thing, not "stop" again above the pause note.
+        return (
+            f"{item.name} raised your pain ({item.evidence}), and you stopped it, as the "
+            "programme says. Check with your therapist before you start it again."
+        )
     return flag.message
 
 

@@ -127,3 +127,31 @@ def test_a_red_flag_lists_only_the_log_s_words_its_message_does_not_already_say(
     )
     (view,) = present.flag_views([flag])
     assert view.matched_words == "cant pee"
+
+
+def test_a_stopped_exercise_is_not_told_to_stop_again_once_it_is_paused():
+    from rehab.analysis import PausedExercise
+
+    raised = Flag(
+        code="exercise_increases_pain",
+        tier="high",
+        exercise="hip_rolls",
+        message="Hip Rolls raised pain (+2 on 17 Nov): stop this exercise and check with your therapist",
+    )
+    still_doing = _summary()
+    assert present.patient_message(raised, still_doing) == raised.message
+    paused = still_doing.model_copy(
+        update={
+            "paused_exercises": [
+                PausedExercise(
+                    exercise="hip_rolls",
+                    name="Hip Rolls",
+                    since=date(2026, 11, 18),
+                    evidence="+2 on 17 Nov",
+                )
+            ]
+        }
+    )
+    text = present.patient_message(raised, paused)
+    assert "stop this exercise" not in text
+    assert text.startswith("Hip Rolls raised your pain (+2 on 17 Nov), and you stopped it")

@@ -71,7 +71,11 @@ def test_demo_opens_on_a_patient_whose_alert_and_stop_card_show_what_the_app_doe
     at = open_page(app, "patient")
     assert shown(at.title[0].value) == "My progress: PT-0103"
     assert any("Synthetic demo" in c.value for c in at.caption)
-    assert any("Hip Rolls raised pain" in w.value for w in at.warning)
+    # The alert says the exercise raised pain and that stopping it was right (it is paused).
+    assert any(
+        "Hip Rolls raised your pain (+2 on 17 Nov), and you stopped it" in shown(w.value)
+        for w in at.warning
+    )
     # PT-0103 stopped Hip Rolls after the +2 (rehab/sample/stories.py): the card says paused.
     assert any(
         shown(w.value).startswith("Paused since 18 Nov: it raised your pain (+2 on 17 Nov).")
