@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast lint bench sample lock clean mutation fuzz
+.PHONY: run test test-fast lint bench bench-hostile sample lock clean mutation fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/import_bench.py
 	$(BIN)/python benchmarks/analysis_bench.py
 	$(BIN)/python benchmarks/screening_bench.py
+
+# Pathological uploads against clean files of the same size, each in its own process.
+bench-hostile: $(STAMP)
+	$(BIN)/python benchmarks/hostile_bench.py
 
 # Mutation testing, not in CI (hours on 2 cores): small changes to rehab/analysis/ and
 # rehab/importer/ that the tests must notice; config in [tool.mutmut] of pyproject.toml.
