@@ -75,7 +75,8 @@ class UploadBudget:
     def before(self, data: bytes) -> tuple[str, str] | None:
         """Refuse a file (code, message) when its lines would take the upload past the rows."""
         # Line ends less the header's: the rows, give or take a last line without one.
-        lines = max(data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n") - 1, 0)
+        lone_cr = data.count(b"\r") - data.count(b"\r\n") if b"\r" in data else 0  # most files: no CR
+        lines = max(data.count(b"\n") + lone_cr - 1, 0)
         if self.spent or self.rows + lines > MAX_UPLOAD_ROWS:
             self.spent = True
             return "upload_too_many_rows", too_many_rows(self.rows + lines)
