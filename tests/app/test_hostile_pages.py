@@ -96,12 +96,15 @@ def test_text_a_file_wrote_is_shown_as_written_on_my_progress(app):
     assert any("Red-flag symptom" in e.value for e in at.error)
     _assert_nothing_interpreted(at)
 
-    # The therapist's view of the same patient adds the matched words.
+    # The therapist's view of the same patient adds the rule inline; the note's words are
+    # named once (the message already says "numbness in both legs"), never as markup.
     at.session_state["opened_from_screening"] = at.session_state["patient"]
     at.run()
     assert not at.exception
     assert at.title[0].value == literal(PATIENT)
-    assert any("(words: " in shown(e.value) for e in at.error)
+    (box,) = [shown(e.value) for e in at.error if "Red-flag symptom" in e.value]
+    assert "Rule:" in box
+    assert box.count("numbness in both legs") == 1
     _assert_nothing_interpreted(at)
 
 
