@@ -11,6 +11,7 @@ import streamlit as st
 
 from app_pages import issue_views, state
 from rehab import present
+from rehab.analysis.text import plural
 from rehab.importer.longform import SERIES_NAMES, VALUE_NAMES
 from rehab.importer.mapping import (
     canonical_columns,
@@ -33,8 +34,8 @@ def _import_title(batch: ImportBatch) -> str:
     duplicates = sum(f.report.duplicates for f in files)
     accepted = sum(f.report.accepted for f in files)
     return (
-        f"Import report: {len(files)} file(s), {accepted} rows accepted, {rejected} "
-        f"rejected, {duplicates} duplicate(s)"
+        f"Import report: {plural(len(files), 'file')}, {plural(accepted, 'row')} accepted, "
+        f"{rejected} rejected, {plural(duplicates, 'duplicate')}"
     )
 
 
@@ -92,7 +93,7 @@ def file_reports(batch: ImportBatch) -> None:
     )
     flagged = [f for f in batch.files if f.report.issues or not f.report.usable]
     if flagged:
-        st.caption(f"{len(flagged)} file(s) with notes; clean files stay folded in the table.")
+        st.caption(f"{plural(len(flagged), 'file')} with notes; clean files stay folded in the table.")
     for index, file in enumerate(flagged[:MAX_FILE_REPORTS]):
         file_report(file, nested=False, index=index)
     if len(flagged) > MAX_FILE_REPORTS:
@@ -114,9 +115,9 @@ def file_report(file: FileImport, nested: bool, index: int) -> None:
 
     report = file.report
     label = literal(
-        f"{report.file} ({report.kind or 'not recognised'}): {report.rows} rows, "
+        f"{report.file} ({report.kind or 'not recognised'}): {plural(report.rows, 'row')}, "
         f"{report.accepted} accepted, {report.rejected} rejected, "
-        f"{report.duplicates} duplicate(s), {len(report.issues)} note(s)"
+        f"{plural(report.duplicates, 'duplicate')}, {plural(len(report.issues), 'note')}"
     )
     icon = (
         ":material/block:"

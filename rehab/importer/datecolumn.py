@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow.compute as pc
 
+from rehab.analysis.text import plural
 from rehab.importer.coded import CodedColumn
 from rehab.importer.dates import DateResult, resolve_dates, serial_range, settle_order, split_dates
 from rehab.importer.messages import shown, to_objects
@@ -207,7 +208,8 @@ def _warn_ambiguous(job: ColumnChecks, result: DateResult, usage: _Usage, confli
     job.issues.add(
         "ambiguous_dates",
         "error",
-        f"{count} row(s) have slash dates such as 03/04/2026 that could be day/month or "
+        f"{plural(count, 'row')} {'has' if count == 1 else 'have'} slash dates such as 03/04/2026 "
+        "that could be day/month or "
         f"month/day, and the file {why}. Choose the date order (--date-order dmy or "
         "--date-order mdy on the command line, or the date order choice in the app) and "
         "import the file again; those rows were not imported.",

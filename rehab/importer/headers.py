@@ -116,7 +116,9 @@ def _warn_person_columns(header: tuple[str, ...], positions: dict[str, int], iss
         issues.add(
             "person_columns",
             "warning",
-            f"Column(s) {listed} look like people's names, but the file has no patient column, "
+            f"{'Column' if len(names) == 1 else 'Columns'} {listed} "
+            f"{'looks' if len(names) == 1 else 'look'} like people's names, but the file has no "
+            "patient column, "
             "so every row was given to one patient (named after the file). If the file holds "
             "more than one person, add a patient_id column (or map one of these columns to "
             "patient_id) and import it again.",

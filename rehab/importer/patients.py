@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rehab.analysis.text import plural
 from rehab.importer.headers import GENERIC_IDS, PERSON_HEADERS
 from rehab.importer.messages import INVISIBLE, to_objects
 from rehab.importer.names import is_date_name
@@ -99,7 +100,8 @@ def _warn_unnamed(file: str, patient: str, count: int, issues: IssueLog) -> None
         "unnamed_patient",
         "warning",
         f"The file's name '{file}' is a date, not a patient's name, and no column says whose "
-        f"rows these are, so {count} row(s) were kept under '{patient}'. Name the patient: add "
+        f"rows these are, so {plural(count, 'row')} {'was' if count == 1 else 'were'} kept under "
+        f"'{patient}'. Name the patient: add "
         "a patient_id column, or rename the file after the patient (for example "
         "PT-0101_sessions.csv), and import it again.",
         column="patient_id",
@@ -169,7 +171,7 @@ def warn_invisible(
         "invisible_characters",
         lambda _key, where: (
             f"The patient id in {where} held invisible characters (a zero-width space or a "
-            f"direction mark, {len(examples)} id(s) in all); they were removed, so the rows "
+            f"direction mark, {plural(len(examples), 'id')} in all); they were removed, so the rows "
             f"count for '{example[:60]}' and not for a look-alike second patient."
         ),
         issues,

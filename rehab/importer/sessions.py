@@ -28,6 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rehab.analysis.text import plural
 from rehab.importer.coded import repeated_keys
 from rehab.importer.frames import empty_like
 from rehab.importer.messages import compose
@@ -258,7 +259,8 @@ def split_lists(frame: pd.DataFrame, lists: npt.NDArray[np.object_], issues: Iss
     issues.add(
         "exercise_list",
         "warning",
-        f"{len(listed)} row(s) list several exercises in one cell, as a form's tick boxes do "
+        f"{plural(len(listed), 'row')} {'lists' if len(listed) == 1 else 'list'} several "
+        "exercises in one cell, as a form's tick boxes do "
         f"({describe_rows(rows)}); they became {_sessions(int(counts[listed].sum()))}, one per "
         "exercise.",
         column="exercise",

@@ -243,7 +243,7 @@ def test_a_bad_file_gets_the_report_not_a_traceback(app):
     assert not at.exception
     assert any("None of the files could be used" in w.value for w in at.warning)
     expander = next(e for e in at.expander if e.label.startswith("Import report"))
-    assert "1 file(s)" in expander.label
+    assert "1 file," in expander.label
     # The notes read as lines of text (in full on a phone), not in a grid.
     notes = [shown(m.value) for m in expander.markdown]
     assert not [d for d in at.dataframe if "message" in d.value]  # not squeezed into a grid

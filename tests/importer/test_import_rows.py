@@ -153,7 +153,7 @@ def test_a_google_form_tick_box_answer_becomes_one_session_per_exercise(run):
     ]
     assert sessions["source_row"].tolist() == [2, 2, 3, 4, 4, 4, 5]
     (listed,) = messages(result, "exercise_list")
-    assert listed.startswith("2 row(s) list several exercises in one cell")
+    assert listed.startswith("2 rows list several exercises in one cell")
     assert "they became 5 sessions" in listed
     # A list with a name the library does not know is kept as written, and said so.
     (unknown,) = messages(result, "unknown_exercise")
