@@ -167,7 +167,7 @@ def file_report(file: FileImport, nested: bool, index: int) -> None:
 
 AS_WRITTEN = ""
 TIMEZONES: dict[str, str] = {
-    AS_WRITTEN: "As written (UTC stamps stay UTC)",
+    AS_WRITTEN: "As written",
     **{
         zone: zone.replace("_", " ")
         for zone in (
@@ -210,8 +210,8 @@ TIMEZONES: dict[str, str] = {
     },
 }
 DATE_SYSTEMS: dict[str, str] = {
-    "1900": "From 1900 (Excel, LibreOffice, Google Sheets)",
-    "1904": "From 1904 (older Excel for Mac)",
+    "1900": "From 1900 (Excel, Sheets)",
+    "1904": "From 1904 (old Mac Excel)",
 }
 NOT_USED = ""
 # Problems a column mapping can fix: rehab did not recognise the columns it needs.
@@ -225,15 +225,17 @@ def reading_options(area: Any, key: str) -> tuple[str | None, Literal["1900", "1
         list(TIMEZONES),
         format_func=TIMEZONES.__getitem__,
         key=f"{key}_timezone",
-        help="Times stamped in UTC (ending in Z or +00:00) are moved to this zone's day. "
-        "Times written with another offset keep their own day.",
+        help="Times stamped in UTC (ending in Z or +00:00) are moved to this zone's day; "
+        "'As written' keeps them on the UTC day, with a warning. Times written with another "
+        "offset keep their own day.",
     )
     system = area.selectbox(
         "Spreadsheet day numbers (46328) count",
         list(DATE_SYSTEMS),
         format_func=DATE_SYSTEMS.__getitem__,
         key=f"{key}_date_system",
-        help="Only for dates a spreadsheet wrote as numbers.",
+        help="Only for dates a spreadsheet wrote as numbers: from 1900 in Excel, LibreOffice and "
+        "Google Sheets; from 1904 in Excel for Mac before 2011.",
     )
     return (zone or None), ("1904" if system == "1904" else "1900")
 
