@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,16 +81,19 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
     raise RuntimeError(f"server not healthy in {timeout}s: {log.read_text(errors='replace')[-2000:]}")
 
 
-@pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
+@contextmanager
+def streamlit_server(script: str, cwd: Path, log: Path) -> Iterator[str]:
+    """Run ``streamlit run SCRIPT`` in ``cwd`` on a free loopback port; yield its URL.
+
+    The output goes to ``log`` (read back when the server fails to start), never to a pipe.
+    """
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.port",
         str(port),
         "--server.address",
@@ -100,7 +104,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> 
         "false",
     ]
     with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log, timeout=60)
@@ -111,6 +115,12 @@ def server_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> 
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
+    with streamlit_server("app.py", ROOT, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

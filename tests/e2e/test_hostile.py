@@ -8,15 +8,13 @@ word, a pain value, the file name); the logs are laid out as docs/data-format.md
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.e2e.conftest import ROOT, _free_port, _wait_healthy, screenshot, wait_idle
+from tests.e2e.conftest import ROOT, screenshot, streamlit_server, wait_idle
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -153,18 +151,8 @@ def failing_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) ->
     (folder / ".streamlit").mkdir()
     shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
     (folder / "failing.py").write_text(FAILING_SCRIPT, encoding="utf-8")
-    port = _free_port()
-    log = folder / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "failing.py", "--server.port", str(port)]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log, timeout=60)
+    with streamlit_server("failing.py", folder, folder / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_an_error_shows_no_path_code_or_link(page: Page, failing_url: str) -> None:
