@@ -109,8 +109,7 @@ def _limits_section() -> list[str]:
         "upload (for example one per clinic, team or quarter):",
         "",
         f"- at most {limits.MAX_COLUMNS} columns in a file;",
-        f"- at most {limits.MAX_UPLOAD_ROWS:,} rows and {limits.MAX_UPLOAD_PATIENTS:,} patients "
-        "in all;",
+        f"- at most {limits.MAX_UPLOAD_ROWS:,} rows and {limits.MAX_UPLOAD_PATIENTS:,} patients in all;",
         f"- at most {archive.max_total_bytes // mb} MB unpacked in all, "
         f"{archive.max_entry_bytes // mb} MB a file in a ZIP, {archive.max_entries:,} files a "
         f"ZIP, compressed at most {archive.max_ratio:.0f} to 1.",

@@ -357,9 +357,7 @@ PROVENANCE: Final = ("source_file", "source_row")
 
 # Units and scale ranges in brackets: "Hold (s)", "Pain (0-10)"; "Pain (0-4)" also finds the
 # pain column, whose scale check then refuses it (rehab.importer.scales).
-_UNIT_RE: Final = re.compile(
-    r"\((?:s|sec|secs|seconds|\d+\s*[-–]\s*\d+|/\s*\d+|nrs)\)|\[[^\]]*\]"
-)
+_UNIT_RE: Final = re.compile(r"\((?:s|sec|secs|seconds|\d+\s*[-–]\s*\d+|/\s*\d+|nrs)\)|\[[^\]]*\]")
 _NON_ALNUM_RE: Final = re.compile(r"[^0-9a-z]+")
 
 
