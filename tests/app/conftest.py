@@ -33,3 +33,10 @@ def shown(markdown: str) -> str:
     """
     text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
     return text.replace("\u2060", "").replace("\u2011", "-")
+
+
+def walk(node):
+    """Every element under ``node`` (``at.main``, ``at.sidebar``), in the order a reader meets it."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from walk(child)

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import pytest
 
 from rehab.markup import literal, unbroken
-from tests.app.conftest import open_page, shown
+from tests.app.conftest import open_page, shown, walk
 
 START = date(2026, 10, 1)
 AS_OF = START + timedelta(9)
@@ -56,17 +56,11 @@ def _upload(at, key: str, files, mime: str = "text/csv"):
     return at
 
 
-def _walk(node):
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _walk(child)
-
-
 def _markdown_texts(at) -> list[tuple[str, str]]:
     """(element kind, text) of every string Streamlit reads as Markdown, main and sidebar."""
     texts = []
     for root in (at.main, at.sidebar):
-        for node in _walk(root):
+        for node in walk(root):
             kind = type(node).__name__
             for attr in ("value", "label", "help", "body"):
                 text = getattr(node, attr, None)

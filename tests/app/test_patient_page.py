@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from tests.app.conftest import open_page, shown
+from tests.app.conftest import open_page, shown, walk
 
 START = date(2026, 10, 1)
 NAMES = ("Back Extension", "Cat Stretch", "Hip Rolls", "Core")
@@ -40,17 +40,10 @@ def _metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def _walk(node):
-    """Every element of the page's main area in the order a reader meets it."""
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _walk(child)
-
-
 def _page_order(at) -> list[tuple[str, str]]:
     """(element kind, its text) for the main area, top to bottom as stacked on a phone."""
     order = []
-    for node in _walk(at.main):
+    for node in walk(at.main):
         kind = type(node).__name__
         text = getattr(node, "value", None) if kind != "Metric" else node.label
         order.append((kind, text if isinstance(text, str) else ""))

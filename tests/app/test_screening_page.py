@@ -3,7 +3,7 @@ import io
 import json
 import zipfile
 
-from tests.app.conftest import open_page, shown
+from tests.app.conftest import open_page, shown, walk
 
 MULTI = (
     b"Patient ID,Date,Pain,Notes\n"
@@ -36,17 +36,11 @@ def _upload(at, files, as_of=datetime.date(2026, 11, 20)):
     return at
 
 
-def _walk(node):
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _walk(child)
-
-
 def _main_order(at) -> list[str]:
     """The kinds (and keys) of the main area's elements, top to bottom."""
     return [
         f"{type(node).__name__}:{getattr(node, 'key', None) or ''}"
-        for node in _walk(at.main)
+        for node in walk(at.main)
         if type(node).__name__ not in {"Block", "Column", "SpecialBlock"}
     ]
 

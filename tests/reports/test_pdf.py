@@ -5,9 +5,7 @@ import string
 import struct
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,7 +28,7 @@ from rehab.reports.pdf_document import ReportDocument
 from rehab.reports.pdf_page import MIN_CHART_SHARE, ChartImage, Layout, draw_page, fit_layout, overflow
 from rehab.reports.pdf_text import one_line, safe_file_stem, to_latin1
 from rehab.sample import DEMO_END, demo_cohort
-from rehab.schema import coerce_frame
+from tests.reports.report_frames import log_frame
 
 START = date(2026, 9, 1)
 AS_OF = START + timedelta(days=16)  # 17 Sep 2026
@@ -46,14 +44,6 @@ GENERATED = datetime(2026, 9, 18, 9, 30, tzinfo=UTC)
 
 def day(offset: int) -> date:
     return START + timedelta(days=offset)
-
-
-def log_frame(kind: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows)
-    frame["date"] = pd.to_datetime(frame["date"])
-    frame["source_file"] = f"{kind}.csv"
-    frame["source_row"] = range(2, len(frame) + 2)
-    return coerce_frame(kind, frame)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pandas as pd
 import pytest
 from fpdf import FPDF
 
@@ -25,7 +24,7 @@ from rehab.reports.pdf_content import MAX_MESSAGE_CHARS, FlagItem, page_content
 from rehab.reports.pdf_document import MARGIN_SIDE, ReportDocument
 from rehab.reports.pdf_page import ChartImage, fit_layout, overflow
 from rehab.reports.pdf_text import MAX_ID_CHARS, MAX_NAME_CHARS, cut
-from rehab.schema import coerce_frame
+from tests.reports.report_frames import log_frame
 
 START = date(2026, 9, 1)
 AS_OF = START + timedelta(days=16)
@@ -46,14 +45,6 @@ FOREIGN_NAME = "Knie \u05e2\u05d1 \u4e2d\u6587 \U0001f9b5 bend"  # Hebrew, Chine
 
 def day(offset: int) -> date:
     return START + timedelta(days=offset)
-
-
-def log_frame(kind: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows)
-    frame["date"] = pd.to_datetime(frame["date"])
-    frame["source_file"] = f"{kind}.csv"
-    frame["source_row"] = range(2, len(frame) + 2)
-    return coerce_frame(kind, frame)  # type: ignore[arg-type]
 
 
 def daily_sessions(patient: str, exercises: list[str], note: str = "") -> list[dict[str, Any]]:
