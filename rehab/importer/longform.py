@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pyarrow as pa
 
+from rehab.analysis.text import plural
 from rehab.importer.coded import CodedColumn, encode
 from rehab.importer.report import FileProblem, ImportOptions
 from rehab.schema import PAIN, header_lookup, normalise_header
@@ -103,10 +104,6 @@ def _series_target(name: str, wanted: dict[str, str]) -> str | None:
     return "pain" if header_lookup(PAIN).get(key) == "pain" else None
 
 
-def _rows(count: int) -> str:
-    return f"{count} row" if count == 1 else f"{count} rows"
-
-
 def _were(count: int) -> str:
     return "was" if count == 1 else "were"
 
@@ -128,7 +125,7 @@ def _left_out(names: list[str], counts: np.ndarray, chosen: np.ndarray) -> str:
     if not total:
         return ""
     return (
-        f" {_rows(total)} of other series {_were(total)} left out: {shown}. To read "
+        f" {plural(total, 'row')} of other series {_were(total)} left out: {shown}. To read "
         "one of them, map it (for example --series 'NAME=pain')."
     )
 
@@ -161,7 +158,8 @@ def _scope(table: RawTable, layout: LongLayout, plan: Plan) -> RawTable:
     if total:
         plan.notes.append(
             f"Only the rows whose {column} is '{wanted}' can hold a pain score; "
-            f"{_rows(total)} of other kinds {_were(total)} left out: {shown}. {layout.scope_note}"
+            f"{plural(total, 'row')} of other kinds {_were(total)} left out: {shown}. "
+            f"{layout.scope_note}"
         )
     return _take_rows(table, _rows_of(table, coded, inside))
 
@@ -208,7 +206,7 @@ def reshape_long(table: RawTable, options: ImportOptions, preset: Preset | None,
     read_rows = int(counts[chosen].sum())
     plan.notes.append(
         f"Read as a long file: '{series_label}' names the series and "
-        f"'{table.header[value_at].strip()}' holds the values; {_rows(read_rows)} of {read} "
+        f"'{table.header[value_at].strip()}' holds the values; {plural(read_rows, 'row')} of {read} "
         f"{_were(read_rows)} read as {found[0]}." + _left_out(names, counts, chosen)
     )
     return _take_rows(table, keep)

@@ -206,10 +206,6 @@ def count_lone_sets(frame: pd.DataFrame) -> None:
         frame.loc[numbered, "sets"] = 1.0
 
 
-def _sessions(count: int) -> str:
-    return "1 session" if count == 1 else f"{count} sessions"
-
-
 def report_sets(source: IntArray, plan: SetPlan, has_set_numbers: bool, issues: IssueLog) -> None:
     """One summary, and one line per set row merged into an earlier row's session.
 
@@ -224,7 +220,7 @@ def report_sets(source: IntArray, plan: SetPlan, has_set_numbers: bool, issues: 
     issues.add(
         "set_rows",
         "warning",
-        f"{len(rows)} set rows were counted as {_sessions(len(plan.first))} "
+        f"{len(rows)} set rows were counted as {plural(len(plan.first), 'session')} "
         f"({describe_rows(rows)}): {why}, so the rows of one exercise performance are one "
         "session. Each session keeps sets = the number of set rows and reps and hold = the "
         "mean per set; no row was left out.",
@@ -261,7 +257,7 @@ def split_lists(frame: pd.DataFrame, lists: npt.NDArray[np.object_], issues: Iss
         "warning",
         f"{plural(len(listed), 'row')} {'lists' if len(listed) == 1 else 'list'} several "
         "exercises in one cell, as a form's tick boxes do "
-        f"({describe_rows(rows)}); they became {_sessions(int(counts[listed].sum()))}, one per "
+        f"({describe_rows(rows)}); they became {plural(int(counts[listed].sum()), 'session')}, one per "
         "exercise.",
         column="exercise",
     )
