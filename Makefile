@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast lint bench bench-hostile sample lock clean mutation fuzz
+.PHONY: run test test-fast lint bench bench-hostile bench-scale sample lock clean mutation fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(BIN)/python:
 # Reinstall whenever the dependency list or the lock changes.
 $(STAMP): pyproject.toml requirements/constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-c requirements/constraints.txt -e '.[dev]'
+		-c requirements/constraints.txt -e '.[dev,scale]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -45,7 +45,7 @@ bench-hostile: $(STAMP)
 MUTANTS ?=
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-c requirements/constraints.txt -e '.[dev,mutation]'
+		-c requirements/constraints.txt -e '.[dev,scale,mutation]'
 	$(BIN)/mutmut run $(MUTANTS)
 	$(BIN)/mutmut results
 
