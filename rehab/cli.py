@@ -8,6 +8,7 @@ could not be used at all.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from datetime import date
@@ -168,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(summary)
     summary.add_argument("--json", action="store_true", help="print the summary as JSON")
     _add_analysis_options(summary)
+    _feature("rehab.scale.cli").add_summary_options(summary)
 
     sample = commands.add_parser("sample", help="write a synthetic cohort of logs")
     sample.add_argument("--out", type=Path, required=True, help="folder to write the CSVs to")
@@ -190,7 +192,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     docs = commands.add_parser("docs", help="regenerate the column reference in the docs")
     docs.add_argument("--check", action="store_true", help="fail when the docs are out of date")
+    for module in FEATURE_COMMANDS:
+        COMMANDS.update(_feature(module).add_commands(commands))
     return parser
+
+
+# Commands that live beside their feature: each module's ``add_commands(commands)`` adds its
+# subparsers and returns ``{command: handler}`` (rehab/store, rehab/measures, rehab/fhir).
+FEATURE_COMMANDS = ("rehab.store.cli", "rehab.measures.cli", "rehab.fhir.cli")
+
+
+def _feature(module: str) -> Any:
+    return importlib.import_module(module)
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
@@ -308,9 +321,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
     """Import, analyse and print one summary per patient."""
     from rehab.present import summary_table
 
+    if args.engine != "pandas":
+        # The distributed path (rehab/scale): same importer and engine, partitioned by patient.
+        handler: Any = _feature("rehab.scale.cli").run_summary
+        return int(handler(args))
     batch, cohort = _analyse(args)
     if args.json:
         payload = cohort.summary_json()
+        # Each patient's latest questionnaire score per measure (rehab/measures).
+        _feature("rehab.measures.summary").add_latest_scores(payload, batch)
         payload["disclaimer"] = DISCLAIMER
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 import pandas as pd
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rehab.analysis import CohortAnalysis
     from rehab.analysis.models import PausedExercise
     from rehab.importer import ImportBatch
+    from rehab.schema import LogKind
 
 FLAG_WORDS: Final = {
     "red_flag_symptom": "Red-flag symptom",
@@ -117,8 +118,8 @@ def rejected_rows_by_patient(batch: ImportBatch) -> dict[str, int]:
         patients = file.report.patients
         if len(patients) == 1:
             counts[patients[0]] += file.report.rejected
-        elif file.report.kind is not None and len(file.rejected):
-            lookup = header_lookup(SPECS[file.report.kind])
+        elif file.report.kind in SPECS and len(file.rejected):
+            lookup = header_lookup(SPECS[cast("LogKind", file.report.kind)])
             column = next(
                 (
                     c

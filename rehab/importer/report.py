@@ -7,13 +7,18 @@ numpy/pyarrow and only reaches these models at the end, through :class:`IssueLog
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rehab.importer.issuelog import ImportIssue, IssueLog, Severity
 from rehab.importer.zones import zone_problem
-from rehab.schema import LogKind
+
+if TYPE_CHECKING:
+    from rehab.schema import LogKind
+
+# What a file held: the two CSV logs, questionnaires (rehab/measures), or a FHIR Bundle (rehab/fhir).
+ReportKind = Literal["sessions", "pain", "measures", "bundle"]
 
 DateOrder = Literal["auto", "dmy", "mdy"]
 DateSystem = Literal["1900", "1904"]
@@ -100,7 +105,12 @@ class FileReport(BaseModel):
     """What became of one file: counts, issues, and the patients it holds."""
 
     file: str
-    kind: LogKind | None
+    kind: ReportKind | None = Field(
+        description=(
+            "sessions or pain (a CSV log), measures (questionnaires), bundle (a FHIR Bundle); "
+            "None when the kind could not be told."
+        )
+    )
     rows: int = 0
     accepted: int = 0
     rejected: int = 0

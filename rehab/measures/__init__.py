@@ -1,0 +1,1 @@
+"""Outcome questionnaires: the measures log, its scorers and their minimal important changes."""
