@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from rehab.analysis import CohortAnalysis
     from rehab.analysis.models import PausedExercise
     from rehab.importer import ImportBatch
-    from rehab.schema import LogKind
 
 FLAG_WORDS: Final = {
     "red_flag_symptom": "Red-flag symptom",
@@ -119,7 +118,7 @@ def rejected_rows_by_patient(batch: ImportBatch) -> dict[str, int]:
         if len(patients) == 1:
             counts[patients[0]] += file.report.rejected
         elif file.report.kind in SPECS and len(file.rejected):
-            lookup = header_lookup(SPECS[cast("LogKind", file.report.kind)])
+            lookup = header_lookup(SPECS[file.report.kind])
             column = next(
                 (
                     c
