@@ -98,6 +98,9 @@ class WeekChange:
     adherence_last_week: float
 
 
+_NO_WEEKS: Final = WeekChange(math.nan, math.nan, math.nan, math.nan)
+
+
 def week_change(daily: pd.DataFrame, as_of: date) -> WeekChange:
     """Return this week's and last week's mean daily pain and mean frequency adherence.
 
@@ -213,9 +216,18 @@ def _group(review: ReviewLike | None, something_new: bool, as_of: date) -> str:
     return GROUP_REVIEWED
 
 
+def week_table(dailies: Mapping[str, pd.DataFrame], as_of: date) -> dict[str, WeekChange]:
+    """Return :func:`week_change` for every patient.
+
+    The part of the review columns that depends on the logs only: the page keeps it while
+    reviews come and go.
+    """
+    return {patient_id: week_change(daily, as_of) for patient_id, daily in dailies.items()}
+
+
 def review_frame(
     screen: pd.DataFrame,
-    dailies: Mapping[str, pd.DataFrame],
+    weeks: Mapping[str, WeekChange],
     as_of: date,
     last_reviews: Mapping[str, ReviewLike],
     new_logs: Mapping[str, int] | None = None,
@@ -227,8 +239,8 @@ def review_frame(
     screen : pandas.DataFrame
         :func:`rehab.screening.screening_frame`, most urgent first (``patient_id`` and
         ``flag_codes`` are read).
-    dailies : Mapping[str, pandas.DataFrame]
-        Each patient's daily series (``CohortAnalysis.patients[id].daily``).
+    weeks : Mapping[str, WeekChange]
+        Each patient's weeks (:func:`week_table` of ``CohortAnalysis.patients[id].daily``).
     as_of : datetime.date
         The day the table speaks for: this week ends on it; a snooze lasts through it.
     last_reviews : Mapping[str, ReviewLike]
@@ -250,8 +262,7 @@ def review_frame(
         seen = set(review.flags) if review is not None else set()
         new_codes = [c for c in _codes(joined) if c not in seen] if review is not None else []
         logs = int(added.get(str(patient_id), 0)) if review is not None else 0
-        daily = dailies.get(str(patient_id))
-        change = week_change(daily, as_of) if daily is not None else WeekChange(*[math.nan] * 4)
+        change = weeks.get(str(patient_id), _NO_WEEKS)
         group = _group(review, bool(new_codes or logs), as_of)
         rows.append(
             {

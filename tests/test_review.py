@@ -26,6 +26,7 @@ from rehab.review import (
     set_aside_count,
     snooze_problem,
     week_change,
+    week_table,
 )
 
 AS_OF = date(2026, 11, 20)
@@ -156,8 +157,8 @@ def test_review_frame_puts_who_needs_a_look_first_then_reviewed_then_snoozed():
         "PT-E": Review(at=at, snooze_until=date(2026, 12, 1)),
         "PT-F": Review(at=at, snooze_until=date(2026, 11, 19), flags=["stale_logs"]),
     }
-    dailies = {"PT-A": _daily([5.0] * 14, [0.5] * 14, "2026-11-07")}
-    frame = review_frame(screen, dailies, AS_OF, reviews, {"PT-A": 7, "PT-C": 0, "PT-E": 3})
+    weeks = week_table({"PT-A": _daily([5.0] * 14, [0.5] * 14, "2026-11-07")}, AS_OF)
+    frame = review_frame(screen, weeks, AS_OF, reviews, {"PT-A": 7, "PT-C": 0, "PT-E": 3})
 
     assert list(frame["patient_id"]) == ["PT-A", "PT-B", "PT-E", "PT-C", "PT-F", "PT-D"]
     by_id = frame.set_index("patient_id")
