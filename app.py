@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import state, views
+from app_pages import auth, state, views
 
 # Shipped with the app: a ":material/...:" page icon would be fetched from a font CDN.
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
@@ -17,6 +17,8 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 state.init_state()
+# With an [auth] section in the secrets, nobody sees a page (or a patient) before signing in.
+auth.require_sign_in()
 
 progress = st.Page(
     "app_pages/patient.py",
