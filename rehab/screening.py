@@ -32,8 +32,10 @@ FLAG_WORDS: Final = {
     "exercise_increases_pain": "Exercise raises pain",
     "exercise_paused": "Exercise paused",
     "relapse": "Relapse",
+    "disability_worse": "Disability score worse",
     "dropped_out": "Stopped logging",
     "not_improving": "Not improving",
+    "start_back_high_risk": "STarT Back high risk",
     "low_adherence": "Few exercises done",
     "stale_logs": "Logs getting old",
 }

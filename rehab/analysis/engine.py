@@ -7,7 +7,7 @@ patient.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -24,8 +24,9 @@ from rehab.analysis.daily import (
     session_counts,
 )
 from rehab.analysis.daily_frame import DailyParts, daily_frame
-from rehab.analysis.flags import FlagInputs, cohort_flags
+from rehab.analysis.flags import FlagInputs, cohort_flags, sort_flags
 from rehab.analysis.inputs import PreparedLogs, prepare
+from rehab.analysis.measure_flags import MeasureChange, measure_changes, measure_flags, patient_measures
 from rehab.analysis.pain import flare_days, pain_free_days, pain_totals
 from rehab.analysis.pain_flags import PainFlagInputs
 from rehab.analysis.pauses import current_pauses, paused_grid, trip_day_grid
@@ -48,7 +49,9 @@ class PatientAnalysis:
 
     ``daily`` has one row per calendar day from the first log to the as-of date (see
     :data:`rehab.analysis.DAILY_COLUMNS`); ``exercise_response`` one row per exercise (see
-    :data:`rehab.analysis.RESPONSE_COLUMNS`).
+    :data:`rehab.analysis.RESPONSE_COLUMNS`). ``measures`` holds the patient's questionnaire
+    rows (the measures log's columns, sorted by date; empty without any) and
+    ``measure_changes`` each measure's first and latest score and whether the change matters.
     """
 
     summary: PatientSummary
@@ -56,6 +59,8 @@ class PatientAnalysis:
     phases: list[Phase]
     exercise_response: pd.DataFrame
     flags: list[Flag]
+    measures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    measure_changes: list[MeasureChange] = field(default_factory=list)
 
 
 @dataclass
@@ -198,7 +203,32 @@ def _rows(frame: pd.DataFrame, begin: int, end: int) -> pd.DataFrame:
     return frame.iloc[begin:end].set_axis(pd.RangeIndex(end - begin))
 
 
-def _per_patient(computed: _Computed) -> dict[str, PatientAnalysis]:
+def _add_measures(
+    computed: _Computed, measures: pd.DataFrame | None, as_of: date, settings: RuleSettings
+) -> dict[str, tuple[pd.DataFrame, list[MeasureChange]]]:
+    """Each analysed patient's questionnaire rows and changes; their flags join the others.
+
+    Questionnaires of a patient without session or pain logs are left out: the analysis
+    speaks for patients with logs.
+    """
+    per_patient = patient_measures(measures, as_of)
+    found = {}
+    for patient, patient_id in enumerate(computed.arrays.logs.patient_ids):
+        rows = per_patient.get(patient_id)
+        if rows is None:
+            continue
+        changes = measure_changes(rows, settings)
+        found[patient_id] = (rows, changes)
+        raised = measure_flags(changes)
+        if raised:
+            computed.arrays.flags[patient].extend(raised)
+            sort_flags(computed.arrays.flags[patient])
+    return found
+
+
+def _per_patient(
+    computed: _Computed, measures: dict[str, tuple[pd.DataFrame, list[MeasureChange]]]
+) -> dict[str, PatientAnalysis]:
     """Cut the cohort-wide results into one analysis per patient."""
     arrays = computed.arrays
     offsets = arrays.grid.offsets.tolist()
@@ -207,12 +237,15 @@ def _per_patient(computed: _Computed) -> dict[str, PatientAnalysis]:
     table = table.drop(columns="patient")
     patients = {}
     for patient, patient_id in enumerate(arrays.logs.patient_ids):
+        rows, changes = measures.get(patient_id, (pd.DataFrame(), []))
         patients[patient_id] = PatientAnalysis(
             summary=patient_summary(arrays, patient),
             daily=_rows(computed.daily, offsets[patient], offsets[patient + 1]),
             phases=arrays.periods[patient],
             exercise_response=_rows(table, cuts[patient], cuts[patient + 1]),
             flags=arrays.flags[patient],
+            measures=rows,
+            measure_changes=changes,
         )
     return patients
 
@@ -221,6 +254,7 @@ def analyse(
     sessions: pd.DataFrame,
     pain: pd.DataFrame,
     *,
+    measures: pd.DataFrame | None = None,
     as_of: date | None = None,
     settings: RuleSettings = DEFAULT_SETTINGS,
     library: ExerciseLibrary | None = None,
@@ -233,6 +267,10 @@ def analyse(
     sessions, pain
         Imported frames in the canonical shape (:func:`rehab.schema.frame_dtypes`); either
         may be empty. Rows dated after ``as_of`` are ignored.
+    measures
+        Scored questionnaires (the importer's measures frame), or ``None``. Each patient's
+        rows up to ``as_of`` join their analysis, with the two questionnaire flags
+        (:mod:`rehab.analysis.measure_flags`).
     as_of
         The day the analysis speaks for; today when not given.
     settings
@@ -254,5 +292,6 @@ def analyse(
     library = library or load_library()
     prescription = prescription or Prescription.from_library(library, settings)
     logs = prepare(sessions, pain, as_of)
-    patients = _per_patient(_compute(logs, settings, library, prescription))
+    computed = _compute(logs, settings, library, prescription)
+    patients = _per_patient(computed, _add_measures(computed, measures, as_of, settings))
     return CohortAnalysis(as_of=as_of, settings=settings, patients=patients)

@@ -40,8 +40,10 @@ FLAG_CODES = (
     "exercise_increases_pain",
     "exercise_paused",
     "relapse",
+    "disability_worse",
     "dropped_out",
     "not_improving",
+    "start_back_high_risk",
     "low_adherence",
     "stale_logs",
 )
@@ -234,8 +236,13 @@ def cohort_flags(data: FlagInputs) -> list[list[Flag]]:
     for patient, flags in paused_flags(data.pauses).items():
         per_patient[patient].extend(flags)
     for flags in per_patient:
-        flags.sort(key=lambda flag: (TIER_ORDER[flag.tier], FLAG_CODES.index(flag.code)))
+        sort_flags(flags)
     return per_patient
+
+
+def sort_flags(flags: list[Flag]) -> None:
+    """Order flags in place: most urgent tier first, then in the order of the rules table."""
+    flags.sort(key=lambda flag: (TIER_ORDER[flag.tier], FLAG_CODES.index(flag.code)))
 
 
 def alert_of(flags: list[Flag]) -> Alert:
