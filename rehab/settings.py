@@ -117,6 +117,39 @@ class RuleSettings(BaseModel):
         3, ge=1, le=365, description="Days since the last log from which logs are stale."
     )
 
+    # Outcome questionnaires (rehab/measures): minimal important changes and scoring choices.
+    odi_mcid_points: float = Field(
+        10.0, gt=0, le=100, description="ODI points (of 100) of change that are clinically meaningful."
+    )
+    odi_mcid_percent: float = Field(
+        30.0, gt=0, lt=100, description="ODI improvement, in % of the first score, that is meaningful."
+    )
+    rmdq_mcid_points: float = Field(
+        5.0, gt=0, le=24, description="Roland-Morris points (of 24) of change that are meaningful."
+    )
+    rmdq_mcid_percent: float = Field(
+        30.0, gt=0, lt=100, description="RMDQ improvement, in % of the first score, that is meaningful."
+    )
+    psfs_mcid_points: float = Field(
+        2.0, gt=0, le=10, description="PSFS points (mean of 0-10 ratings) of change that are meaningful."
+    )
+    rmdq_proportional: bool = Field(
+        False,
+        description=(
+            "Score an incomplete Roland-Morris form by scaling its answered items to 24 "
+            "(off: an incomplete form is not scored)."
+        ),
+    )
+    rmdq_min_answered: int = Field(
+        21, ge=1, le=24, description="Fewest answered RMDQ items for proportional scoring."
+    )
+    start_back_high_subscale: int = Field(
+        4, ge=1, le=5, description="STarT Back distress subscale (0-5) from which the risk is high."
+    )
+    start_back_low_total_max: int = Field(
+        3, ge=0, le=9, description="STarT Back total (0-9) up to which the risk is low."
+    )
+
     @model_validator(mode="after")
     def _bands_are_ordered(self) -> RuleSettings:
         if self.borderline_min > self.adherent_min:
@@ -322,6 +355,10 @@ def _rules(s: RuleSettings) -> dict[str, Rule]:
             source=SOURCE_REHAB_DEFAULT,
         ),
     ]
+    # The outcome questionnaires' rules sit beside their scorers (one import, no cycle).
+    from rehab.measures.rules import measure_rules
+
+    r += measure_rules(s)
     return {rule.id: rule for rule in r}
 
 

@@ -53,7 +53,8 @@ def test_settings_are_immutable():
 
 def test_every_flag_code_has_a_rule_with_a_source():
     described = rules()
-    assert len(FLAG_CODES) == 10
+    # 10 from the logs, 2 from the questionnaires (start_back_high_risk, disability_worse).
+    assert len(FLAG_CODES) == 12
     for code in FLAG_CODES:
         assert described[code].source, code
         assert described[code].text, code
@@ -140,3 +141,28 @@ def test_counting_rules_count_exercises_not_sessions():
     low = rules()["low_adherence"]
     assert "session" not in low.title.lower()
     assert "session" not in rules()["frequency_adherence"].source
+
+
+def test_questionnaire_defaults_follow_their_sources():
+    # Ostelo et al. 2008 consensus: ODI 10 points, RMDQ 5 points, or 30 % improvement;
+    # PSFS 2 points (Stratford et al. 1995); STarT Back bands (Hill et al. 2008).
+    s = DEFAULT_SETTINGS
+    assert (s.odi_mcid_points, s.odi_mcid_percent) == (10.0, 30.0)
+    assert (s.rmdq_mcid_points, s.rmdq_mcid_percent, s.psfs_mcid_points) == (5.0, 30.0, 2.0)
+    assert (s.start_back_low_total_max, s.start_back_high_subscale) == (3, 4)
+    assert s.rmdq_proportional is False
+    described = rules()
+    assert "Ostelo" in described["odi_mcid"].source
+    assert "Ostelo" in described["rmdq_mcid"].source
+    assert "Stratford" in described["psfs_mcid"].source
+    assert "Hill" in described["start_back_bands"].source
+    assert "Hill" in described["start_back_high_risk"].source
+
+
+def test_questionnaire_rule_texts_follow_changed_thresholds():
+    changed = RuleSettings(odi_mcid_points=12, rmdq_mcid_points=4, rmdq_proportional=True)
+    assert "12 points or more" in rule("disability_worse", changed).text
+    assert "4 points or more" in rule("disability_worse", changed).text
+    assert "Not scored" in rule("rmdq_incomplete").text
+    assert rule("rmdq_incomplete").source == SOURCE_REHAB_DEFAULT
+    assert "at least 21 answered items" in rule("rmdq_incomplete", changed).text

@@ -16,14 +16,15 @@ import numpy as np
 import pandas as pd
 
 from rehab.importer.issuelog import ImportIssue, cut_text, row_ranges
-from rehab.schema import PROVENANCE, LogKind
+from rehab.schema import PROVENANCE
 
 if TYPE_CHECKING:
     from rehab.importer.results import FileImport
 
 __all__ = ["drop_cross_file_repeats"]
 
-_KINDS: Final[tuple[LogKind, ...]] = ("sessions", "pain")
+# Questionnaires too (rehab/measures): the same form uploaded twice is one response.
+_KINDS: Final[tuple[str, ...]] = ("sessions", "pain", "measures")
 
 
 def _first_of_group(frame: pd.DataFrame) -> np.ndarray:
@@ -42,7 +43,7 @@ def _message(source: str) -> str:
     )
 
 
-def _drop(file: FileImport, kind: LogKind, repeat: np.ndarray, sources: list[str]) -> None:
+def _drop(file: FileImport, kind: str, repeat: np.ndarray, sources: list[str]) -> None:
     """Remove ``repeat`` rows from one file's frame and move them from accepted to duplicates."""
     frame: pd.DataFrame = getattr(file, kind)
     rows = frame["source_row"].to_numpy(dtype=np.int64, na_value=-1)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from rehab.importer.crossfile import drop_cross_file_repeats
+from rehab.measures.schema import empty_measures
 from rehab.schema import empty_frame
 
 if TYPE_CHECKING:
@@ -21,7 +22,8 @@ class FileImport:
     """One file's import: its report, its accepted rows, and its rejected rows.
 
     ``sessions`` and ``pain`` have the canonical shape of :func:`rehab.schema.frame_dtypes`
-    (the one that does not match the file's kind is empty). ``rejected`` holds the rejected
+    (the one that does not match the file's kind is empty); ``measures`` holds a measures
+    log's scored questionnaires (:func:`rehab.measures.empty_measures`). ``rejected`` holds the rejected
     rows as written (original headers, text cells) plus ``row`` and ``problem``, ready to
     be fixed and imported again.
     """
@@ -29,6 +31,7 @@ class FileImport:
     report: FileReport
     sessions: pd.DataFrame = field(default_factory=lambda: empty_frame("sessions"))
     pain: pd.DataFrame = field(default_factory=lambda: empty_frame("pain"))
+    measures: pd.DataFrame = field(default_factory=empty_measures)
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"row": [], "problem": []}))
 
 
@@ -41,17 +44,19 @@ def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class ImportBatch:
-    """Many files imported together; ``sessions``/``pain`` hold every accepted row."""
+    """Many files imported together; ``sessions``/``pain``/``measures`` hold every accepted row."""
 
     files: list[FileImport]
     sessions: pd.DataFrame = field(init=False)
     pain: pd.DataFrame = field(init=False)
+    measures: pd.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
         # Rows an earlier file of the upload already holds are reported, not counted twice.
         drop_cross_file_repeats(self.files)
         self.sessions = _concat([f.sessions for f in self.files], empty_frame("sessions"))
         self.pain = _concat([f.pain for f in self.files], empty_frame("pain"))
+        self.measures = _concat([f.measures for f in self.files], empty_measures())
 
     def report_json(self) -> dict[str, Any]:
         """Return ``{"files": [report, ...]}``, the JSON shape of ``rehab validate --json``."""
