@@ -41,12 +41,15 @@ def choice(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None 
     return value or None
 
 
-@st.cache_resource(show_spinner="Opening the workspace ...")
 def workspace() -> Workspace | None:
     """The workspace of this app process (shared by every session), or None without one."""
     chosen = choice()
-    if chosen is None:
-        return None
+    return None if chosen is None else _open(chosen)
+
+
+@st.cache_resource(show_spinner="Opening the workspace ...")
+def _open(chosen: str) -> Workspace:
+    # Keyed on the choice: one workspace per file (or one demo) for the whole process.
     if chosen.lower() == DEMO:
         from rehab.store.demo import temporary_demo
 
