@@ -21,6 +21,8 @@ import pandas as pd
 
 from rehab.analysis.models import Flag
 from rehab.analysis.text import short_date
+from rehab.measures import MEASURES
+from rehab.measures.change import meaningful_change
 
 if TYPE_CHECKING:
     from datetime import date
@@ -29,8 +31,6 @@ if TYPE_CHECKING:
 
 Meaningful = Literal["better", "worse", ""]
 
-# Which way is better on each scale, and how each names its points in words.
-LOWER_IS_BETTER: Final = frozenset({"odi", "rmdq", "start_back", "pain_nrs"})
 # The disability scales whose worsening raises ``disability_worse``.
 DISABILITY_MEASURES: Final = ("odi", "rmdq")
 MEASURE_NAMES: Final = {
@@ -110,12 +110,39 @@ MCID_RULES: Final = {"odi": "odi_mcid", "rmdq": "rmdq_mcid", "psfs": "psfs_mcid"
 def _judge(
     measure: str, first: float, change: float, settings: RuleSettings
 ) -> tuple[float | None, Meaningful]:
-    """Return the threshold for this change's direction, and the verdict."""
-    improved = change < 0 if measure in LOWER_IS_BETTER else change > 0
+    """Return the threshold for this change's direction, and the verdict (the measures' own)."""
+    improved = change < 0 if _lower_is_better(measure) else change > 0
     threshold = mcid_threshold(measure, first, settings, worse=not improved)
-    if threshold is None or threshold <= 0 or change == 0 or abs(change) < threshold:
-        return threshold, ""
-    return threshold, "better" if improved else "worse"
+    verdict = meaningful_change(measure, first, first + change, settings)
+    return threshold, "better" if verdict == "better" else "worse" if verdict == "worse" else ""
+
+
+def _lower_is_better(measure: str) -> bool:
+    spec = MEASURES.get(measure)
+    return spec is None or spec.better == "lower"
+
+
+def steady_band(change: MeasureChange, settings: RuleSettings) -> tuple[float, float] | None:
+    """Return the scores around the first inside which a change is smaller than the MCID.
+
+    ``None`` for a measure without an MCID. The band may be lopsided: on the ODI, an
+    improvement of 30 % of the first score already matters, a worsening only in points.
+
+    >>> from datetime import date
+    >>> from rehab.settings import RuleSettings
+    >>> first = date(2026, 9, 1)
+    >>> odi = MeasureChange("odi", first, 20.0, first, 20.0, "", 1, 0.0, None, "", "odi_mcid")
+    >>> steady_band(odi, RuleSettings())
+    (14.0, 30.0)
+    """
+    if change.measure not in MCID_RULES:
+        return None
+    lower_better = _lower_is_better(change.measure)
+    down = mcid_threshold(change.measure, change.first_score, settings, worse=not lower_better)
+    up = mcid_threshold(change.measure, change.first_score, settings, worse=lower_better)
+    if down is None or up is None:
+        return None
+    return change.first_score - down, change.first_score + up
 
 
 def patient_measures(measures: pd.DataFrame | None, as_of: date) -> dict[str, pd.DataFrame]:
