@@ -1,0 +1,146 @@
+"""The workspace's schema, one version at a time, and the steps from each version to the next.
+
+The version lives in SQLite's ``PRAGMA user_version``. A new file is created at version 1 and
+taken through every step, so a fresh workspace and a migrated one are built by the same
+statements. Each step runs inside the transaction that sets the new version: a step that
+fails leaves the file at the version it had.
+
+- 1: the logs (``sessions``, ``pain``), the audit trail (``imports``) and ``reviews``.
+- 2: the audit trail keeps each file's BLAKE2b fingerprint and the rows an import found
+  already stored or in conflict (older records: no fingerprint, zero counts).
+- 3: a review keeps the patient's flag codes at that moment and a snooze date (older
+  reviews: no flags, no snooze).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    import sqlite3
+
+__all__ = ["SCHEMA_VERSION", "STEPS", "WorkspaceError", "migrate"]
+
+
+class WorkspaceError(Exception):
+    """The file cannot be used as a workspace (not one, or written by a newer rehab)."""
+
+
+_LOG_COLUMNS: Final = (
+    "id INTEGER PRIMARY KEY",
+    "import_id INTEGER NOT NULL REFERENCES imports(id)",
+    "patient_id TEXT",
+    '"date" INTEGER NOT NULL',  # days since 1970-01-01: compact, and cheap to turn back into dates
+    '"time" TEXT',
+    "timezone TEXT",
+)
+_PROVENANCE: Final = ("source_file TEXT", "source_row INTEGER")
+
+VERSION_1: Final = (
+    """CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        "by" TEXT,
+        file TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        accepted INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        duplicates INTEGER NOT NULL,
+        added INTEGER NOT NULL
+    )""",
+    "CREATE TABLE sessions ("
+    + ", ".join(
+        (
+            *_LOG_COLUMNS,
+            "exercise TEXT",
+            "sets REAL",
+            "set_number REAL",
+            "reps REAL",
+            "hold_seconds REAL",
+            "pain_before REAL",
+            "pain_after REAL",
+            "notes TEXT",
+            "red_flag INTEGER",
+            "exercise_known INTEGER NOT NULL",
+            *_PROVENANCE,
+        )
+    )
+    + ")",
+    "CREATE TABLE pain ("
+    + ", ".join(
+        (*_LOG_COLUMNS, "pain REAL", "flare INTEGER", "notes TEXT", "red_flag INTEGER", *_PROVENANCE)
+    )
+    + ")",
+    """CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        patient_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        "by" TEXT,
+        action TEXT NOT NULL CHECK (action IN ('reviewed', 'contacted')),
+        note TEXT NOT NULL DEFAULT ''
+    )""",
+    # By patient, then import: one patient's rows, and what each import brought them.
+    "CREATE INDEX sessions_patient ON sessions (patient_id, import_id)",
+    "CREATE INDEX pain_patient ON pain (patient_id, import_id)",
+    "CREATE INDEX reviews_patient ON reviews (patient_id, at)",
+)
+
+VERSION_2: Final = (
+    "ALTER TABLE imports ADD COLUMN fingerprint TEXT",
+    "ALTER TABLE imports ADD COLUMN already_stored INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE imports ADD COLUMN conflicts INTEGER NOT NULL DEFAULT 0",
+)
+
+VERSION_3: Final = (
+    "ALTER TABLE reviews ADD COLUMN snooze_until TEXT",
+    "ALTER TABLE reviews ADD COLUMN flags TEXT NOT NULL DEFAULT '[]'",
+)
+
+# STEPS[n - 1] takes a file from version n - 1 to version n (version 0: an empty file).
+STEPS: Final[tuple[tuple[str, ...], ...]] = (VERSION_1, VERSION_2, VERSION_3)
+SCHEMA_VERSION: Final = len(STEPS)
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    """Return the file's schema version (0 for a new, empty file)."""
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(connection: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the file to schema version ``target``; return the version it had before.
+
+    Parameters
+    ----------
+    connection
+        An autocommit connection (``isolation_level=None``) to the workspace file.
+    target
+        The version to reach (tests stop earlier to build old files).
+
+    Returns
+    -------
+    int
+        The version the file had.
+
+    Raises
+    ------
+    WorkspaceError
+        When the file was written by a newer rehab (its version is above ``SCHEMA_VERSION``).
+    """
+    # One writer at a time: two processes opening an old file must not both migrate it.
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        before = schema_version(connection)
+        if before > SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"this workspace has schema version {before}, newer than this rehab knows "
+                f"({SCHEMA_VERSION}); update rehab to open it"
+            )
+        for version in range(before + 1, target + 1):
+            for statement in STEPS[version - 1]:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {version:d}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return before

@@ -1,0 +1,112 @@
+"""Canonical frames to SQLite rows and back, without losing a value or a dtype.
+
+Days are stored as whole days since 1970-01-01, scores and counts as REAL, yes/no as 0/1,
+text as TEXT; a missing value is NULL. Reading builds each column with numpy from the
+fetched rows, straight into the dtypes of :func:`rehab.schema.frame_dtypes`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from rehab.schema import empty_frame, frame_dtypes
+
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Sequence
+
+    from rehab.schema import LogKind
+
+__all__ = ["KINDS", "column_names", "decode", "encode", "load_frame", "quoted"]
+
+KINDS: Final[tuple[LogKind, ...]] = ("sessions", "pain")
+_EPOCH_DAY: Final = np.datetime64("1970-01-01", "D")
+
+
+def column_names(kind: LogKind) -> list[str]:
+    """Return the canonical columns of ``kind``, as stored (same names, same order)."""
+    return list(frame_dtypes(kind))
+
+
+def quoted(names: Sequence[str]) -> str:
+    """Column names for a statement, each quoted (``date`` and ``time`` are SQL words)."""
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _encode_column(column: pd.Series, dtype: str) -> list[Any]:
+    if dtype.startswith("datetime"):
+        days = column.to_numpy(dtype="datetime64[D]")
+        values: list[Any] = (days - _EPOCH_DAY).astype(np.int64).tolist()
+        return [
+            None if missing else value for value, missing in zip(values, np.isnat(days), strict=True)
+        ]
+    if dtype == "bool":
+        return column.to_numpy(dtype=bool).astype(np.int64).tolist()
+    if dtype in {"Float64", "Int64", "boolean"}:
+        numbers = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        if dtype == "Float64":
+            return [None if value != value else value for value in numbers.tolist()]
+        return [None if value != value else int(value) for value in numbers.tolist()]
+    values = column.astype(object).tolist()
+    return [None if value is pd.NA else value for value in values]
+
+
+def encode(kind: LogKind, frame: pd.DataFrame) -> list[list[Any]]:
+    """Return the stored columns of ``frame`` as lists of SQLite values (``None`` = missing)."""
+    return [_encode_column(frame[name], dtype) for name, dtype in frame_dtypes(kind).items()]
+
+
+def _decode_column(values: Sequence[Any], dtype: str) -> Any:
+    if dtype == "string":
+        return pd.array(np.asarray(values, dtype=object), dtype="string")
+    if dtype.startswith("datetime"):
+        days = np.asarray(values, dtype=np.int64)
+        return (days.astype("datetime64[D]")).astype("datetime64[ns]")
+    if dtype == "bool":
+        return np.asarray(values, dtype=bool)
+    numbers = np.asarray(values, dtype=np.float64)  # NULL (None) becomes NaN
+    missing = np.isnan(numbers)
+    if dtype == "Float64":
+        return pd.arrays.FloatingArray(np.where(missing, 0.0, numbers), missing)
+    if dtype == "Int64":
+        return pd.arrays.IntegerArray(np.where(missing, 0, numbers).astype(np.int64), missing)
+    return pd.arrays.BooleanArray(numbers == 1.0, missing)
+
+
+def decode(kind: LogKind, rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Build the canonical frame of ``kind`` from stored rows (columns as :func:`column_names`)."""
+    dtypes = frame_dtypes(kind)
+    if not rows:
+        return empty_frame(kind)
+    columns = list(zip(*rows, strict=True))
+    return pd.DataFrame(
+        {
+            name: _decode_column(values, dtype)
+            for (name, dtype), values in zip(dtypes.items(), columns, strict=True)
+        }
+    )
+
+
+def load_frame(
+    connection: sqlite3.Connection, kind: LogKind, patients: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Read the stored rows of ``kind`` (of ``patients``, or everyone's) in the order stored."""
+    select = f"SELECT {quoted(column_names(kind))} FROM {kind}"
+    if patients is None:
+        rows = connection.execute(f"{select} ORDER BY id").fetchall()
+    elif len(patients) <= _MAX_LISTED:
+        marks = ", ".join("?" * len(patients))
+        rows = connection.execute(
+            f"{select} WHERE patient_id IN ({marks}) ORDER BY id", list(patients)
+        ).fetchall()
+    else:
+        everyone = decode(kind, connection.execute(f"{select} ORDER BY id").fetchall())
+        return everyone[everyone["patient_id"].isin(list(patients))].reset_index(drop=True)
+    return decode(kind, rows)
+
+
+# Beyond this many patients one read of every row beats a long IN list.
+_MAX_LISTED: Final = 500
