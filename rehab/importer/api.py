@@ -22,7 +22,7 @@ def import_file(
     options: ImportOptions | None = None,
     library: ExerciseLibrary | None = None,
 ) -> FileImport:
-    """Import one CSV log (sessions or pain) from its bytes.
+    """Import one log (a CSV of sessions or pain, or a FHIR Bundle) from its bytes.
 
     Never raises on bad content: whatever the bytes, the result carries a report that
     says what was accepted, what was rejected and why (row by row), and whether the file
@@ -45,7 +45,16 @@ def import_file(
     FileImport
         The report, the accepted rows in canonical frames, and the rejected rows.
     """
-    return import_bytes(name, data, options or ImportOptions(), library or load_library())
+    return _import_one(name, data, options or ImportOptions(), library or load_library())
+
+
+def _import_one(name: str, data: bytes, options: ImportOptions, library: ExerciseLibrary) -> FileImport:
+    """Route a file to its reader: FHIR JSON (rehab/fhir) or a CSV log."""
+    from rehab.fhir.read import import_fhir, looks_like_fhir
+
+    if looks_like_fhir(name, data):
+        return import_fhir(name, data, options, library)
+    return import_bytes(name, data, options, library)
 
 
 def import_files(
@@ -53,7 +62,7 @@ def import_files(
     options: ImportOptions | None = None,
     library: ExerciseLibrary | None = None,
 ) -> ImportBatch:
-    """Import many files (any mix of session and pain logs) with the same options.
+    """Import many files (any mix of session and pain logs and FHIR Bundles) with the same options.
 
     Parameters
     ----------
@@ -74,7 +83,7 @@ def import_files(
     imported = []
     for name, data in files:
         refusal = budget.before(data)
-        result = import_bytes(name, data, chosen, exercises) if refusal is None else None
+        result = _import_one(name, data, chosen, exercises) if refusal is None else None
         if result is not None:
             refusal = budget.after(result)
         imported.append(refused(name, refusal) if refusal is not None else result)
