@@ -1,4 +1,4 @@
-"""Unpack a ZIP of CSV logs, within limits, so a therapist can drop one archive.
+"""Unpack a ZIP of CSV logs (or FHIR JSON), within limits, so a therapist can drop one archive.
 
 Limits guard against archives that expand to far more than they weigh (zip bombs): a cap on
 entries, on the total unpacked size, on each entry, and on the compression ratio. Nothing is
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
+# FHIR Bundles (JSON) and bulk-data NDJSON are read too (rehab/fhir).
+LOG_SUFFIXES = CSV_SUFFIXES | {".json", ".ndjson"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def is_zip(data: bytes) -> bool:
 def _wanted(info: zipfile.ZipInfo) -> bool:
     path = PurePosixPath(info.filename)
     hidden = any(part.startswith((".", "__MACOSX")) for part in path.parts)
-    return not info.is_dir() and not hidden and path.suffix.lower() in CSV_SUFFIXES
+    return not info.is_dir() and not hidden and path.suffix.lower() in LOG_SUFFIXES
 
 
 def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes | None:

@@ -216,7 +216,7 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-_FOLDER_SUFFIXES = frozenset({".csv", ".zip"})
+_FOLDER_SUFFIXES = frozenset({".csv", ".zip", ".json", ".ndjson"})
 
 
 def import_options(args: argparse.Namespace, as_of: date | None) -> ImportOptions:
