@@ -1,0 +1,168 @@
+"""The demo workspace (rehab/store/demo.py): two weekly imports of the sample cohort and a few
+reviews, so "new since the last review" shows for some patients and not for others."""
+
+from __future__ import annotations
+
+import stat
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rehab.analysis import analyse
+from rehab.importer import import_files
+from rehab.sample.stories import DEMO_END
+from rehab.store import Workspace
+from rehab.store.demo import DEMO_REVIEWS, DEMO_THERAPIST, seed_demo, split_at, temporary_demo
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_data"
+CUT = date(2026, 11, 13)  # a week before the cohort's last day, 2026-11-20
+LAST_WEEK = datetime(2026, 11, 14, 8, 0, tzinfo=UTC)
+THIS_WEEK = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    workspace = Workspace.open(tmp_path_factory.mktemp("demo") / "demo.db")
+    seed_demo(workspace, SAMPLE)
+    yield workspace
+    workspace.close()
+
+
+def _rows(data: bytes) -> list[str]:
+    return data.decode().splitlines()
+
+
+def test_split_keeps_the_header_and_puts_every_row_on_one_side():
+    data = (
+        b"Date,Time,Pain,Notes\n"
+        b"2026-11-12,08:00,4,\n"
+        b'2026-11-13,21:30,3,"sore, after gardening"\n'
+        b"2026-02-30,09:00,5,\n"  # not a real day, still before the cut
+        b"2026-11-14,07:10,3,\n"
+        b"14/11/2026,07:10,3,\n"  # not ISO: goes with the rest
+        b"2026-11-20,20:00,2,\n"
+    )
+    before, after = split_at(data, CUT)
+    assert _rows(before) == [
+        "Date,Time,Pain,Notes",
+        "2026-11-12,08:00,4,",
+        '2026-11-13,21:30,3,"sore, after gardening"',
+        "2026-02-30,09:00,5,",
+    ]
+    assert _rows(after) == [
+        "Date,Time,Pain,Notes",
+        "2026-11-14,07:10,3,",
+        "14/11/2026,07:10,3,",
+        "2026-11-20,20:00,2,",
+    ]
+
+
+def test_a_file_without_a_date_column_comes_whole_this_week():
+    data = b"patient,score\nPT-1,3\n"
+    assert split_at(data, CUT) == (b"", data)
+
+
+def test_two_imports_a_week_apart_hold_the_whole_cohort(demo):
+    records = demo.imports()
+    assert {record.at for record in records} == {LAST_WEEK, THIS_WEEK}
+    assert {record.by for record in records} == {DEMO_THERAPIST}
+    assert {r.file for r in records if r.at == LAST_WEEK} == {p.name for p in SAMPLE.glob("*.csv")}
+    # Every row of the sample is stored once: the same rows as importing the files at once.
+    whole = import_files([(p.name, p.read_bytes()) for p in sorted(SAMPLE.glob("*.csv"))])
+    for stored, imported in ((demo.sessions(), whole.sessions), (demo.pain(), whole.pain)):
+        assert len(stored) == len(imported)
+        values = [c for c in imported.columns if c not in ("source_file", "source_row")]
+        pd.testing.assert_frame_equal(
+            stored[values].sort_values(values).reset_index(drop=True),
+            imported[values].sort_values(values).reset_index(drop=True),
+        )
+    # Last week's import holds exactly the rows up to the cut.
+    last_week_rows = sum(r.added for r in records if r.at == LAST_WEEK)
+    upto_cut = (whole.sessions["date"].dt.date <= CUT).sum() + (whole.pain["date"].dt.date <= CUT).sum()
+    assert last_week_rows == upto_cut
+
+
+def test_reviews_record_the_flags_of_last_week(demo):
+    reviews = demo.last_reviews()
+    assert sorted(reviews) == sorted(r.patient_id for r in DEMO_REVIEWS)
+    last_week = analyse(demo.sessions(), demo.pain(), as_of=CUT)
+    for patient_id, review in reviews.items():
+        assert review.by == DEMO_THERAPIST
+        assert LAST_WEEK < review.at < THIS_WEEK
+        assert sorted(review.flags) == sorted(f.code for f in last_week.patients[patient_id].flags)
+    assert reviews["PT-0106"].action == "contacted"
+    assert reviews["PT-0101"].snooze_until == date(2026, 11, 27)
+
+
+def test_new_since_the_last_review_shows_for_some_patients_only(demo):
+    now = analyse(demo.sessions(), demo.pain(), as_of=DEMO_END)
+    new = {
+        patient_id: sorted({f.code for f in now.patients[patient_id].flags} - set(review.flags))
+        for patient_id, review in demo.last_reviews().items()
+    }
+    # The demo's story: last week's calm patient now has a red-flag note, the patient who was
+    # phoned has still not logged and has now dropped out; the others have nothing new.
+    assert new == {
+        "PT-0101": [],
+        "PT-0102": [],
+        "PT-0106": ["dropped_out"],
+        "PT-0107": ["red_flag_symptom"],
+        "PT-0108": [],
+    }
+    # Rows imported this week came after every review except for the patient who stopped.
+    since = demo.rows_since_last_review()
+    assert sum(since.get("PT-0106", {}).values()) == 0
+    assert sum(since["PT-0107"].values()) > 0
+
+
+def test_seeding_is_deterministic(demo, tmp_path):
+    with Workspace.open(tmp_path / "again.db") as again:
+        seed_demo(again, SAMPLE)
+        fields = ("at", "by", "file", "fingerprint", "rows", "accepted", "rejected", "added")
+        assert [[getattr(r, f) for f in fields] for r in again.imports()] == [
+            [getattr(r, f) for f in fields] for r in demo.imports()
+        ]
+        assert again.reviews() == demo.reviews()
+        pd.testing.assert_frame_equal(again.sessions(), demo.sessions())
+        pd.testing.assert_frame_equal(again.pain(), demo.pain())
+
+
+CHILD = """
+import sys
+from pathlib import Path
+from rehab.store.demo import temporary_demo
+workspace = temporary_demo(Path(sys.argv[1]))
+print(workspace.path, flush=True)
+"""
+
+
+def test_temporary_demo_is_private_and_gone_when_the_process_ends(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(SAMPLE)],
+        cwd=ROOT,
+        env={"TMPDIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    path = Path(done.stdout.strip())
+    assert path.parent.parent == tmp_path  # made where the system keeps temporary files
+    assert not path.exists()
+    assert not list(tmp_path.iterdir())
+
+
+def test_temporary_demo_file_and_folder_are_owner_only(monkeypatch, tmp_path):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    workspace = temporary_demo(SAMPLE)
+    try:
+        assert stat.S_IMODE(workspace.path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(workspace.path.parent.stat().st_mode) == 0o700
+        assert workspace.patients() == [f"PT-010{n}" for n in range(1, 9)]
+    finally:
+        workspace.close()
