@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import logging
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rehab.importer.coded import blank_rows, encode_all, first_occurrence
-from rehab.importer.columns import ColumnChecks, check_columns
+from rehab.importer.columns import ColumnChecks, Outcome, check_columns
 from rehab.importer.decode import decode_bytes, stray_controls_note
 from rehab.importer.dialect import header_line, sniff_delimiter
 from rehab.importer.frames import rejected_frame
@@ -27,10 +29,12 @@ from rehab.importer.rowreport import report_duplicates
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from rehab.importer.coded import CodedColumn
     from rehab.importer.headers import ColumnMap
+    from rehab.importer.report import ReportKind
     from rehab.library import ExerciseLibrary
 
-__all__ = ["Stopwatch", "import_bytes"]
+__all__ = ["Checker", "Stopwatch", "TableRows", "import_bytes"]
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +81,12 @@ def _read(data: bytes, issues: IssueLog, clock: Stopwatch) -> RawTable:
     return table
 
 
-def _unusable(name: str, problem: FileProblem, issues: IssueLog) -> FileImport:
+def _unusable(
+    name: str, problem: FileProblem, issues: IssueLog, kind: ReportKind | None = None
+) -> FileImport:
     issues.add(problem.code, "error", problem.message)
     logger.info("import: a file could not be used (%s)", problem.code)
-    report = FileReport(file=name, kind=problem.kind, usable=False, issues=issues.issues())
+    report = FileReport(file=name, kind=problem.kind or kind, usable=False, issues=issues.issues())
     return FileImport(report=report)
 
 
@@ -101,12 +107,56 @@ def _records(
     return np.flatnonzero(counted & ~too_long), table.too_long
 
 
+@dataclass(frozen=True)
+class TableRows:
+    """A parsed table ready for its column checks: coded cells and the rows still in play.
+
+    ``unique`` are the positions of counted rows that are not exact repeats of an earlier
+    row (those are reported as duplicates before any check sees them).
+    """
+
+    name: str
+    table: RawTable
+    coded: list[CodedColumn]
+    unique: np.ndarray
+    options: ImportOptions
+    issues: IssueLog
+    clock: Stopwatch
+
+
+# A kind of file's column checks: the session and pain logs' (rehab.importer.columns), or
+# a measures log's (rehab.measures.importer).
+Checker = Callable[[TableRows], Outcome]
+
+
+def _log_checker(columns: ColumnMap, library: ExerciseLibrary) -> Checker:
+    def check(rows: TableRows) -> Outcome:
+        return check_columns(
+            ColumnChecks(
+                file=rows.name,
+                kind=columns.kind,
+                table=rows.table,
+                coded=rows.coded,
+                positions=columns.positions,
+                unnamed=columns.unnamed,
+                rows=rows.unique,
+                patient=patient_from_filename(rows.name),
+                options=rows.options,
+                library=library,
+                issues=rows.issues,
+                clock=rows.clock,
+            )
+        )
+
+    return check
+
+
 def _import_table(
     name: str,
     table: RawTable,
-    columns: ColumnMap,
+    kind: ReportKind,
+    check: Checker,
     options: ImportOptions,
-    library: ExerciseLibrary,
     issues: IssueLog,
     clock: Stopwatch,
 ) -> FileImport:
@@ -118,21 +168,7 @@ def _import_table(
         repeated = first != candidates
         report_duplicates(table.rows[candidates[repeated]], table.rows[first[repeated]], issues)
         unique = candidates[~repeated]
-    checks = ColumnChecks(
-        file=name,
-        kind=columns.kind,
-        table=table,
-        coded=coded,
-        positions=columns.positions,
-        unnamed=columns.unnamed,
-        rows=unique,
-        patient=patient_from_filename(name),
-        options=options,
-        library=library,
-        issues=issues,
-        clock=clock,
-    )
-    outcome = check_columns(checks)
+    outcome = check(TableRows(name, table, coded, unique, options, issues, clock))
     with clock("report"):
         rejected = np.sort(np.concatenate([outcome.rejected, too_long]))
         rejected_rows = rejected_frame(
@@ -140,7 +176,7 @@ def _import_table(
         )
         report = FileReport(
             file=name,
-            kind=columns.kind,
+            kind=kind,
             rows=len(candidates) + len(too_long),
             accepted=outcome.accepted,
             sessions=len(outcome.frame) if len(outcome.frame) != outcome.accepted else None,
@@ -160,7 +196,7 @@ def _import_table(
         table.parser,
     )
     result = FileImport(report=report, rejected=rejected_rows)
-    setattr(result, columns.kind, outcome.frame)
+    setattr(result, kind, outcome.frame)
     return result
 
 
@@ -175,13 +211,26 @@ def import_bytes(
 
     ``timings``, when given, receives the seconds spent in each step.
     """
+    # Imported here: rehab.measures.importer builds on this package's modules.
+    from rehab.measures.importer import looks_like_measures, measures_checker
+
     issues = IssueLog()
     clock = Stopwatch(timings)
+    measures: Checker | None = None
+    is_measures = False
     try:
         table = _read(data, issues, clock)
         with clock("headers"):
-            # Presets, the user's column mapping and long files (rehab.importer.mapping).
-            table, columns = map_and_resolve(table, options, issues)
+            # A questionnaire log (a `measure` column): its own columns and checks.
+            is_measures = looks_like_measures(table.header, options)
+            if is_measures:
+                measures = measures_checker(table.header, issues)
+            else:
+                # Presets, the user's column mapping and long files (rehab.importer.mapping).
+                table, columns = map_and_resolve(table, options, issues)
     except FileProblem as problem:
-        return _unusable(name, problem, issues)
-    return _import_table(name, table, columns, options, library, issues, clock)
+        return _unusable(name, problem, issues, "measures" if is_measures else None)
+    if measures is not None:
+        return _import_table(name, table, "measures", measures, options, issues, clock)
+    check = _log_checker(columns, library)
+    return _import_table(name, table, columns.kind, check, options, issues, clock)

@@ -6,6 +6,7 @@ Public API (TEAM.md, "Measures"): :data:`MEASURES`, :func:`score_response`,
 
 from rehab.measures.answers import AnswerProblem
 from rehab.measures.change import change_from_first
+from rehab.measures.rescore import rescore
 from rehab.measures.schema import MEASURE_DTYPES, coerce_measures, empty_measures
 from rehab.measures.scoring import ScoredResponse, score_response, score_total
 from rehab.measures.specs import KEELE_COPYRIGHT, MEASURES, MeasureSpec
@@ -20,6 +21,7 @@ __all__ = [
     "change_from_first",
     "coerce_measures",
     "empty_measures",
+    "rescore",
     "score_response",
     "score_total",
 ]
