@@ -36,6 +36,28 @@ KEEP: Final = "session"
 # Column widths add up to about 770 px with the selection column: what a 1280 px window
 # leaves beside the sidebar, so nothing scrolls sideways. Wider windows share out the rest.
 REASON_WIDTH: Final = 330
+# With a workspace the table trades the numbers (one switch away) for the review columns;
+# the widths add up to the same 1280 px budget. Text columns wrap at these widths.
+REVIEW_WIDTHS: Final = {"reason": 220, "new_since_review": 120, "this_week": 165, "last_reviewed": 105}
+REVIEW_COLUMNS: Final = (
+    "alert",
+    "patient_id",
+    "reason",
+    "new_since_review",
+    "this_week",
+    "last_reviewed",
+)
+# Rejected rows belong to an upload's report, not to the store: the main numbers take their place.
+REVIEW_DETAIL_COLUMNS: Final = (
+    "alert",
+    "patient_id",
+    "phase",
+    "flags",
+    "adherence_7d",
+    "pain_current",
+    "pain_change",
+    "last_log",
+)
 
 
 def screening_upload() -> None:
@@ -127,15 +149,34 @@ def _columns() -> dict[str, Any]:
         "rejected_rows": st.column_config.NumberColumn(
             "Rejected rows", width=100, help="Rows of this patient's files the import could not use"
         ),
+        "last_reviewed": st.column_config.TextColumn(
+            "Last reviewed", width=REVIEW_WIDTHS["last_reviewed"]
+        ),
+        "new_since_review": st.column_config.TextColumn(
+            "New since review",
+            width=REVIEW_WIDTHS["new_since_review"],
+            help="Flags raised since the last review, and log rows imported after it",
+        ),
+        "this_week": st.column_config.TextColumn(
+            "This week vs last",
+            width=REVIEW_WIDTHS["this_week"],
+            help="Mean daily pain and exercises done, the 7 days up to the as-of date against "
+            "the 7 before (rehab default)",
+        ),
     }
 
 
-def row_height(reasons: Sequence[str]) -> int:
+def row_height(reasons: Sequence[str], *others: tuple[Sequence[str], int]) -> int:
     """Pixels per row so the longest reason shown reads in full (three lines at least).
 
     Rows taller than 4rem (64 px) let Streamlit wrap text; each line takes about 18.5 px.
+    ``others`` are more wrapped columns as (texts, width in px) when the reason is narrower
+    (the first one's width is the reason's).
     """
     lines = max(3, screening.wrapped_lines(reasons, REASON_CHARS))
+    for texts, width in others:
+        chars = max(8, REASON_CHARS * width // REASON_WIDTH)
+        lines = max(lines, screening.wrapped_lines(texts, chars))
     return math.ceil(LINE_PADDING + LINE_HEIGHT * lines)
 
 
@@ -160,12 +201,33 @@ def tier_style(shown: pd.DataFrame) -> Styler:
     return shown.style.apply(tint, axis=1)
 
 
-def triage_table(shown: pd.DataFrame, *, details: bool = False) -> str | None:
+def _review_row_height(shown: pd.DataFrame) -> int:
+    return row_height(
+        [], *[(list(shown[column].astype(str)), width) for column, width in REVIEW_WIDTHS.items()]
+    )
+
+
+def triage_table(shown: pd.DataFrame, *, details: bool = False, review: bool = False) -> str | None:
     """The triage table; returns the patient id of a selected row, if any.
 
-    ``details`` swaps the reason and main numbers for the secondary ones.
+    ``details`` swaps the reason and main numbers for the secondary ones; ``review`` (a
+    workspace) shows the review columns in place of the main numbers.
     """
-    row_px = MIN_ROW_HEIGHT if details else row_height(list(shown["reason"]))
+    order: Sequence[str]
+    if details:
+        row_px = MIN_ROW_HEIGHT
+        order = REVIEW_DETAIL_COLUMNS if review else screening.DETAIL_COLUMNS
+    elif review:
+        row_px = _review_row_height(shown)
+        order = REVIEW_COLUMNS
+    else:
+        row_px = row_height(list(shown["reason"]))
+        order = screening.SCREEN_COLUMNS
+    columns = _columns()
+    if review and not details:
+        columns["reason"] = st.column_config.TextColumn(
+            "Why (most urgent first)", width=REVIEW_WIDTHS["reason"]
+        )
     event = st.dataframe(
         tier_style(shown),
         hide_index=True,
@@ -175,8 +237,8 @@ def triage_table(shown: pd.DataFrame, *, details: bool = False) -> str | None:
         on_select="rerun",
         selection_mode="single-row",
         key="triage_table",
-        column_order=screening.DETAIL_COLUMNS if details else screening.SCREEN_COLUMNS,
-        column_config=_columns(),
+        column_order=order,
+        column_config=columns,
         placeholder="-",
     )
     rows = getattr(getattr(event, "selection", None), "rows", None) or []

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from rehab.analysis import CohortAnalysis
     from rehab.importer import ImportBatch
+    from rehab.review import ReviewLike, WeekChange
+    from rehab.store import Workspace, WorkspaceImport
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 _MEMO_KEY = "_memo"
@@ -40,15 +42,18 @@ DEFAULT_OPTIONS = ImportOptions()
 class Dataset:
     """The files the session works on: the bundled demo, or the user's own uploads."""
 
-    source: str  # "demo" or "upload"
+    source: str  # "demo", "upload" or "workspace" (the clinic's store: no files in memory)
     files: tuple[tuple[str, bytes], ...]
     options: ImportOptions = DEFAULT_OPTIONS  # date order, time zone, date system, mappings
     notes: tuple[str, ...] = ()  # what unpacking archives left out
     upload_digest: str = ""  # fingerprint of the files as uploaded (before unpacking)
+    version: str = ""  # the workspace's content version (see workspace_version)
 
     @cached_property
     def digest(self) -> str:
         """A short fingerprint of the content and options, the memo key (hashed once)."""
+        if self.source == "workspace":
+            return f"workspace:{self.version}"
         return fingerprint(self.files, self.options)
 
 
@@ -94,11 +99,41 @@ def _demo_files() -> tuple[tuple[str, bytes], ...]:
 
 
 def dataset() -> Dataset:
-    """The session's current dataset (the demo cohort until the user uploads)."""
+    """The session's current dataset: the user's uploads, else the workspace, else the demo."""
     current = st.session_state.get("dataset")
     if isinstance(current, Dataset):
         return current
+    store = workspace()
+    if store is not None:
+        stored = Dataset(source="workspace", files=(), version=workspace_version(store))
+        # The as-of day resets when the dataset changes (views.as_of_control); a workspace
+        # is one dataset that grows, so the day chosen stays across imports and forgets.
+        if str(st.session_state.get("as_of_dataset", "")).startswith("workspace:"):
+            st.session_state["as_of_dataset"] = stored.digest
+        return stored
     return Dataset(source="demo", files=_demo_files())
+
+
+def workspace() -> Workspace | None:
+    """The clinic's workspace when the app was started with one, else None (nothing stored)."""
+    from app_pages import workspace_source
+
+    return workspace_source.workspace()
+
+
+def workspace_version(store: Workspace) -> str:
+    """The store's content version: it changes whenever stored rows may have changed.
+
+    Every import is recorded (newest first), and forgetting a patient changes the patient
+    list, so the count and newest import plus the patients are enough to key the memo: another
+    session's import shows here on the next rerun.
+    """
+    records = store.imports()
+    newest = records[0] if records else None
+    hasher = hashlib.blake2b(digest_size=12)
+    hasher.update(f"{len(records)}|{newest.id if newest else ''}".encode())
+    hasher.update("\x1f".join(store.patients()).encode())
+    return hasher.hexdigest()
 
 
 def use_uploads(files: Sequence[tuple[str, bytes]], options: ImportOptions = DEFAULT_OPTIONS) -> None:
@@ -185,9 +220,73 @@ def open_patient(patient_id: str) -> None:
 
 
 def use_demo() -> None:
-    """Go back to the bundled demo cohort."""
+    """Go back to the bundled demo cohort (the workspace, when the app has one)."""
     st.session_state["dataset"] = None
     st.session_state["patient"] = None
+
+
+def use_workspace() -> None:
+    """Show the workspace again, after files were looked at in this session's memory only."""
+    if dataset().source == "upload":
+        use_demo()
+
+
+IMPORT_RESULT_KEY = "workspace_import_result"
+
+
+def import_into_workspace(
+    files: Sequence[tuple[str, bytes]], options: ImportOptions = DEFAULT_OPTIONS
+) -> WorkspaceImport:
+    """Import uploaded files (ZIPs unpacked) into the workspace, as the signed-in user.
+
+    The result (what was added, already stored, or in conflict) is kept for this session to
+    show; the files themselves are not kept in the session.
+    """
+    from app_pages import auth
+    from rehab.archive import expand_uploads
+
+    store = workspace()
+    if store is None:
+        raise RuntimeError("no workspace: uploads stay in the session's memory")
+    options = options.model_copy(
+        update={"header_mappings": remembered_mappings(), "header_long": remembered_long()}
+    )
+    unpacked = expand_uploads(files)
+    result = store.import_files(
+        unpacked.files, by=auth.current_user(), options=options, library=library()
+    )
+    st.session_state[IMPORT_RESULT_KEY] = (result, tuple(unpacked.notes))
+    return result
+
+
+def last_import() -> tuple[WorkspaceImport, tuple[str, ...]] | None:
+    """This session's last import into the workspace and the archive notes, if any."""
+    kept = st.session_state.get(IMPORT_RESULT_KEY)
+    return kept if isinstance(kept, tuple) else None
+
+
+def record_review(
+    patient_id: str,
+    *,
+    action: str,
+    note: str,
+    snooze_until: date | None,
+    flags: Sequence[str],
+) -> None:
+    """Store a review of the patient by the signed-in user, with the flags they have now."""
+    from app_pages import auth
+
+    store = workspace()
+    if store is None:
+        raise RuntimeError("no workspace to record a review in")
+    store.review(
+        patient_id,
+        action="contacted" if action == "contacted" else "reviewed",
+        note=note,
+        by=auth.current_user(),
+        snooze_until=snooze_until,
+        flags=list(flags),
+    )
 
 
 def _memo(key: tuple[Any, ...], compute: Any) -> Any:
@@ -212,10 +311,23 @@ def imported(data: Dataset) -> ImportBatch:
     from rehab.importer import import_files
 
     def compute() -> ImportBatch:
+        if data.source == "workspace":
+            return _stored_batch()
         return import_files(data.files, data.options, library())
 
     result: ImportBatch = _memo(("import", data.digest), compute)
     return result
+
+
+def _stored_batch() -> ImportBatch:
+    """The workspace's stored rows as an import of no files (the reports are the imports')."""
+    from rehab.importer import ImportBatch
+
+    store = workspace()
+    batch = ImportBatch(files=[])
+    if store is not None:
+        batch.sessions, batch.pain = store.frames()  # one read: a consistent pair
+    return batch
 
 
 def analysed(data: Dataset, as_of: date) -> CohortAnalysis:
@@ -276,3 +388,25 @@ def cohort_chart_specs(data: Dataset, as_of: date, cohort: CohortAnalysis) -> tu
         ("cohort_charts", data.digest, as_of, rule_settings), compute
     )
     return result
+
+
+def weeks(data: Dataset, as_of: date, cohort: CohortAnalysis) -> dict[str, WeekChange]:
+    """Each patient's pain and exercises this week and last (once per content, day, settings)."""
+    from rehab.review import week_table
+
+    def compute() -> dict[str, WeekChange]:
+        return week_table({pid: p.daily for pid, p in cohort.patients.items()}, as_of)
+
+    result: dict[str, WeekChange] = _memo(("weeks", data.digest, as_of, settings()), compute)
+    return result
+
+
+def reviewed(data: Dataset, as_of: date, cohort: CohortAnalysis, table: pd.DataFrame) -> pd.DataFrame:
+    """The triage table with the review columns, in review order (reviews read every run)."""
+    from rehab.review import review_frame
+
+    store = workspace()
+    last: dict[str, ReviewLike] = dict(store.last_reviews()) if store is not None else {}
+    since = store.rows_since_last_review() if store is not None else {}
+    new_rows = {patient_id: sum(kinds.values()) for patient_id, kinds in since.items()}
+    return review_frame(table, weeks(data, as_of, cohort), as_of, last, new_rows)

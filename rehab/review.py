@@ -185,7 +185,9 @@ def reviewed_words(review: ReviewLike | None) -> str:
     """
     if review is None:
         return NEVER
-    when = f"{review.at.day} {review.at:%b %H:%M}"
+    # Stored in UTC; said in the clock of the machine the app runs on (the clinic's).
+    at = review.at.astimezone() if review.at.tzinfo is not None else review.at
+    when = f"{at.day} {at:%b %H:%M}"
     who = f" by {review.by}" if review.by else ""
     return f"{str(review.action).capitalize()} {when}{who}"
 
@@ -264,10 +266,13 @@ def review_frame(
         logs = int(added.get(str(patient_id), 0)) if review is not None else 0
         change = weeks.get(str(patient_id), _NO_WEEKS)
         group = _group(review, bool(new_codes or logs), as_of)
+        new = NEVER if review is None else new_words(new_codes, logs)
+        if group == GROUP_SNOOZED and review is not None and review.snooze_until is not None:
+            new = f"{new}; snoozed until {review.snooze_until.day} {review.snooze_until:%b}"
         rows.append(
             {
                 "last_reviewed": reviewed_words(review),
-                "new_since_review": NEVER if review is None else new_words(new_codes, logs),
+                "new_since_review": new,
                 "this_week": "; ".join(
                     (
                         pain_words(change.pain_week, change.pain_last_week),

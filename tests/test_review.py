@@ -172,6 +172,8 @@ def test_review_frame_puts_who_needs_a_look_first_then_reviewed_then_snoozed():
     assert by_id.loc["PT-C", "new_since_review"] == "Nothing new"
     assert by_id.loc["PT-E", "new_since_review"] == "3 new log rows"
     assert by_id.loc["PT-D", "snoozed_until"] == AS_OF
+    assert by_id.loc["PT-D", "new_since_review"] == "Nothing new; snoozed until 20 Nov"
+    assert by_id.loc["PT-F", "new_since_review"] == "Nothing new"  # the snooze is over
     assert by_id.loc["PT-A", "this_week"] == (
         "→ pain about the same as last week; → exercises 50% done, as last week"
     )
