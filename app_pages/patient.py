@@ -1,6 +1,6 @@
 import streamlit as st
 
-from app_pages import import_views, progress_views, state, views
+from app_pages import import_views, progress_views, state, views, workspace_views
 from rehab import charts, present
 from rehab.markup import literal, unbroken
 from rehab.sample.stories import DEMO_FIRST_PATIENT
@@ -106,5 +106,6 @@ with plan_col:
         paused=summary.paused_exercises,
     )
 
+workspace_views.patient_panel(cohort, patient_id)  # reviews, export, forget (workspace only)
 views.downloads(cohort, patient_id, pain)
 import_views.import_report(batch, expanded=False)
