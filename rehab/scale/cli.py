@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
+from contextlib import redirect_stdout
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import argparse
+    from rehab.importer import ImportBatch
+    from rehab.scale.job import JobResult
+    from rehab.settings import RuleSettings
 
 
 def add_summary_options(summary: argparse.ArgumentParser) -> None:
@@ -23,8 +30,167 @@ def add_summary_options(summary: argparse.ArgumentParser) -> None:
     summary.add_argument(
         "--out", type=Path, default=None, metavar="RESULT", help="write .parquet or .jsonl (dask engine)"
     )
+    summary.add_argument(
+        "--partitioned-by-patient",
+        action="store_true",
+        help="dask engine: the files already hold whole patients (files named alike, e.g. "
+        "b017/sessions.parquet and b017/pain.parquet, together): no shuffle; a patient found "
+        "in two partitions is refused",
+    )
+    summary.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="dask engine without --scheduler: local worker processes (default: one per core)",
+    )
+    summary.add_argument(
+        "--worker-memory",
+        default=None,
+        metavar="SIZE",
+        help="dask engine without --scheduler: memory limit per worker, e.g. 2GB (default: "
+        "the machine's memory shared equally)",
+    )
+    summary.add_argument(
+        "--partition-mb",
+        type=_positive_float,
+        default=16.0,
+        metavar="MB",
+        help="dask engine: megabytes of input files per import task and partition (default: 16)",
+    )
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
+    return value
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    out: Path | None = args.out
+    if out is None:
+        return
+    if args.json:
+        raise SystemExit("rehab: --json prints the summary and --out writes it; choose one")
+    if out.suffix.lower() not in (".parquet", ".jsonl"):
+        raise SystemExit(f"rehab: --out must end in .parquet or .jsonl, got {out.name!r}")
+    if out.exists():
+        raise SystemExit(f"rehab: {out} already exists; remove it or choose another name")
+
+
+def _print_import_report(batch: ImportBatch) -> None:
+    """To stderr: ``rehab validate``'s lines for every file with something to say, and totals."""
+    from rehab.cli import _print_report
+    from rehab.importer import ImportBatch
+
+    reports = [f.report for f in batch.files]
+    noted = [f for f in batch.files if f.report.issues or not f.report.usable]
+    with redirect_stdout(sys.stderr):
+        _print_report(ImportBatch(noted))
+    print(
+        f"rehab: {len(reports):,} files, {sum(r.rows for r in reports):,} rows: "
+        f"{sum(r.accepted for r in reports):,} accepted, {sum(r.rejected for r in reports):,} "
+        f"rejected, {sum(r.duplicates for r in reports):,} duplicates",
+        file=sys.stderr,
+    )
+
+
+def _print_summary(result: JobResult, args: argparse.Namespace, as_of: date, settings: Any) -> None:
+    from rehab.analysis.triage import triage_order
+    from rehab.disclaimer import DISCLAIMER_SHORT
+    from rehab.scale.schema import record_of
+
+    if args.out is not None:
+        print(f"wrote {result.written:,} patient summaries to {args.out}")
+        return
+    assert result.summaries is not None  # collected when there is no --out
+    records = {r["patient_id"]: r for r in map(record_of, result.summaries.to_dict("records"))}
+    summaries = _models(records)
+    if args.json:
+        payload: dict[str, Any] = {
+            "as_of": as_of.isoformat(),
+            "patients": [records[s.patient_id] for s in triage_order(summaries)],
+            "disclaimer": DISCLAIMER_SHORT,
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    print(_table(summaries, as_of, settings))
+    print()
+    print(DISCLAIMER_SHORT)
+
+
+def _models(records: dict[str, dict[str, Any]]) -> list[Any]:
+    from rehab.analysis import PatientSummary
+
+    return [PatientSummary.model_validate(record) for record in records.values()]
+
+
+def _table(summaries: list[Any], as_of: date, settings: RuleSettings) -> str:
+    """``rehab summary``'s plain-text table, from the summaries alone."""
+    import pandas as pd
+
+    from rehab.analysis import CohortAnalysis, PatientAnalysis
+    from rehab.present import summary_table
+
+    patients = {
+        s.patient_id: PatientAnalysis(
+            summary=s,
+            daily=pd.DataFrame(),
+            phases=s.phases,
+            exercise_response=pd.DataFrame(),
+            flags=s.flags,
+        )
+        for s in summaries
+    }
+    return summary_table(CohortAnalysis(as_of=as_of, settings=settings, patients=patients))
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    """Run the summary on Dask and return the exit status."""
-    raise SystemExit("rehab: the dask engine is not available yet")
+    """Run the summary on Dask and return the exit status.
+
+    The same importer and engine as ``rehab summary``, partitioned by patient; ``--json``
+    prints exactly what the in-process command prints, the import report goes to stderr, and
+    the exit status is 2 when no row of some file could be used.
+    """
+    from rehab.cli import _library, _settings, _unused_files, import_options
+    from rehab.scale.inputs import expand_inputs
+    from rehab.scale.job import Job, connect, run
+    from rehab.scale.partition import Screening
+    from rehab.scale.reports import report_batch
+
+    _check_output(args)
+    settings = _settings(args.set)
+    as_of = args.as_of or date.today()
+    _library(args)  # a broken library file is said before any cluster starts
+    job = Job(
+        files=expand_inputs(args.files),
+        options=import_options(args, as_of),
+        screening=Screening(as_of=as_of, settings=settings, library=args.library),
+        partition_bytes=max(int(args.partition_mb * 1024 * 1024), 1),
+        by_patient=args.partitioned_by_patient,
+    )
+    with connect(args.scheduler, args.workers, args.worker_memory) as client:
+        result = run(job, client, args.out)
+    for note in result.notes:
+        print(f"rehab: {note}", file=sys.stderr)
+    batch = report_batch(result.outcomes)
+    _print_import_report(batch)
+    if result.split_patients:
+        named = ", ".join(result.split_patients[:3])
+        print(
+            f"rehab: the input is not partitioned by patient: {len(result.split_patients):,} "
+            f"patients (e.g. {named}) have rows in more than one partition; nothing was written. "
+            "Run without --partitioned-by-patient to shuffle the rows by patient.",
+            file=sys.stderr,
+        )
+        return 2
+    _print_summary(result, args, as_of, settings)
+    return _unused_files(batch)
