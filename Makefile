@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml requirements/constraints.txt | $(BIN)/python
 		-c requirements/constraints.txt -e '.[dev,scale]'
 	touch $(STAMP)
 
+# The demo opens on a temporary workspace (two weekly imports and a few reviews), deleted when
+# the app stops. A clinic's own file: make run REHAB_WORKSPACE=/path/to/clinic.db
+REHAB_WORKSPACE ?= demo
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	REHAB_WORKSPACE=$(REHAB_WORKSPACE) $(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

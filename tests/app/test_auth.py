@@ -9,13 +9,15 @@ tests/e2e/test_signin.py. The section's shape follows Streamlit's st.login docum
 
 from __future__ import annotations
 
+import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import auth, workspace_source
-from tests.app.conftest import APP, open_page, walk
+from tests.app.conftest import APP, ROOT, open_page, walk
 
 PROVIDER = {
     "client_id": "rehab-test",
@@ -182,3 +184,37 @@ def test_where_says_where_the_data_is_kept(monkeypatch, tmp_path):
     assert workspace_source.where() == "Demo workspace (temporary, deleted when the app stops)"
     monkeypatch.setenv("REHAB_WORKSPACE", str(tmp_path / "clinic.db"))
     assert workspace_source.where() == f"Clinic workspace: {Path(tmp_path / 'clinic.db').resolve()}"
+    # The clinic's file is opened (created) once for the process, whichever session asks.
+    opened = workspace_source.workspace()
+    try:
+        assert opened is not None
+        assert opened.path == tmp_path / "clinic.db"
+        assert workspace_source.workspace() is opened
+    finally:
+        workspace_source._open.clear()
+        opened.close()
+
+
+def test_the_secrets_example_has_what_st_login_needs():
+    # The keys Streamlit checks before st.login (redirect_uri ending in /oauth2callback,
+    # cookie_secret, and client_id, client_secret, server_metadata_url for the provider).
+    text = (ROOT / ".streamlit" / "secrets.example.toml").read_text(encoding="utf-8")
+    section = tomllib.loads(text)["auth"]
+    assert section["redirect_uri"].endswith("/oauth2callback")
+    assert section["cookie_secret"]
+    assert auth.providers(section) == ["default"]
+    assert {"client_id", "client_secret", "server_metadata_url"} <= section.keys()
+    # Placeholders only: nothing that could be a real secret.
+    for key in ("cookie_secret", "client_id", "client_secret"):
+        assert section[key].startswith("REPLACE-"), key
+    # The commented variant, uncommented, gives a named provider.
+    commented = text[text.index("# [auth.microsoft]") :]
+    named = "\n".join(line.removeprefix("# ") for line in commented.splitlines())
+    assert auth.providers(tomllib.loads(named)["auth"]) == ["microsoft"]
+
+
+def test_real_secrets_never_reach_the_repository():
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", ".streamlit/secrets.toml"], cwd=ROOT, check=False
+    )
+    assert ignored.returncode == 0
