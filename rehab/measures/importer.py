@@ -8,8 +8,9 @@ style, time zones, ids as text); each distinct row is scored once (:mod:`rehab.m
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,10 @@ if TYPE_CHECKING:
 __all__ = ["check_measures", "looks_like_measures", "measures_checker"]
 
 IntArray = np.ndarray
+# `PT-0102_measures.csv` is patient PT-0102's, as `PT-0102_pain.csv` is (rehab.importer.names).
+_MEASURES_SUFFIX: Final = re.compile(
+    r"[\s_.-]*(?:measures?|questionnaires?|outcomes?)(?=\.[A-Za-z0-9]+$|$)", re.I
+)
 
 
 def measures_checker(header: tuple[str, ...], issues: IssueLog) -> Callable[[TableRows], Outcome]:
@@ -65,7 +70,7 @@ def _job(rows: TableRows, columns: MeasureColumns) -> ColumnChecks:
         positions=shared,
         unnamed=(),
         rows=rows.unique,
-        patient=patient_from_filename(rows.name),
+        patient=patient_from_filename(_MEASURES_SUFFIX.sub("", rows.name)),
         options=rows.options,
         library=load_library(),
         issues=rows.issues,
