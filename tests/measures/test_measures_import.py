@@ -27,7 +27,8 @@ def _imported(data: bytes, name: str = "measures.csv", **options):
     assert report.rows == report.accepted + report.rejected + report.duplicates
     assert len(result.measures) == report.accepted
     assert len(result.rejected) == report.rejected
-    assert result.sessions.empty and result.pain.empty
+    assert result.sessions.empty
+    assert result.pain.empty
     return result
 
 
