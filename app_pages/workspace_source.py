@@ -59,6 +59,16 @@ def _open(chosen: str) -> Workspace:
     return Workspace.open(Path(chosen).expanduser())
 
 
+def is_demo() -> bool:
+    """Whether the workspace is the temporary demo (its logs end on the cohort's last day).
+
+    The pages open the demo as of its last log, as they open the bundled demo cohort; a
+    clinic's workspace opens as of today.
+    """
+    chosen = choice()
+    return chosen is not None and chosen.lower() == DEMO
+
+
 def where() -> str:
     """Say in plain words where the data is kept (the path is the clinic's setting, not data).
 

@@ -180,9 +180,12 @@ def test_where_says_where_the_data_is_kept(monkeypatch, tmp_path):
     monkeypatch.delenv("REHAB_WORKSPACE", raising=False)
     assert "Nothing is stored" in workspace_source.where()
     assert workspace_source.workspace() is None
-    monkeypatch.setenv("REHAB_WORKSPACE", "demo")
+    assert not workspace_source.is_demo()
+    monkeypatch.setenv("REHAB_WORKSPACE", "Demo")
     assert workspace_source.where() == "Demo workspace (temporary, deleted when the app stops)"
+    assert workspace_source.is_demo()
     monkeypatch.setenv("REHAB_WORKSPACE", str(tmp_path / "clinic.db"))
+    assert not workspace_source.is_demo()
     assert workspace_source.where() == f"Clinic workspace: {Path(tmp_path / 'clinic.db').resolve()}"
     # The clinic's file is opened (created) once for the process, whichever session asks.
     opened = workspace_source.workspace()
