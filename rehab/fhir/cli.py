@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import inspect
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -43,12 +42,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()
     batch = _load_batch(args, as_of)
     library = _library(args)
-    # The measures flags (issue 12) join the others once analyse() takes the measures frame.
-    extra: dict[str, Any] = {}
-    if "measures" in inspect.signature(analyse).parameters:
-        extra["measures"] = batch.measures
     cohort = analyse(
-        batch.sessions, batch.pain, as_of=as_of, settings=settings, library=library, **extra
+        batch.sessions,
+        batch.pain,
+        measures=batch.measures,
+        as_of=as_of,
+        settings=settings,
+        library=library,
     )
     if args.tz is None:
         print(

@@ -91,8 +91,10 @@ def _number(holder: dict[str, Any], what: str) -> float | None:
         value = holder["valueInteger"]
     elif isinstance(holder.get("valueQuantity"), dict):
         value = holder["valueQuantity"].get("value")
-    elif any(key.startswith("value") for key in holder):
-        kinds = ", ".join(sorted(key for key in holder if key.startswith("value")))
+    elif any(key.startswith("value") and holder[key] is not None for key in holder):
+        kinds = ", ".join(
+            sorted(key for key in holder if key.startswith("value") and holder[key] is not None)
+        )
         raise EntryProblem(
             "value_type", f"{what} is a {kinds}, not a number (valueInteger or valueQuantity)"
         )
@@ -216,7 +218,7 @@ def read_entry(resource: dict[str, Any], zone: str | None, library: ExerciseLibr
     if kind is None:
         raise EntryProblem("not_read", "it is not a pain or exercise Observation")
     status = resource.get("status")
-    if status in _NOT_READ_STATUS:
+    if isinstance(status, str) and status in _NOT_READ_STATUS:
         raise EntryProblem("status", f"its status is {status}, so it does not count")
     day, clock, utc = _when(resource, zone)
     row = ReadRow(kind, {"date": day.isoformat(), "time": clock, "notes": _notes(resource)}, utc=utc)
