@@ -218,16 +218,18 @@ def exercise_card(exercise: Exercise, stats: dict[str, str] | None, compact: boo
 
 
 def downloads(cohort: CohortAnalysis, patient_id: str, chart: alt.TopLevelMixin) -> None:
-    """Downloads the user asks for: the pain chart (PNG), the summary (CSV), the report (PDF).
+    """Downloads the user asks for: the pain chart (PNG), the summary (CSV), the report (PDF),
+    the patient's logs, questionnaires and flags as a FHIR R4 Bundle (JSON) for an EHR.
 
     Each is built only when its button is pressed.
     """
     from rehab import charts
     from rehab.disclaimer import DISCLAIMER_LINES
+    from rehab.fhir.export import patient_bundle_bytes
     from rehab.reports import summary_csv
     from rehab.reports.filenames import safe_filename
 
-    png, csv, pdf = st.columns(3)
+    png, csv, pdf, fhir = st.columns(4)
     lazy_download(
         png,
         "Pain chart (PNG)",
@@ -251,6 +253,21 @@ def downloads(cohort: CohortAnalysis, patient_id: str, chart: alt.TopLevelMixin)
         safe_filename(patient_id, "_report.pdf", fallback="patient"),
         "application/pdf",
         ":material/picture_as_pdf:",
+    )
+    data = state.dataset()
+    lazy_download(
+        fhir,
+        "FHIR Bundle (JSON)",
+        lambda: patient_bundle_bytes(
+            state.imported(data),
+            cohort,
+            patient_id,
+            library=state.library(),
+            timezone=data.options.timezone,
+        ),
+        safe_filename(patient_id, ".fhir.json", fallback="patient"),
+        "application/fhir+json",
+        ":material/share:",
     )
 
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from rehab.importer import ImportBatch
     from rehab.library import ExerciseLibrary
 
-__all__ = ["bundle_bytes", "patient_bundle", "write_bundles"]
+__all__ = ["bundle_bytes", "patient_bundle", "patient_bundle_bytes", "write_bundles"]
 
 # Columns that say what a row is (not where it came from): the content its id is made of.
 _PROVENANCE = ("source_file", "source_row")
@@ -168,19 +168,54 @@ def write_bundles(
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for patient_id in _patients(batch):
-        analysis = cohort.patients.get(patient_id)
-        bundle = patient_bundle(
-            patient_id,
-            sessions=batch.sessions,
-            pain=batch.pain,
-            measures=batch.measures,
-            flags=analysis.flags if analysis else (),
-            as_of=cohort.as_of,
-            settings=cohort.settings,
-            library=library,
-            timezone=timezone,
+        bundle = patient_bundle_bytes(
+            batch, cohort, patient_id, library=library, timezone=timezone, check=check
         )
         path = out_dir / safe_filename(patient_id, ".fhir.json", fallback="patient")
-        path.write_bytes(bundle_bytes(bundle, check=check))
+        path.write_bytes(bundle)
         written.append(path)
     return written
+
+
+def patient_bundle_bytes(
+    batch: ImportBatch,
+    cohort: CohortAnalysis,
+    patient_id: str,
+    *,
+    library: ExerciseLibrary | None = None,
+    timezone: str | None = None,
+    check: bool = True,
+) -> bytes:
+    """Return one patient's checked Bundle as JSON bytes (the app's download).
+
+    Parameters
+    ----------
+    batch
+        The imported logs (the patient's rows are picked from them).
+    cohort
+        The analysis (the patient's flags, the as-of day, the rules).
+    patient_id
+        The patient.
+    library, timezone
+        As for :func:`patient_bundle`.
+    check
+        Check the Bundle first (see :func:`bundle_bytes`).
+
+    Returns
+    -------
+    bytes
+        The Bundle as UTF-8 JSON, the same bytes ``rehab export fhir`` writes.
+    """
+    analysis = cohort.patients.get(patient_id)
+    bundle = patient_bundle(
+        patient_id,
+        sessions=batch.sessions,
+        pain=batch.pain,
+        measures=batch.measures,
+        flags=analysis.flags if analysis else (),
+        as_of=cohort.as_of,
+        settings=cohort.settings,
+        library=library,
+        timezone=timezone,
+    )
+    return bundle_bytes(bundle, check=check)
