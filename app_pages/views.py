@@ -49,7 +49,7 @@ def upload_controls(key: str, label: str, help_text: str, *, wide: bool = False)
     files_area, options_area = st.columns([3, 1]) if wide else (st.container(), st.container())
     uploads = files_area.file_uploader(
         label,
-        type=["csv", "txt", "tsv", "zip"],
+        type=["csv", "txt", "tsv", "zip", "json", "ndjson"],
         accept_multiple_files=True,
         key=f"{key}_upload",
         help=f"{help_text} They stay in this browser session's memory and are never written to disk.",
