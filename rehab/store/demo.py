@@ -63,10 +63,11 @@ DEMO_REVIEWS: Final = (
 def split_at(data: bytes, last_included: date) -> tuple[bytes, bytes]:
     """Split a CSV with a ``Date`` column into the rows up to ``last_included`` and the rest.
 
-    Both parts keep the header. Dates are compared as ISO text, so a row whose date is not a
-    real day (one of the sample's deliberate mistakes) still falls on its side of the cut;
-    a row whose date is not ISO at all goes with the rest. A file without a date column goes
-    whole into the rest, as a file first exported this week would.
+    Both parts keep the header; a part without rows is empty (no file at all). Dates are
+    compared as ISO text, so a row whose date is not a real day (one of the sample's
+    deliberate mistakes) still falls on its side of the cut; a row whose date is not ISO at
+    all goes with the rest. A file without a date column goes whole into the rest, as a file
+    first exported this week would.
     """
     text = data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
@@ -90,6 +91,8 @@ def _on_or_before(row: Sequence[str], column: int, cut: str) -> bool:
 
 
 def _csv_bytes(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
+    if not rows:
+        return b""  # no file at all rather than a header without rows
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)

@@ -67,11 +67,20 @@ def test_a_file_without_a_date_column_comes_whole_this_week():
     assert split_at(data, CUT) == (b"", data)
 
 
+def test_a_side_without_rows_is_no_file():
+    data = b"Date,Pain\n2026-11-20,3\n"
+    assert split_at(data, CUT) == (b"", data)
+    assert split_at(data, DEMO_END) == (data, b"")
+
+
 def test_two_imports_a_week_apart_hold_the_whole_cohort(demo):
     records = demo.imports()
     assert {record.at for record in records} == {LAST_WEEK, THIS_WEEK}
     assert {record.by for record in records} == {DEMO_THERAPIST}
-    assert {r.file for r in records if r.at == LAST_WEEK} == {p.name for p in SAMPLE.glob("*.csv")}
+    sample = {p.name: p.read_bytes() for p in SAMPLE.glob("*.csv")}
+    with_old_rows = {name for name, data in sample.items() if split_at(data, CUT)[0]}
+    assert {r.file for r in records if r.at == LAST_WEEK} == with_old_rows
+    assert {r.file for r in records} == set(sample)
     # Every row of the sample is stored once: the same rows as importing the files at once.
     whole = import_files([(p.name, p.read_bytes()) for p in sorted(SAMPLE.glob("*.csv"))])
     for stored, imported in ((demo.sessions(), whole.sessions), (demo.pain(), whole.pain)):
