@@ -80,7 +80,7 @@ def measure_points(rows: pd.DataFrame, measure: str) -> pd.DataFrame:
 def _shade(low: float, high: float, name: str, domain: tuple[float, float]) -> alt.Chart:
     """Shade a band of scores across the plot, named in the legend (not in the plot)."""
     frame = pd.DataFrame({"low": [max(low, domain[0])], "high": [min(high, domain[1])], "shade": [name]})
-    return (
+    shade: alt.Chart = (
         alt.Chart(frame)
         .mark_rect(opacity=0.6)
         .encode(
@@ -93,6 +93,7 @@ def _shade(low: float, high: float, name: str, domain: tuple[float, float]) -> a
             ),
         )
     )
+    return shade
 
 
 def measure_chart(
@@ -167,7 +168,7 @@ def measure_chart(
     if measure == "start_back" and start_back_low_max is not None:
         layers.append(_shade(domain[0], start_back_low_max + 0.5, low_risk(start_back_low_max), domain))
     layers += [line, points, *labels]
-    chart = alt.layer(*layers).properties(
+    chart = alt.LayerChart(layer=layers).properties(
         title=alt.Title(name, subtitle=f"{domain[0]:g}-{domain[1]:g}{unit.strip(' ()')}, {direction}"),
         height=MEASURE_CHART_HEIGHT,
         width="container",
