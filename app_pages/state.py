@@ -339,7 +339,12 @@ def analysed(data: Dataset, as_of: date) -> CohortAnalysis:
 
     def compute() -> CohortAnalysis:
         return analyse(
-            batch.sessions, batch.pain, as_of=as_of, settings=rule_settings, library=library()
+            batch.sessions,
+            batch.pain,
+            measures=batch.measures,
+            as_of=as_of,
+            settings=rule_settings,
+            library=library(),
         )
 
     result: CohortAnalysis = _memo(("analysis", data.digest, as_of, rule_settings), compute)
