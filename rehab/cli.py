@@ -313,7 +313,14 @@ def _analyse(args: argparse.Namespace) -> tuple[ImportBatch, CohortAnalysis]:
     settings = _settings(args.set)
     as_of = args.as_of or date.today()
     batch = _load_batch(args, as_of)
-    cohort = analyse(batch.sessions, batch.pain, as_of=as_of, settings=settings, library=_library(args))
+    cohort = analyse(
+        batch.sessions,
+        batch.pain,
+        measures=batch.measures,
+        as_of=as_of,
+        settings=settings,
+        library=_library(args),
+    )
     return batch, cohort
 
 
