@@ -83,6 +83,14 @@ def _demo_files(folder: Path) -> list[Path]:
     return [path for path in folder.glob("rehab-demo-*/*") if path.is_file()]
 
 
+def _newest_review_by(folder: Path) -> str | None:
+    from rehab.store import Workspace
+
+    (path,) = folder.glob("rehab-demo-*/*.db")
+    with Workspace.open(path) as workspace:
+        return workspace.reviews()[0].by
+
+
 def _both_widths(page: Page, name: str) -> None:
     screenshot(page, f"{name}-1280")
     page.set_viewport_size({"width": 390, "height": 844})
@@ -135,6 +143,10 @@ def test_sign_in_screening_and_sign_out(page, tmp_path, monkeypatch):
             stored = _demo_files(temp)
             assert stored, "the demo workspace was not created in TMPDIR"
             assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in stored)
+            # A review made in the browser is recorded as the signed-in user.
+            page.get_by_role("button", name="Save review").click()
+            page.get_by_text("Saved:").wait_for()
+            assert _newest_review_by(temp) == EMAIL
 
             sidebar.get_by_role("button", name="Sign out").click()
             # The mock provider offers to end its session too, then sends the browser back.
