@@ -148,10 +148,13 @@ def _import_json(outcome: WorkspaceImport) -> dict[str, Any]:
 
 
 def _print_merge(outcome: WorkspaceImport) -> None:
+    from rehab.analysis.text import plural
+
     added = outcome.added
     print(
-        f"workspace: {added['sessions']} session rows and {added['pain']} pain rows added, "
-        f"{outcome.already_stored} already stored, {len(outcome.conflicts)} in conflict"
+        f"workspace: {plural(added['sessions'], 'session row')} and "
+        f"{plural(added['pain'], 'pain row')} added, {outcome.already_stored} already stored, "
+        f"{len(outcome.conflicts)} in conflict"
     )
     for c in outcome.conflicts:
         what = f"{c.exercise} " if c.exercise else ""
@@ -242,21 +245,24 @@ def _export(workspace: Workspace, args: argparse.Namespace) -> int:
 
 
 def _forget(workspace: Workspace, args: argparse.Namespace) -> int:
+    from rehab.analysis.text import plural
+
     patient = args.patient
     if not args.yes:
-        held = {"sessions": len(workspace.sessions(patient)), "pain": len(workspace.pain(patient))}
-        reviews = len(workspace.reviews(patient))
         print(
-            f"rehab: forgetting {patient} removes {held['sessions']} session rows, "
-            f"{held['pain']} pain rows and {reviews} reviews for good; "
+            f"rehab: forgetting {patient} removes "
+            f"{plural(len(workspace.sessions(patient)), 'session row')}, "
+            f"{plural(len(workspace.pain(patient)), 'pain row')} and "
+            f"{plural(len(workspace.reviews(patient)), 'review')} for good; "
             "run again with --yes to remove them",
             file=sys.stderr,
         )
         return 2
     removed = workspace.forget(patient)
     print(
-        f"removed {patient}: {removed['sessions']} session rows, {removed['pain']} pain rows, "
-        f"{removed['reviews']} reviews; {removed['imports_renamed']} file names in the audit "
-        "trail cleared (the import records and their counts stay)"
+        f"removed {patient}: {plural(removed['sessions'], 'session row')}, "
+        f"{plural(removed['pain'], 'pain row')}, {plural(removed['reviews'], 'review')}; "
+        f"{plural(removed['imports_renamed'], 'file name')} in the audit trail cleared "
+        "(the import records and their counts stay)"
     )
     return 0

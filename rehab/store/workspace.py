@@ -39,12 +39,13 @@ logger = logging.getLogger("rehab.store")
 FORGOTTEN_FILE = "(file named after a forgotten patient)"
 
 
-def _before_commit() -> None:
+def _before_commit(connection: sqlite3.Connection) -> None:
     """Run inside an import's transaction, just before it commits.
 
     Does nothing; the crash-safety test replaces it in a child process to stop the import
     at its most dangerous point (every row written, nothing committed) and kill it there.
     """
+    del connection
 
 
 def _now(at: datetime | None) -> datetime:
@@ -140,7 +141,7 @@ class Workspace:
         digests = self._digests(pairs, batch)
         with self._connections.write() as connection:
             outcome = store_batch(connection, batch, digests, by=by, at=_now(at))
-            _before_commit()
+            _before_commit(connection)
         return outcome
 
     @staticmethod
