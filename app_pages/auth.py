@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 import streamlit as st
 
@@ -62,6 +62,20 @@ def providers(section: Mapping[str, Any]) -> list[str]:
     return default + sorted(named)
 
 
+def missing_settings(section: Mapping[str, Any]) -> list[str]:
+    """The keys st.login needs that the section lacks (``okta.client_id`` for a named one)."""
+    missing = [key for key in ("redirect_uri", "cookie_secret") if not section.get(key)]
+    names = providers(section)
+    if not names:
+        return [*missing, "client_id", "client_secret", "server_metadata_url"]
+    for name in names:
+        keys = section if name == DEFAULT_PROVIDER else section[name]
+        prefix = "" if name == DEFAULT_PROVIDER else f"{name}."
+        needed = ("client_id", "client_secret", "server_metadata_url")
+        missing += [f"{prefix}{key}" for key in needed if not keys.get(key)]
+    return missing
+
+
 def signed_in() -> bool:
     """Whether Streamlit holds a signed-in user for this session."""
     return bool(st.user.get("is_logged_in"))
@@ -95,20 +109,27 @@ def require_sign_in() -> None:
     try:
         section = auth_section()
     except SignInSettingsError:
-        st.title("rehab")
-        st.error(
-            "The sign-in settings (`.streamlit/secrets.toml`) could not be read, so the "
-            "dashboard stays closed. Ask whoever set it up to check the file.",
-            icon=":material/lock:",
-        )
-        st.caption(DISCLAIMER)
-        st.stop()
+        _closed("could not be read")
     if section is None:
         return
+    missing = missing_settings(section)
+    if missing:
+        _closed(f"are missing {', '.join(missing)}")
     if signed_in():
         _account_in_sidebar()
         return
     _sign_in_screen(providers(section))
+    st.stop()
+
+
+def _closed(problem: str) -> NoReturn:
+    st.title("rehab")
+    st.error(
+        f"The sign-in settings (`.streamlit/secrets.toml`) {literal(problem)}, so the dashboard "
+        "stays closed. Ask whoever set it up to check the file (docs/signin.md).",
+        icon=":material/lock:",
+    )
+    st.caption(DISCLAIMER)
     st.stop()
 
 

@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import auth, workspace_source
-from tests.app.conftest import APP, ROOT, open_page, walk
+from tests.app.conftest import APP, ROOT, open_page, shown, walk
 
 PROVIDER = {
     "client_id": "rehab-test",
@@ -152,6 +152,34 @@ def test_an_unreadable_secrets_file_keeps_the_app_closed(monkeypatch, tmp_path):
     assert "could not be read" in at.error[0].value
     assert not at.button
     assert "PT-0" not in _texts(at)
+
+
+@pytest.mark.parametrize(
+    ("drop", "named", "expected"),
+    [
+        ("cookie_secret", False, "cookie_secret"),
+        ("client_secret", True, "okta.client_secret"),
+        ("server_metadata_url", False, "server_metadata_url"),
+    ],
+)
+def test_incomplete_sign_in_settings_keep_the_app_closed_and_say_what_is_missing(drop, named, expected):
+    section: dict[str, object] = {**AUTH}
+    if named:
+        for key in PROVIDER:
+            section.pop(key)
+        section["okta"] = {key: value for key, value in PROVIDER.items() if key != drop}
+    else:
+        section.pop(drop)
+    at = _signed_out(section).run()
+    assert not at.button
+    assert expected in shown(at.error[0].value)
+    assert "PT-0" not in _texts(at)
+
+
+def test_a_section_without_any_provider_is_incomplete():
+    section = {"redirect_uri": AUTH["redirect_uri"], "cookie_secret": AUTH["cookie_secret"]}
+    assert auth.missing_settings(section) == ["client_id", "client_secret", "server_metadata_url"]
+    assert auth.missing_settings(AUTH) == []
 
 
 def test_no_secrets_file_at_all_means_no_sign_in(monkeypatch, tmp_path):
