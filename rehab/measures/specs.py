@@ -84,7 +84,9 @@ _SPECS = (
             "Stratford, Gill, Westaway & Binkley, Physiotherapy Canada 1995;47:258-263 "
             "(total score = sum of the activity scores / number of activities)"
         ),
-        licence="PSFS: Stratford et al. 1995, free to use with its source named.",
+        licence=(
+            "PSFS: Stratford et al., Physiotherapy Canada 1995; no cost to use (RehabMeasures database)."
+        ),
         aliases=("patient specific functional scale", "patient-specific functional scale"),
     ),
     MeasureSpec(
