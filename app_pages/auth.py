@@ -144,7 +144,8 @@ def _sign_in_screen(names: list[str]) -> None:
         if st.button(label, key=f"sign_in_{name}", type="primary", icon=":material/login:"):
             st.login(name)
     st.caption(
-        "Your name is recorded with the imports and reviews you make, so the team can see who did what."
+        "The imports and reviews you make are recorded under your email address, so the "
+        "team can see who did what."
     )
     st.divider()
     st.caption(f":material/info: {DISCLAIMER}")
