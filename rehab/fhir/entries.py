@@ -19,9 +19,9 @@ from rehab.fhir import codes
 if TYPE_CHECKING:
     from rehab.library import ExerciseLibrary
 
-__all__ = ["EntryProblem", "ReadRow", "as_list", "kind_of", "read_entry"]
+__all__ = ["EntryProblem", "ReadRow", "as_list", "kind_of", "read_day", "read_entry", "read_when"]
 
-EntryKind = Literal["pain", "sessions"]
+EntryKind = Literal["pain", "sessions", "measures"]
 
 _DATE_TIME: Final = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})"
@@ -121,6 +121,20 @@ def _when(resource: dict[str, Any], zone: str | None) -> tuple[date, str | None,
         raise EntryProblem(
             "missing_date", "it has no date (effectiveDateTime or effectivePeriod.start)", "date"
         )
+    return read_when(text, zone)
+
+
+def read_day(text: object) -> date:
+    """Return the day of a FHIR date or dateTime as written (:class:`EntryProblem` if none)."""
+    return read_when(text, None)[0]
+
+
+def read_when(text: object, zone: str | None) -> tuple[date, str | None, bool]:
+    """Return the day and time of a FHIR dateTime, and whether it is a UTC stamp left as UTC.
+
+    A UTC stamp is moved to ``zone`` when given; any other offset keeps the day and time
+    written. Raises :class:`EntryProblem` for a partial or impossible date.
+    """
     found = _DATE_TIME.match(str(text).strip())
     if found is None:
         what = "only a year or a month" if _PARTIAL.match(str(text).strip()) else "not a FHIR date-time"

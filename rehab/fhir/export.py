@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rehab.disclaimer import DISCLAIMER
 from rehab.fhir import resources
 from rehab.fhir.check import bundle_problems
-from rehab.fhir.measures import measure_resources
+from rehab.fhir.measures import measure_resources, response_content
 from rehab.fhir.resources import JsonDict, content_id
 from rehab.library import load_library
 from rehab.settings import DEFAULT_SETTINGS, RuleSettings, rules
@@ -118,7 +118,8 @@ def patient_bundle(
         resource_id = ids(*_content("session", subject, row))
         entries.append(resources.session_observation(row, resource_id, subject, timezone, library))
     for row in _rows(measures, patient_id):
-        entries.extend(measure_resources(row, subject, timezone))
+        response_id = ids("QuestionnaireResponse", subject, *response_content(row))
+        entries.extend(measure_resources(row, subject, response_id))
     known = rules(settings)
     for found in flags:
         resource_id = ids("Flag", subject, found.code, found.exercise, found.message)

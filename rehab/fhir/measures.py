@@ -94,7 +94,13 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def measure_resources(row: Mapping[str, Any], subject: str, zone: str | None) -> list[JsonDict]:
+def response_content(row: Mapping[str, Any]) -> tuple[object, ...]:
+    """Return what a questionnaire row is (for its stable id): measure, version, day, answers."""
+    day = effective(row["date"], None, None)
+    return (row["measure"], row.get("version") or "", day, json.dumps(_answers(row.get("answers"))))
+
+
+def measure_resources(row: Mapping[str, Any], subject: str, response_id: str) -> list[JsonDict]:
     """Return the QuestionnaireResponse of one measures row and, when scored, its total.
 
     Parameters
@@ -103,15 +109,14 @@ def measure_resources(row: Mapping[str, Any], subject: str, zone: str | None) ->
         One row of the measures frame (``rehab.measures.schema.empty_measures`` columns).
     subject
         The Patient's resource id in the Bundle.
-    zone
-        Not used for measures (they carry a day, no time); kept for a uniform call.
+    response_id
+        The QuestionnaireResponse's id (unique in the Bundle; see :func:`response_content`).
 
     Returns
     -------
     list of dict
         ``[QuestionnaireResponse]`` or ``[QuestionnaireResponse, Observation]``.
     """
-    del zone
     measure = str(row["measure"])
     version = str(row.get("version") or "")
     day = effective(row["date"], None, None)
@@ -130,6 +135,12 @@ def measure_resources(row: Mapping[str, Any], subject: str, zone: str | None) ->
     }
     if not response["item"]:
         del response["item"]
+    source_file, source_row = row.get("source_file"), row.get("source_row")
+    if isinstance(source_file, str) and source_file and isinstance(source_row, int | float):
+        response["identifier"] = {
+            "system": codes.SOURCE_ROW,
+            "value": f"{source_file}#{int(source_row)}",
+        }
     score = row.get("score")
     if not isinstance(score, int | float) or math.isnan(score):
         return [response]

@@ -3,23 +3,31 @@
 The report keeps the CSV contract (``rows == accepted + rejected + duplicates``, grouped
 issues, a rejected-rows frame). Its row numbers count entries from 1 in a Bundle
 (``Bundle.entry[0]`` is entry 1) and lines from 1 in NDJSON; messages say "entry N" or
-"line N". Only Observations of pain or of an exercise are rows; Patients name the patients;
-every other resource is counted and left out with one note. Never raises on any bytes.
+"line N". Rows are Observations of pain or of an exercise, and the QuestionnaireResponses
+rehab exported (with their score Observations); Patients name the patients; every other
+resource is counted and left out with one note. Never raises on any bytes.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-import numpy as np
 import pandas as pd
 
 from rehab.fhir import codes
 from rehab.fhir.entries import EntryProblem, ReadRow, as_list, kind_of, read_entry
+from rehab.fhir.report import (
+    ReadResult,
+    drop_duplicates,
+    name_entries,
+    rejected_frame,
+    report_read,
+    row_numbers,
+)
+from rehab.fhir.responses import is_rehab_response, read_response, score_observations
 from rehab.importer.issuelog import IssueLog, row_ranges
 from rehab.importer.names import patient_from_filename
 from rehab.importer.report import FileReport
@@ -148,37 +156,64 @@ def _subject(resource: dict[str, Any], patients: dict[str, str], fallback: str) 
 
 
 @dataclass
-class _Read:
-    rows: list[tuple[int, ReadRow]] = field(default_factory=list)
-    rejected: list[tuple[int, str, str, str | None, Any]] = field(default_factory=list)
-    ignored: Counter[str] = field(default_factory=Counter)
+class _Context:
+    """What every entry of one file is read with."""
+
+    patients: dict[str, str]
+    fallback: str
+    scores: dict[str, dict[str, Any]]
+    score_entries: set[int]
+    options: ImportOptions
+    library: ExerciseLibrary
 
 
-def _read_all(entries: _Entries, name: str, options: ImportOptions, library: ExerciseLibrary) -> _Read:
+def _read_row(
+    number: int, full_url: str | None, resource: dict[str, Any], context: _Context
+) -> ReadRow | None:
+    """Return the row an entry holds; None for an entry that is not a row (counted elsewhere)."""
+    if is_rehab_response(resource):
+        return read_response(resource, full_url, context.scores)
+    if kind_of(resource) is None or number in context.score_entries:
+        return None
+    return read_entry(resource, context.options.timezone, context.library)
+
+
+def _read_one(
+    number: int, full_url: str | None, resource: Any, context: _Context, read: ReadResult
+) -> None:
+    if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
+        message = "it holds no FHIR resource (no resourceType)"
+        read.rejected.append((number, "not_resource", message, None, resource))
+        return
+    try:
+        row = _read_row(number, full_url, resource, context)
+    except EntryProblem as problem:
+        read.rejected.append((number, problem.code, problem.message, problem.column, resource))
+        return
+    if row is not None:
+        row.values["patient_id"] = _subject(resource, context.patients, context.fallback)
+        read.rows.append((number, row))
+    elif resource["resourceType"] != "Patient" and number not in context.score_entries:
+        read.ignored[_ignored_name(resource)] += 1
+
+
+def _read_all(
+    entries: _Entries, name: str, options: ImportOptions, library: ExerciseLibrary
+) -> ReadResult:
     pairs = [item if entries.unit == "entry" else (None, item) for _, item in entries.resources]
-    patients = _patients(pairs)
-    fallback = patient_from_filename(name)
-    read = _Read()
+    numbered = [
+        (number, url, resource)
+        for (number, _), (url, resource) in zip(entries.resources, pairs, strict=True)
+    ]
+    scores, score_entries = score_observations(numbered)
+    context = _Context(
+        _patients(pairs), patient_from_filename(name), scores, score_entries, options, library
+    )
+    read = ReadResult()
     for number in entries.unreadable:
         read.rejected.append((number, "not_json", "this line is not JSON", None, None))
-    for (number, _), (_, resource) in zip(entries.resources, pairs, strict=True):
-        if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
-            read.rejected.append(
-                (number, "not_resource", "it holds no FHIR resource (no resourceType)", None, resource)
-            )
-            continue
-        if resource["resourceType"] == "Patient":
-            continue
-        if kind_of(resource) is None:
-            read.ignored[_ignored_name(resource)] += 1
-            continue
-        try:
-            row = read_entry(resource, options.timezone, library)
-        except EntryProblem as problem:
-            read.rejected.append((number, problem.code, problem.message, problem.column, resource))
-            continue
-        row.values["patient_id"] = _subject(resource, patients, fallback)
-        read.rows.append((number, row))
+    for number, url, resource in numbered:
+        _read_one(number, url, resource, context, read)
     return read
 
 
@@ -187,128 +222,15 @@ def _ignored_name(resource: dict[str, Any]) -> str:
     return "Observation (other codes)" if kind == "Observation" else kind
 
 
-def _where(unit: str, number: int) -> str:
-    return f"{unit.capitalize()} {number}"
-
-
-def _prefix(issue: Any, unit: str) -> Any:
-    """Name the entries (or lines) an issue is about at the start of its message."""
-    if issue.row is None or issue.message.startswith("And "):
-        return issue
-    plural = "Entries" if unit == "entry" else "Lines"
-    where = f"{unit.capitalize()} {issue.row}" if not issue.rows else f"{plural} {issue.rows}"
-    return issue.model_copy(update={"message": f"{where}: {issue.message}"})
-
-
-def _rows(numbers: list[int]) -> np.ndarray:
-    return np.asarray(numbers, dtype=np.int64)
-
-
-def _report_rejected(read: _Read, issues: IssueLog) -> None:
-    by_code: dict[tuple[str, str | None], list[tuple[int, str]]] = {}
-    for number, code, message, column, _ in read.rejected:
-        by_code.setdefault((code, column), []).append((number, f"{message}; not imported."))
-    for (code, column), found in by_code.items():
-        issues.add_rows(
-            _rows([n for n, _ in found]), code, "error", [m for _, m in found], column=column
-        )
-
-
-def _report_rows(read: _Read, options: ImportOptions, issues: IssueLog) -> None:
-    dropped: dict[tuple[str, str], list[tuple[int, str]]] = {}
-    for number, row in read.rows:
-        for column, code, message in row.dropped:
-            dropped.setdefault((code, column), []).append((number, message))
-    for (code, column), found in dropped.items():
-        issues.add_rows(
-            _rows([n for n, _ in found]), code, "error", [m for _, m in found], column=column
-        )
-    utc = [number for number, row in read.rows if row.utc]
-    issues.add_rows(
-        _rows(utc),
-        "utc_time",
-        "warning",
-        "the time is stamped in UTC and no time zone was given, so it stays on the UTC day; give "
-        "the patient's time zone (--tz, or the app's choice) to move it to their own day.",
-        column="date",
-    )
-    unknown = [
-        (n, str(r.values["exercise"]))
-        for n, r in read.rows
-        if r.kind == "sessions" and not r.values["exercise_known"]
-    ]
-    issues.add_rows(
-        _rows([n for n, _ in unknown]),
-        "unknown_exercise",
-        "warning",
-        [
-            f"exercise '{name[:60]}' is not in the exercise library, so it was kept as written."
-            for _, name in unknown
-        ],
-        column="exercise",
-    )
-    if options.as_of is not None:
-        future = [n for n, r in read.rows if r.values["date"] > options.as_of.isoformat()]
-        issues.add_rows(
-            _rows(future),
-            "future_date",
-            "warning",
-            f"dated after {options.as_of.isoformat()}; kept.",
-            column="date",
-        )
-    if read.ignored:
-        listed = ", ".join(f"{kind} {count}" for kind, count in sorted(read.ignored.items()))
-        total = sum(read.ignored.values())
-        issues.add(
-            "ignored_resources",
-            "warning",
-            f"{total} {'entry is' if total == 1 else 'entries are'} not a pain or exercise Observation "
-            f"and {'was' if total == 1 else 'were'} left out ({listed}).",
-        )
-
-
 def _frame(kind: str, picked: list[tuple[int, ReadRow]], name: str) -> pd.DataFrame:
+    from rehab.measures.schema import coerce_measures
+
     frame = pd.DataFrame([row.values for _, row in picked])
     frame["source_file"] = name
     frame["source_row"] = [number for number, _ in picked]
+    if kind == "measures":
+        return coerce_measures(frame)
     return coerce_frame("pain" if kind == "pain" else "sessions", frame)
-
-
-def _drop_duplicates(frame: pd.DataFrame, unit: str, issues: IssueLog) -> tuple[pd.DataFrame, int]:
-    """Keep the first of identical rows; report the copies (a Bundle exported twice into one)."""
-    if len(frame) < 2:
-        return frame, 0
-    keys = [c for c in frame.columns if c not in ("source_file", "source_row")]
-    group = frame.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
-    first = np.full(int(group.max()) + 1, len(frame), dtype=np.int64)
-    np.minimum.at(first, group, np.arange(len(frame)))
-    repeat = first[group] != np.arange(len(frame))
-    if not repeat.any():
-        return frame, 0
-    rows = frame["source_row"].to_numpy(dtype=np.int64)
-    originals = rows[first[group][repeat]]
-    issues.add_rows(
-        rows[repeat],
-        "duplicate_row",
-        "warning",
-        [f"repeats {unit} {o} exactly, so it was counted once." for o in originals.tolist()],
-    )
-    return frame[~repeat].reset_index(drop=True), int(repeat.sum())
-
-
-def _rejected_frame(read: _Read) -> pd.DataFrame:
-    rejected = sorted(read.rejected, key=lambda item: item[0])
-    text = [
-        json.dumps(r, ensure_ascii=False)[:_RESOURCE_CHARS] if r is not None else ""
-        for *_, r in rejected
-    ]
-    return pd.DataFrame(
-        {
-            "row": [item[0] for item in rejected],
-            "problem": [item[2] for item in rejected],
-            "resource": text,
-        }
-    )
 
 
 def _unusable(name: str, code: str, message: str, kind: Any) -> FileImport:
@@ -347,14 +269,13 @@ def import_fhir(name: str, data: bytes, options: ImportOptions, library: Exercis
         )
     read = _read_all(entries, name, options, library)
     issues = IssueLog()
-    _report_rejected(read, issues)
-    _report_rows(read, options, issues)
-    result = FileImport(report=FileReport(file=name, kind="bundle"), rejected=_rejected_frame(read))
+    report_read(read, options, issues)
+    result = FileImport(report=FileReport(file=name, kind="bundle"), rejected=rejected_frame(read))
     duplicates = 0
-    for kind in ("pain", "sessions"):
+    for kind in ("pain", "sessions", "measures"):
         picked = [(n, r) for n, r in read.rows if r.kind == kind]
         if picked:
-            frame, repeated = _drop_duplicates(_frame(kind, picked, name), entries.unit, issues)
+            frame, repeated = drop_duplicates(_frame(kind, picked, name), entries.unit, issues)
             duplicates += repeated
             setattr(result, kind, frame)
     found = issues.issues()
@@ -366,11 +287,15 @@ def import_fhir(name: str, data: bytes, options: ImportOptions, library: Exercis
         accepted=len(read.rows) - duplicates,
         rejected=len(read.rejected),
         duplicates=duplicates,
-        issues=[_prefix(issue, entries.unit) for issue in found],
+        issues=[name_entries(issue, entries.unit) for issue in found],
         issues_cut=issues.cut,
-        rejected_rows=row_ranges(_rows(rejected_rows)),
+        rejected_rows=row_ranges(row_numbers(rejected_rows)),
         patients=sorted(
-            {str(p) for frame in (result.pain, result.sessions) for p in frame["patient_id"].dropna()}
+            {
+                str(p)
+                for frame in (result.pain, result.sessions, result.measures)
+                for p in frame["patient_id"].dropna()
+            }
         ),
     )
     logger.info(

@@ -168,7 +168,7 @@ def test_questionnaires_become_a_response_and_a_score_observation() -> None:
 
 def test_a_measure_without_loinc_code_uses_our_code_system() -> None:
     row = _measures().iloc[1].to_dict() | {"score": 7.0, "complete": True}
-    _, observation = measure_resources(row, "subject-id", None)
+    _, observation = measure_resources(row, "subject-id", "response-id")
     assert observation["code"]["coding"][0]["system"] == codes.MEASURE
     assert observation["code"]["coding"][0]["code"] == "rmdq"
 

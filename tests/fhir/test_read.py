@@ -171,3 +171,20 @@ def test_the_importer_routes_json_by_name_or_content() -> None:
     batch = import_files([("synthea.json", SYNTHEA), ("PT-1_pain.csv", b"date,pain\n2026-01-01,4\n")])
     assert [f.report.kind for f in batch.files] == ["bundle", "pain"]
     assert batch.pain["patient_id"].tolist() == ["8499029f-70ec-4919-88a9-938d8ad56397"] * 2 + ["PT-1"]
+
+
+def test_questionnaires_rehab_exported_are_read_back_as_measures() -> None:
+    from rehab.fhir.export import bundle_bytes, patient_bundle
+    from rehab.measures import coerce_measures
+    from tests.fhir.test_export import _measures
+
+    measures = coerce_measures(_measures())
+    bundle = patient_bundle("P", measures=measures, as_of=date(2026, 10, 2))
+    result = _read("P.fhir.json", bundle_bytes(bundle))
+    report = result.report
+    # Two responses are two rows; the ODI's score Observation is read with its response.
+    assert (report.rows, report.accepted, report.issues) == (2, 2, [])
+    columns = ["patient_id", "date", "measure", "version", "score", "band", "complete", "subscale"]
+    assert result.measures[columns].equals(measures[columns])
+    assert json.loads(result.measures["answers"].iloc[0]) == [2, 3, 1, 2, 3, 2, 2, None, 2, 2]
+    assert result.measures["source_row"].tolist() == [2, 4]  # entry numbers
