@@ -1,6 +1,6 @@
 import streamlit as st
 
-from app_pages import import_views, progress_views, state, views, workspace_views
+from app_pages import import_views, measures_views, progress_views, state, views, workspace_views
 from rehab import charts, present
 from rehab.markup import literal, unbroken
 from rehab.sample.stories import DEMO_FIRST_PATIENT
@@ -13,6 +13,10 @@ with st.sidebar:
 data = state.dataset()
 
 batch = state.imported(data)
+if not len(batch.sessions) and not len(batch.pain) and len(batch.measures):
+    measures_views.questionnaires_only(batch.measures, state.settings())
+    import_views.import_report(batch, expanded=False)
+    st.stop()
 if not len(batch.sessions) and not len(batch.pain):
     st.title("My progress")
     st.warning("None of the files could be used yet. The import report below says why, row by row.")
@@ -106,6 +110,10 @@ with plan_col:
         paused=summary.paused_exercises,
     )
 
+# The questionnaires after the progress charts, across the page: small charts side by side.
+measures_views.measures_panel(
+    patient.measures, patient.measure_changes, settings, key=f"measures_{patient_id}"
+)
 workspace_views.patient_panel(cohort, patient_id)  # reviews, export, forget (workspace only)
 views.downloads(cohort, patient_id, pain)
 import_views.import_report(batch, expanded=False)

@@ -145,14 +145,18 @@ def steady_band(change: MeasureChange, settings: RuleSettings) -> tuple[float, f
     return change.first_score - down, change.first_score + up
 
 
-def patient_measures(measures: pd.DataFrame | None, as_of: date) -> dict[str, pd.DataFrame]:
+def patient_measures(measures: pd.DataFrame | None, as_of: date | None) -> dict[str, pd.DataFrame]:
     """Cut the measures log per patient: rows dated on or before ``as_of``, sorted by date.
+
+    ``as_of`` ``None`` keeps every dated row.
 
     Rows of one day keep the order of their file (``source_file``, ``source_row``).
     """
     if measures is None or not len(measures):
         return {}
-    dated = measures[measures["date"].notna() & (measures["date"] <= pd.Timestamp(as_of))]
+    dated = measures[measures["date"].notna()]
+    if as_of is not None:
+        dated = dated[dated["date"] <= pd.Timestamp(as_of)]
     ordered = dated.sort_values(["patient_id", "date", "source_file", "source_row"], kind="stable")
     return {
         str(patient_id): rows.reset_index(drop=True)
@@ -216,9 +220,10 @@ def start_back_flag(changes: list[MeasureChange]) -> Flag | None:
         tier="moderate",
         message=(
             f"The STarT Back questionnaire of {short_date(found.latest_date)} scored "
-            f"{score_text('start_back', found.latest_score)} of 9, in its high-risk group. This "
-            "is not a diagnosis: it means worries and low mood may be holding recovery back, so "
-            "your therapist may want to talk them through with you and plan the pace together."
+            f"{score_text('start_back', found.latest_score)} of 9, in its high-risk group: worry "
+            "and how the pain feels may be slowing recovery. That is common, and it is not a "
+            "diagnosis. Your therapist may want to talk these worries through with you and plan "
+            "the pace together."
         ),
         dates=[found.latest_date],
         rows=list(found.rows[-1:]),
@@ -256,3 +261,16 @@ def disability_flag(changes: list[MeasureChange]) -> Flag | None:
 def measure_flags(changes: list[MeasureChange]) -> list[Flag]:
     """Both questionnaire flags a patient's measure changes raise (none, one or two)."""
     return [flag for flag in (disability_flag(changes), start_back_flag(changes)) if flag is not None]
+
+
+def patients_measures(
+    measures: pd.DataFrame | None, settings: RuleSettings, as_of: date | None = None
+) -> dict[str, tuple[pd.DataFrame, list[MeasureChange]]]:
+    """Each patient's questionnaire rows (up to ``as_of``; all when ``None``) and changes.
+
+    For an upload of questionnaires alone, where there is no log to analyse.
+    """
+    return {
+        patient_id: (rows, measure_changes(rows, settings))
+        for patient_id, rows in patient_measures(measures, as_of).items()
+    }
