@@ -17,6 +17,15 @@ from rehab.importer import ImportBatch, import_files
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 AS_OF = date(2026, 11, 20)
+# Questionnaires beside the demo logs (rehab's measures log, docs/measures.md): an Oswestry
+# that improves and a high-risk STarT Back, so the export carries responses, scores and the
+# start_back_high_risk flag.
+MEASURES_CSV = (
+    "patient_id,date,measure,version,item_1,item_2,item_3,item_4,item_5,item_6,item_7,item_8,item_9,item_10\n"
+    "PT-0107,2026-09-22,odi,2.1a,3,3,2,3,2,3,2,,2,3\n"
+    "PT-0107,2026-11-15,odi,2.1a,1,1,1,1,1,1,1,,1,1\n"
+    "PT-0101,2026-09-03,start_back,,1,1,0,1,1,1,1,1,1,\n"
+)
 
 
 @dataclass
@@ -26,6 +35,7 @@ class Demo:
     Written unchecked: test_export checks every one of them once.
     """
 
+    logs: Path
     batch: ImportBatch
     cohort: CohortAnalysis
     folder: Path
@@ -39,8 +49,13 @@ class Demo:
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    files = sorted(p for p in SAMPLE_DIR.iterdir() if p.suffix == ".csv")
+    logs = tmp_path_factory.mktemp("logs")
+    for path in SAMPLE_DIR.iterdir():
+        if path.suffix == ".csv":
+            (logs / path.name).write_bytes(path.read_bytes())
+    (logs / "clinic_measures.csv").write_text(MEASURES_CSV, encoding="utf-8")
+    files = sorted(logs.iterdir())
     batch = import_files([(p.name, p.read_bytes()) for p in files])
     cohort = analyse(batch.sessions, batch.pain, measures=batch.measures, as_of=AS_OF)
     folder = tmp_path_factory.mktemp("fhir")
-    return Demo(batch, cohort, folder, write_bundles(batch, cohort, folder, check=False))
+    return Demo(logs, batch, cohort, folder, write_bundles(batch, cohort, folder, check=False))

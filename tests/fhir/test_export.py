@@ -12,7 +12,7 @@ import pytest
 from rehab.disclaimer import DISCLAIMER
 from rehab.fhir import codes
 from rehab.fhir.check import bundle_problems
-from rehab.fhir.export import bundle_bytes, patient_bundle, write_bundles
+from rehab.fhir.export import bundle_bytes, patient_bundle, patient_bundle_bytes, write_bundles
 from rehab.fhir.measures import measure_resources
 
 if TYPE_CHECKING:
@@ -87,14 +87,21 @@ def test_flags_are_exported_with_their_rule_and_source(demo: Demo) -> None:
 
 def test_export_is_stable_and_written_files_match(demo: Demo) -> None:
     for patient_id in ("PT-0101", "PT-0107"):
-        again = patient_bundle(
-            patient_id,
-            sessions=demo.batch.sessions,
-            pain=demo.batch.pain,
-            flags=demo.cohort.patients[patient_id].flags,
-            as_of=demo.cohort.as_of,
-        )
-        assert bundle_bytes(again, check=False) == (demo.folder / f"{patient_id}.fhir.json").read_bytes()
+        again = patient_bundle_bytes(demo.batch, demo.cohort, patient_id, check=False)
+        assert again == (demo.folder / f"{patient_id}.fhir.json").read_bytes()
+
+
+def test_questionnaires_and_their_flag_are_in_the_bundle(demo: Demo) -> None:
+    bundle = demo.bundle(demo.folder / "PT-0101.fhir.json")
+    (response,) = _resources(bundle, "QuestionnaireResponse")
+    assert response["questionnaire"] == "urn:rehab:questionnaire:start_back"
+    (score,) = _resources(bundle, "Observation", "start_back")
+    assert score["valueQuantity"]["value"] == 8
+    assert {
+        "code": {"coding": [{"system": codes.MEASURE, "code": "band", "display": "Risk band"}]},
+        "valueString": "high",
+    } in score["component"]
+    assert "start_back_high_risk" in {f["code"]["coding"][0]["code"] for f in _resources(bundle, "Flag")}
 
 
 def test_write_bundles_refuses_to_write_an_invalid_bundle(demo: Demo, tmp_path: Any) -> None:
