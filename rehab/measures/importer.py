@@ -9,7 +9,6 @@ style, time zones, ids as text); each distinct row is scored once (:mod:`rehab.m
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -24,7 +23,7 @@ from rehab.importer.rowreport import NOT_IMPORTED, report_cells, report_grouped
 from rehab.importer.validate import Checked, check_text
 from rehab.library import load_library
 from rehab.measures.columns import MeasureColumns, looks_like_measures, resolve_measure_headers
-from rehab.measures.rows import RowCells, RowResult, judge_row
+from rehab.measures.judge import Judged, judge_rows
 from rehab.measures.schema import MEASURE_DTYPES, empty_measures
 from rehab.schema import PAIN
 
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from rehab.importer.pipeline import TableRows
-    from rehab.importer.report import IssueLog, Severity
+    from rehab.importer.report import IssueLog
 
 __all__ = ["check_measures", "looks_like_measures", "measures_checker"]
 
@@ -84,65 +83,19 @@ def _required_dates(checked: Checked) -> Checked:
     return Checked(checked.values, checked.blank, error, message)
 
 
-class _Cells:
-    """Each row's cells as text, read once per distinct value of each column."""
-
-    def __init__(self, rows: TableRows, columns: MeasureColumns) -> None:
-        self.rows = rows
-        self.names = [n for n in ("measure", "version", "score", "subscale") if n in columns.positions]
-        self.positions = [columns.positions[n] for n in self.names]
-        self.items = sorted(columns.items.items())
-        self.texts = [self._texts(p) for p in self.positions + [p for _, p in self.items]]
-
-    def _texts(self, position: int) -> list[str]:
-        values: list[Any] = self.rows.coded[position].uniques.to_pylist()
-        return ["" if v is None else str(v) for v in values]
-
-    def codes(self) -> np.ndarray:
-        """Per row in play, the codes of its relevant cells (one column per cell)."""
-        positions = self.positions + [p for _, p in self.items]
-        columns = [self.rows.coded[p].at(self.rows.unique) for p in positions]
-        return np.asarray(np.stack(columns, axis=1), dtype=np.int64)
-
-    def cells(self, key: tuple[int, ...]) -> RowCells:
-        words = [self.texts[i][code] for i, code in enumerate(key)]
-        named = dict(zip(self.names, words[: len(self.names)], strict=True))
-        items = {n: words[len(self.names) + i] for i, (n, _) in enumerate(self.items)}
-        return RowCells(
-            measure=named.get("measure", ""),
-            version=named.get("version", ""),
-            score=named.get("score", ""),
-            subscale=named.get("subscale", ""),
-            items=items,
-        )
-
-
-def _judge(rows: TableRows, columns: MeasureColumns) -> list[RowResult]:
-    """Each row's result; a row repeated with other dates or patients is judged once."""
-    cells = _Cells(rows, columns)
-    seen: dict[tuple[int, ...], RowResult] = {}
-    results = []
-    for key in map(tuple, cells.codes().tolist()):
-        if key not in seen:
-            seen[key] = judge_row(cells.cells(key))
-        results.append(seen[key])
-    return results
-
-
-def _report(
-    results: list[RowResult], numbers: IntArray, date_bad: np.ndarray, issues: IssueLog
-) -> np.ndarray:
+def _report(judged: Judged, numbers: IntArray, date_bad: np.ndarray, issues: IssueLog) -> np.ndarray:
     """Report every row's problems; return which rows are rejected."""
-    rejected: np.ndarray = np.array([bool(r.errors) for r in results], dtype=bool) | date_bad
-    groups: dict[tuple[Severity, str, str, str], list[int]] = defaultdict(list)
-    for index, result in enumerate(results):
-        for code, column, message in result.errors:
-            groups[("error", code, column, f"{message}; {NOT_IMPORTED}")].append(index)
-        if not rejected[index]:
-            for code, column, message in result.warnings:
-                groups[("warning", code, column, message)].append(index)
-    for (severity, code, column, message), where in groups.items():
-        issues.add_rows(numbers[where], code, severity, message, column=column)
+    rejected = date_bad.copy()
+    for where in judged.problems.errors.values():
+        rejected[np.concatenate(where)] = True
+    for (code, column, message), where in judged.problems.errors.items():
+        issues.add_rows(
+            numbers[np.concatenate(where)], code, "error", f"{message}; {NOT_IMPORTED}", column=column
+        )
+    for (code, column, message), where in judged.problems.warnings.items():
+        kept = np.concatenate(where)
+        kept = kept[~rejected[kept]]
+        issues.add_rows(numbers[kept], code, "warning", message, column=column)
     return rejected
 
 
@@ -183,22 +136,21 @@ def _warn_future(job: ColumnChecks, days: np.ndarray, numbers: IntArray) -> None
 
 
 def _frame(
-    results: list[RowResult], days: np.ndarray, patients: Any, rows: TableRows, numbers: IntArray
+    judged: Judged, keep: np.ndarray, days: np.ndarray, patients: Any, rows: TableRows, numbers: IntArray
 ) -> pd.DataFrame:
-    responses = [r.response for r in results if r.response is not None]
-    if not responses:
+    if not keep.any():
         return empty_measures()
     data = {
         "patient_id": patients.to_pylist(),
         "date": days,
-        "measure": [r.measure for r in responses],
-        "version": [r.version for r in responses],
-        "score": [r.score for r in responses],
-        "band": [r.band for r in responses],
-        "complete": [r.complete for r in responses],
-        "subscale": [r.subscale for r in responses],
-        "answers": [r.answers_json for r in responses],
-        "source_file": [rows.name] * len(responses),
+        "measure": judged.measure[keep],
+        "version": judged.version[keep],
+        "score": judged.score[keep],
+        "band": judged.band[keep],
+        "complete": judged.complete[keep],
+        "subscale": judged.subscale[keep],
+        "answers": judged.answers[keep],
+        "source_file": np.full(int(keep.sum()), rows.name, dtype=object),
         "source_row": numbers,
     }
     return pd.DataFrame(data).astype(MEASURE_DTYPES)
@@ -219,14 +171,13 @@ def check_measures(rows: TableRows, columns: MeasureColumns) -> Outcome:
     date_codes = job.column("date").at(rows.unique)
     with rows.clock("values"):
         date_bad = report_cells("date", checked, date_codes, numbers, rows.issues)
-        results = _judge(rows, columns)
-        rejected = _report(results, numbers, date_bad, rows.issues)
+        judged = judge_rows(rows.coded, columns, rows.unique)
+        rejected = _report(judged, numbers, date_bad, rows.issues)
     with rows.clock("frames"):
         keep = ~rejected
         accepted = rows.unique[keep]
         days = np.asarray(checked.values)[date_codes[keep]].astype("datetime64[ns]")
         patients, names = _patients(job, accepted, numbers[keep])
         _warn_future(job, days, numbers[keep])
-        kept = [r for r, k in zip(results, keep, strict=True) if k]
-        frame = _frame(kept, days, patients, rows, numbers[keep])
+        frame = _frame(judged, keep, days, patients, rows, numbers[keep])
     return Outcome(frame=frame, rejected=rows.unique[rejected], patients=names, accepted=len(accepted))

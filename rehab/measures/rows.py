@@ -1,9 +1,8 @@
-"""One row of a measures log: which measure, its answers or total, and what was wrong.
+"""The measure a cell names, and the rows of a measures log that carry only a total.
 
-Everything here works on one row's cells as text (the importer calls it once per distinct
-row). An unusable row gets errors (it is not imported); a usable one its scored response
-and any warnings (an incomplete form, two marks in an Oswestry section, a total that
-disagrees with the answers).
+Rows with item answers are scored a column at a time (:mod:`rehab.measures.table`); a row
+with only a ``score`` (and, for STarT Back, a ``subscale``) is judged here, once per
+distinct row. An unusable row gets errors (it is not imported).
 """
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Final
 
-from rehab.measures.answers import AnswerProblem, read_answer
-from rehab.measures.scoring import ScoredResponse, score_response, score_total
+from rehab.measures.answers import AnswerProblem
+from rehab.measures.scoring import ScoredResponse, score_total
 from rehab.measures.specs import MEASURES
 from rehab.schema import normalise_header
 from rehab.settings import DEFAULT_SETTINGS, RuleSettings
@@ -59,13 +58,12 @@ def resolve_measure(text: str) -> tuple[str | None, Problem | None]:
 
 @dataclass(frozen=True)
 class RowCells:
-    """One row's cells as text ("" when empty or absent); ``items`` by item number."""
+    """One row's cells as text ("" when empty or absent)."""
 
     measure: str
     version: str = ""
     score: str = ""
     subscale: str = ""
-    items: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,77 +92,6 @@ def _number(text: str, column: str) -> tuple[float, Problem | None]:
     return value, None
 
 
-def _answers(measure: str, cells: RowCells) -> tuple[list[str], list[Problem]]:
-    """Return the item cells of ``measure`` in order, and errors for answers past its last."""
-    count = MEASURES[measure].items
-    extra = sorted(n for n, text in cells.items.items() if n > count and text.strip())
-    errors = [
-        (
-            "extra_item",
-            f"item_{n}",
-            f"item_{n} has an answer, but {MEASURES[measure].short} has {count} "
-            f"item{'s' if count > 1 else ''} (another questionnaire's row?)",
-        )
-        for n in extra
-    ]
-    return [cells.items.get(n, "") for n in range(1, count + 1)], errors
-
-
-def _incomplete(response: ScoredResponse, proportional: bool) -> Problem:
-    spec = MEASURES[response.measure]
-    answered = sum(a is not None for a in response.answers)
-    if spec.id == "psfs":
-        outcome = f"scored as the mean of the {answered} rated; the scale asks for 3 to 5"
-    elif spec.id == "odi" and response.scored:
-        outcome = f"scored over the {answered} answered sections"
-    elif response.scored:
-        outcome = f"scaled to {spec.items}"
-    elif spec.id == "rmdq" and proportional:
-        outcome = "not scored: too few answers to scale to 24"
-    elif spec.id == "rmdq":
-        outcome = "not scored (proportional scoring is off)"
-    else:
-        outcome = "not scored"
-    unit = "activities rated" if spec.id == "psfs" else "items answered"
-    message = f"{spec.short} form with {answered} of {spec.items} {unit}: {outcome}"
-    return ("incomplete_form", "measure", message)
-
-
-def _check_items(measure: str, answers: list[str]) -> list[Problem]:
-    """One error per answer that cannot be scored (each item is checked, not just the first)."""
-    errors: list[Problem] = []
-    for item, text in enumerate(answers, start=1):
-        try:
-            read_answer(measure, item, text)
-        except AnswerProblem as problem:
-            errors.append((problem.code, f"item_{item}", problem.message))
-    return errors
-
-
-def _from_items(measure: str, cells: RowCells, settings: RuleSettings, result: RowResult) -> None:
-    answers, result.errors = _answers(measure, cells)
-    result.errors += _check_items(measure, answers)
-    if result.errors:
-        return
-    response = score_response(measure, answers, version=cells.version.strip(), settings=settings)
-    result.response = response
-    marked = [n for n in response.notes if "statements marked" in n]
-    result.warnings += [("several_marks", n.split(" ", 1)[0], n) for n in marked]
-    if not response.complete:
-        result.warnings.append(_incomplete(response, settings.rmdq_proportional))
-    given, problem = _number(cells.score, "score")
-    mismatch = problem is None and response.scored and abs(given - response.score) > 0.05
-    if mismatch:
-        result.warnings.append(
-            (
-                "score_mismatch",
-                "score",
-                f"score is {given:g}, but the answers give {response.score:.4g}; the score "
-                "from the answers was kept",
-            )
-        )
-
-
 def _from_total(measure: str, cells: RowCells, settings: RuleSettings, result: RowResult) -> None:
     total, problem = _number(cells.score, "score")
     subscale, sub_problem = _number(cells.subscale, "subscale")
@@ -188,10 +115,10 @@ def _from_total(measure: str, cells: RowCells, settings: RuleSettings, result: R
 
 
 def judge_row(cells: RowCells, settings: RuleSettings = DEFAULT_SETTINGS) -> RowResult:
-    """Score one row, or say why it cannot be imported.
+    """Take a row without item answers: its ``score`` is the form's total (:func:`score_total`).
 
-    Rows with item answers are scored from them (:func:`score_response`); rows with only a
-    ``score`` take it as the form's total (:func:`score_total`).
+    Errors: an unknown or missing measure, no score (nothing to score), a score or
+    subscale that is not a number or out of range.
     """
     result = RowResult()
     measure, problem = resolve_measure(cells.measure)
@@ -199,8 +126,5 @@ def judge_row(cells: RowCells, settings: RuleSettings = DEFAULT_SETTINGS) -> Row
         if problem is not None:
             result.errors.append(problem)
         return result
-    if any(text.strip() for text in cells.items.values()):
-        _from_items(measure, cells, settings, result)
-    else:
-        _from_total(measure, cells, settings, result)
+    _from_total(measure, cells, settings, result)
     return result
