@@ -12,8 +12,9 @@ if stored:
     state.use_workspace()
 st.title("Screening")
 st.caption(
-    "Every patient's logs at once (CSV files or one ZIP, under Upload): the patients who need "
-    "a call today come first, with the reason in words. Select a row to open that patient."
+    f"Every patient's logs at once (CSV files or one ZIP, under {'Import' if stored else 'Upload'}): "
+    "the patients who need a call today come first, with the reason in words. Select a row to "
+    "open that patient."
 )
 if stored:
     workspace_views.where_caption()

@@ -97,7 +97,7 @@ def import_words(result: WorkspaceImport) -> str:
     added_words = ", ".join(added) if added else "no new rows"
     stored = result.already_stored
     stored_words = f"{stored} {'row was' if stored == 1 else 'rows were'} already stored"
-    conflicts = plural(len(result.conflicts), "conflict")
+    conflicts = plural(len(result.conflicts), "conflict") if result.conflicts else "no conflicts"
     return f"Imported {files}: added {added_words}; {stored_words}; {conflicts}."
 
 
@@ -128,9 +128,10 @@ def import_result() -> None:
         st.warning(literal(note), icon=":material/folder_zip:")
     if result.conflicts:
         st.warning(
-            f"{plural(len(result.conflicts), 'row')} said something else than a row the workspace "
-            "already holds for the same patient, day, time (and exercise). The stored rows were "
-            "kept and these were not stored: check them with the patient and correct the file.",
+            f"{plural(len(result.conflicts), 'row')} of the files differ from what the workspace "
+            "already holds for the same patient, day and time (and exercise). The stored rows "
+            "were kept and these were not stored: check them with the patient, correct the file "
+            "and import it again.",
             icon=":material/difference:",
         )
         st.dataframe(conflict_table(result.conflicts), hide_index=True, width="stretch")

@@ -7,6 +7,7 @@ through app_pages.workspace_source as in production. The logs are in rehab's own
 
 from __future__ import annotations
 
+import json
 import tempfile
 from datetime import date, timedelta
 
@@ -61,6 +62,11 @@ def _review(at, patient_id: str, note: str = "", snooze: date | None = None):
     return at
 
 
+# The width a 1280 px window leaves the grid, less the row-selection column (as measured for
+# tests/app/test_screening_page.py).
+GRID_WIDTH_AT_1280 = 818 - 33
+
+
 def _rows(at) -> dict[str, dict[str, str]]:
     frame = at.dataframe[0].value
     return {str(row["patient_id"]): row for _, row in frame.iterrows()}
@@ -72,6 +78,16 @@ def test_a_second_weeks_import_brings_a_reviewed_patient_back_with_what_is_new(a
         store.import_files([("b_week2.csv", _pain({"PT-B": 5}, WEEK2))])
     at = _screening(app)
     assert str(workspace_file) in shown(at.caption[1].value)  # where the data is kept
+    grid = at.dataframe[0].proto
+    columns = json.loads(grid.columns)
+    labels = [columns[c]["label"] for c in grid.column_order]
+    assert labels[2:] == [
+        "New since review",
+        "Why (most urgent first)",
+        "This week vs last",
+        "Last reviewed",
+    ]
+    assert sum(columns[c]["width"] for c in grid.column_order) <= GRID_WIDTH_AT_1280
     assert set(_rows(at)) == {"PT-A", "PT-B"}
     assert _rows(at)["PT-A"]["new_since_review"] == "Not reviewed yet"
 
@@ -134,14 +150,16 @@ def _patient_page(app, patient_id: str):
     return at
 
 
-def test_the_patient_page_shows_the_review_history_and_forgets_only_when_asked_twice(
-    app, workspace_file
-):
+def test_the_patient_page_shows_reviews_exports_and_forgets_only_when_asked_twice(app, workspace_file):
     with Workspace.open(workspace_file) as store:
         store.import_files([("week.csv", _pain({"PT-A": 4, "PT-B": 3}, WEEK2))], by="ana")
         store.review("PT-A", note="*called* <b>", by="ana", snooze_until=date(2026, 12, 1))
         store.review("PT-A", action="contacted", note="second", by="ben")
+        exported = sorted(store.export_csv("PT-A"))
     at = _patient_page(app, "PT-A")
+    # One download per stored kind of log (the browser test downloads and imports it again).
+    labels = sorted(shown(b.proto.label) for b in at.get("download_button"))
+    assert [label for label in labels if label in exported] == exported == ["PT-A_pain.csv"]
     history = at.dataframe[0].value
     assert list(history["By"]) == ["ben", "ana"]  # newest first
     assert list(history["Note"]) == ["second", "*called* <b>"]  # the note as written
@@ -164,15 +182,6 @@ def test_the_patient_page_shows_the_review_history_and_forgets_only_when_asked_t
     with Workspace.open(workspace_file) as store:
         assert store.patients() == ["PT-B"]
         assert store.reviews("PT-A") == []
-
-
-def test_the_patient_page_exports_the_stored_logs(app, workspace_file):
-    with Workspace.open(workspace_file) as store:
-        store.import_files([("week.csv", _pain({"PT-A": 4}, WEEK2))])
-        expected = sorted(store.export_csv("PT-A"))
-    at = _patient_page(app, "PT-A")
-    labels = sorted(shown(b.proto.label) for b in at.get("download_button"))
-    assert [label for label in labels if label in expected] == expected == ["PT-A_pain.csv"]
 
 
 def test_without_a_workspace_nothing_is_written(app, tmp_path, monkeypatch):
