@@ -1,4 +1,4 @@
-"""One-page PDF reports for the clinical record, generated offline.
+"""One-page PDF reports for the clinical record (two with questionnaires), generated offline.
 
 >>> pdf = patient_pdf(cohort, "PT-0101")  # doctest: +SKIP
 >>> write_reports(cohort, Path("reports"))  # doctest: +SKIP
@@ -6,7 +6,9 @@
 Each page: the patient id, the period, the as-of date and when the report was generated, the
 alert tier in words, the flags (most urgent first) with their rules and sources, adherence and
 pain, the pain chart, the phase history, the exercise response, and the self-reported-data
-disclaimer with the red-flag advice. The generation time is the clock's unless given, so
+disclaimer with the red-flag advice. A patient with questionnaires gets a second page: each
+measure's first and latest score, the change and whether it matters, the rules and sources,
+and Keele's statement under a STarT Back result. The generation time is the clock's unless given, so
 callers that need equal bytes (tests) pass ``generated_at``.
 """
 
@@ -22,7 +24,7 @@ from rehab.library import load_library
 from rehab.reports.filenames import safe_filename
 from rehab.reports.pdf_content import page_content
 from rehab.reports.pdf_document import ReportDocument
-from rehab.reports.pdf_page import ChartImage, draw_page, fit_layout
+from rehab.reports.pdf_page import ChartImage, draw_measures_page, draw_page, fit_layout
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -101,6 +103,11 @@ def pain_chart_png(cohort: CohortAnalysis, patient_id: str) -> bytes:
     return chart_png(chart, scale=CHART_SCALE, width=CHART_WIDTH_PX)
 
 
+def page_count(cohort: CohortAnalysis, patient_id: str) -> int:
+    """Pages of one patient's report: one, and a second for their questionnaires if any."""
+    return 2 if _patient(cohort, patient_id).measure_changes else 1
+
+
 def _patient(cohort: CohortAnalysis, patient_id: str) -> PatientAnalysis:
     try:
         return cohort.patients[patient_id]
@@ -123,6 +130,9 @@ def _add_patient_page(
     # Set after add_page: adding a page first prints the previous page's footer.
     pdf.footer_label = f"rehab \u00b7 patient {content.patient_id} \u00b7 as of {content.as_of}"
     draw_page(pdf, content, chart, layout)
+    if content.measures:
+        pdf.add_page()
+        draw_measures_page(pdf, content)
 
 
 def cohort_pdf(
@@ -133,7 +143,7 @@ def cohort_pdf(
     compress: bool = True,
     generated_at: datetime | None = None,
 ) -> bytes:
-    """Return one PDF with one A4 page per patient, in the order given.
+    """Return one PDF with one A4 page per patient (two with questionnaires), in the order given.
 
     Parameters
     ----------
@@ -166,7 +176,7 @@ def cohort_pdf(
         cohort.as_of,
         generated_at=generated_at,
         compress=compress,
-        page_total=max(1, len(patient_ids)),
+        page_total=max(1, sum(page_count(cohort, patient_id) for patient_id in patient_ids)),
     )
     for patient_id in patient_ids:
         _add_patient_page(pdf, cohort, patient_id, library, generated_at)
@@ -185,7 +195,7 @@ def patient_pdf(
     compress: bool = True,
     generated_at: datetime | None = None,
 ) -> bytes:
-    """Return one patient's one-page A4 report for the clinical record.
+    """Return one patient's A4 report for the clinical record (a page, two with questionnaires).
 
     Parameters
     ----------

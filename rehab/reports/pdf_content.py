@@ -6,7 +6,7 @@ Kept apart from the drawing so the wording is tested without parsing a PDF.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Final
 
@@ -37,6 +37,7 @@ EXERCISE_COLUMNS: Final = (
     "Last change",
     "Verdict",
 )
+MEASURE_COLUMNS: Final = ("Questionnaire", "First", "Latest", "Change", "Meaningful")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class PageContent:
     exercises: list[tuple[str, ...]]
     stopped_exercises: list[str]
     paused_exercises: list[str]
+    measures: list[tuple[str, ...]] = field(default_factory=list)
+    measure_notes: list[str] = field(default_factory=list)
+    measure_licences: list[str] = field(default_factory=list)
 
 
 def long_date(day: date | None) -> str:
@@ -257,6 +261,47 @@ def flag_items(
     ]
 
 
+def measure_rows(patient: PatientAnalysis, settings: RuleSettings) -> list[tuple[str, ...]]:
+    """One row per questionnaire: name, first and latest score with dates, change, verdict.
+
+    For example ``("ODI", "44% (1 Sep)", "30% (29 Sep)", "-14", "yes, better")``.
+    """
+    from rehab.measure_words import measure_views
+
+    rows: list[tuple[str, ...]] = []
+    for view in measure_views(patient.measure_changes, settings):
+        latest = f"{view.latest} ({view.latest_date})"
+        if view.band:
+            latest = f"{latest}, {view.band}"
+        rows.append(
+            (
+                view.short,
+                f"{view.first} ({view.first_date})",
+                latest,
+                view.change_short.replace("\u2212", "-"),
+                view.meaningful,
+            )
+        )
+    return rows
+
+
+def measure_notes(patient: PatientAnalysis, settings: RuleSettings) -> list[str]:
+    """Return each rule behind the questionnaire table with its text and source, once."""
+    from rehab.measure_words import measure_views, rules_of
+    from rehab.settings import rule
+
+    views = measure_views(patient.measure_changes, settings)
+    described = [rule(rule_id, settings) for rule_id in rules_of(views)]
+    return [f"{r.title}: {r.text} Source: {r.source}." for r in described]
+
+
+def measure_licences(patient: PatientAnalysis, settings: RuleSettings) -> list[str]:
+    """Return the statements kept with these results (Keele's under STarT Back)."""
+    from rehab.measure_words import licences, measure_views
+
+    return licences(measure_views(patient.measure_changes, settings))
+
+
 def _named(name: str, evidence: str, since: str = "") -> str:
     """Return an exercise's name, cut to length, with when and why: ``Knee bend (+2 on 3 Sep)``."""
     named = cut(name, MAX_NAME_CHARS)
@@ -318,4 +363,7 @@ def page_content(
             _named(names.get(item.exercise, item.name), item.evidence, long_date(item.since))
             for item in paused.values()
         ],
+        measures=measure_rows(patient, settings),
+        measure_notes=measure_notes(patient, settings),
+        measure_licences=measure_licences(patient, settings),
     )

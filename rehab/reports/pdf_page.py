@@ -18,6 +18,7 @@ from rehab.reports.pdf_content import (
     ACTION_VERDICTS,
     EXERCISE_COLUMNS,
     HEADER_TITLE,
+    MEASURE_COLUMNS,
     PHASE_COLUMNS,
 )
 from rehab.reports.pdf_document import ACCENT, MUTED, STOP_RED, ReportDocument
@@ -34,6 +35,12 @@ CHART_CAPTION: Final = (
 EXERCISE_CAPTION: Final = (
     "Change: pain after minus pain before a session; a positive change means the exercise raised pain."
 )
+MEASURE_CAPTION: Final = (
+    "Change: latest minus first, in the measure's own points (ODI in percentage points). "
+    "Meaningful: the change reaches the measure's minimal important change (rules below); "
+    "'-' when there is one response or the measure has no such change (STarT Back is read by "
+    "its risk group)."
+)
 # The chart keeps at least this share of its height when a page is crowded.
 MIN_CHART_SHARE: Final = 0.75
 # Table rows on a page, and the fewer a crowded page falls back to.
@@ -49,6 +56,7 @@ CROWDED_LISTED: Final = 3
 COLUMN_GAP: Final = 6.0
 PHASE_WIDTHS: Final = (16, 18, 18, 8, 40)
 EXERCISE_WIDTHS: Final = (28, 13, 12, 12, 12, 16, 16, 23)
+MEASURE_WIDTHS: Final = (30, 30, 42, 14, 22)
 
 
 @dataclass(frozen=True)
@@ -271,6 +279,27 @@ def draw_page(
     _chart(pdf, chart, layout.chart_height)
     _phases(pdf, content, layout.phase_rows)
     _exercises(pdf, content, layout)
+
+
+def draw_measures_page(pdf: ReportDocument, content: PageContent) -> None:
+    """Draw the patient's questionnaires on the current page: table, rules, sources, licence.
+
+    A page of its own, after the patient's first page: on that page the flags come first
+    and it is full already.
+    """
+    _header(pdf, content)
+    pdf.section("Questionnaires: first and latest score, and whether the change matters")
+    pdf.grid(MEASURE_COLUMNS, content.measures, MEASURE_WIDTHS, size=8)
+    pdf.ln(1)
+    pdf.paragraph(MEASURE_CAPTION, 7, 3.1, colour=MUTED)
+    pdf.ln(2)
+    pdf.section("Rules and sources")
+    for note in content.measure_notes:
+        pdf.paragraph(note, 7.5, 3.4)
+        pdf.ln(0.8)
+    for licence in content.measure_licences:
+        pdf.ln(1)
+        pdf.paragraph(licence, 7, 3.1, italic=True, colour=MUTED)
 
 
 def overflow(content: PageContent, layout: Layout, as_of: date) -> float:
