@@ -141,9 +141,27 @@ def generated_reference() -> str:
     return "\n".join(lines)
 
 
+def _flag_table() -> list[str]:
+    """Return the flags, most urgent tier first, each with its tier and rule (defaults)."""
+    from rehab.analysis.flags import FLAG_CODES, FLAG_TIERS
+    from rehab.analysis.models import TIER_ORDER
+
+    described = rules()
+    ordered = sorted(FLAG_CODES, key=lambda code: (TIER_ORDER[FLAG_TIERS[code]], FLAG_CODES.index(code)))
+    lines = [
+        "Flags and their tiers (a patient's alert is the highest tier among their flags):",
+        "",
+        "| flag | tier | raised when (defaults) |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{code}` | {FLAG_TIERS[code]} | {described[code].text} |" for code in ordered]
+    return [*lines, ""]
+
+
 def generated_rules() -> str:
-    """Return the generated Markdown table of every rule, its default and its source."""
-    lines = [BEGIN, "", "| rule | what it says (defaults) | source |", "|---|---|---|"]
+    """Return the generated Markdown tables: the flags and their tiers, every rule, the settings."""
+    lines = [BEGIN, "", *_flag_table()]
+    lines += ["| rule | what it says (defaults) | source |", "|---|---|---|"]
     lines += [f"| {r.title} (`{r.id}`) | {r.text} | {r.source} |" for r in rules().values()]
     lines += ["", "| setting | default | meaning |", "|---|---|---|"]
     defaults = RuleSettings()

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from rehab.analysis.inputs import day_date, day_number
-from rehab.analysis.models import TIER_ORDER, Alert, Flag, Phase
+from rehab.analysis.models import TIER_ORDER, Alert, Flag, Phase, Tier
 from rehab.analysis.pain_flags import (
     PainFlagInputs,
     not_improving_flags,
@@ -47,6 +47,22 @@ FLAG_CODES = (
     "low_adherence",
     "stale_logs",
 )
+
+# The tier each rule's flag carries (the builders below raise them so; docs/rules.md lists them).
+FLAG_TIERS: Final[dict[str, Tier]] = {
+    "red_flag_symptom": "critical",
+    "severe_pain": "critical",
+    "pain_flare": "high",
+    "exercise_increases_pain": "high",
+    "exercise_paused": "moderate",
+    "relapse": "high",
+    "disability_worse": "high",
+    "dropped_out": "high",
+    "not_improving": "moderate",
+    "start_back_high_risk": "moderate",
+    "low_adherence": "moderate",
+    "stale_logs": "moderate",
+}
 
 _URGENT_ADVICE = (
     "Please get medical advice today. For numbness around the genitals or buttocks, numbness or "

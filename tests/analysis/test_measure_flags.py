@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from rehab.analysis import FLAG_CODES, analyse
+from rehab.analysis.flags import FLAG_TIERS
 from rehab.analysis.measure_flags import mcid_threshold, measure_changes
 from rehab.screening import FLAG_WORDS
 from rehab.settings import RuleSettings, rules
@@ -178,6 +179,9 @@ def test_both_flags_sort_with_the_others_by_tier_then_rule_order():
     assert codes.index("disability_worse") < codes.index("start_back_high_risk")
     assert patient.summary.alert == "critical"
     assert patient.summary.flags == patient.flags
+    # docs/rules.md lists each flag's tier from FLAG_TIERS: the flags raised carry those tiers.
+    assert all(flag.tier == FLAG_TIERS[flag.code] for flag in patient.flags)
+    assert set(FLAG_TIERS) == set(FLAG_CODES)
 
 
 def test_rows_after_the_as_of_date_and_unscored_rows_are_left_out():
