@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,14 +21,13 @@ from rehab.settings import DEFAULT_SETTINGS, RuleSettings
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import date
 
     import pandas as pd
 
     from rehab.analysis import CohortAnalysis
     from rehab.importer import ImportBatch
     from rehab.review import ReviewLike, WeekChange
-    from rehab.store import Workspace, WorkspaceImport
+    from rehab.store import Workspace
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 _MEMO_KEY = "_memo"
@@ -106,12 +106,27 @@ def dataset() -> Dataset:
     store = workspace()
     if store is not None:
         stored = Dataset(source="workspace", files=(), version=workspace_version(store))
-        # The as-of day resets when the dataset changes (views.as_of_control); a workspace
-        # is one dataset that grows, so the day chosen stays across imports and forgets.
-        if str(st.session_state.get("as_of_dataset", "")).startswith("workspace:"):
-            st.session_state["as_of_dataset"] = stored.digest
+        _keep_as_of(stored)
         return stored
     return Dataset(source="demo", files=_demo_files())
+
+
+def _keep_as_of(stored: Dataset) -> None:
+    """Tell views.as_of_control which as-of day a workspace opens on, and keep it.
+
+    The day resets when the dataset changes; a workspace is one dataset that grows, so the
+    day chosen stays across imports and forgets. The demo workspace's logs end on a fixed
+    day: like the demo cohort, it opens as of its last log, not today.
+    """
+    from app_pages import workspace_source
+
+    kept = str(st.session_state.get("as_of_dataset", ""))
+    if kept.startswith("workspace:"):
+        st.session_state["as_of_dataset"] = stored.digest
+    elif (workspace_source.choice() or "").lower() == workspace_source.DEMO:
+        st.session_state["as_of_kept"] = last_log_day(stored) or date.today()
+        st.session_state["as_of_dataset"] = stored.digest
+        st.session_state.pop("as_of", None)
 
 
 def workspace() -> Workspace | None:
@@ -229,64 +244,6 @@ def use_workspace() -> None:
     """Show the workspace again, after files were looked at in this session's memory only."""
     if dataset().source == "upload":
         use_demo()
-
-
-IMPORT_RESULT_KEY = "workspace_import_result"
-
-
-def import_into_workspace(
-    files: Sequence[tuple[str, bytes]], options: ImportOptions = DEFAULT_OPTIONS
-) -> WorkspaceImport:
-    """Import uploaded files (ZIPs unpacked) into the workspace, as the signed-in user.
-
-    The result (what was added, already stored, or in conflict) is kept for this session to
-    show; the files themselves are not kept in the session.
-    """
-    from app_pages import auth
-    from rehab.archive import expand_uploads
-
-    store = workspace()
-    if store is None:
-        raise RuntimeError("no workspace: uploads stay in the session's memory")
-    options = options.model_copy(
-        update={"header_mappings": remembered_mappings(), "header_long": remembered_long()}
-    )
-    unpacked = expand_uploads(files)
-    result = store.import_files(
-        unpacked.files, by=auth.current_user(), options=options, library=library()
-    )
-    st.session_state[IMPORT_RESULT_KEY] = (result, tuple(unpacked.notes))
-    return result
-
-
-def last_import() -> tuple[WorkspaceImport, tuple[str, ...]] | None:
-    """This session's last import into the workspace and the archive notes, if any."""
-    kept = st.session_state.get(IMPORT_RESULT_KEY)
-    return kept if isinstance(kept, tuple) else None
-
-
-def record_review(
-    patient_id: str,
-    *,
-    action: str,
-    note: str,
-    snooze_until: date | None,
-    flags: Sequence[str],
-) -> None:
-    """Store a review of the patient by the signed-in user, with the flags they have now."""
-    from app_pages import auth
-
-    store = workspace()
-    if store is None:
-        raise RuntimeError("no workspace to record a review in")
-    store.review(
-        patient_id,
-        action="contacted" if action == "contacted" else "reviewed",
-        note=note,
-        by=auth.current_user(),
-        snooze_until=snooze_until,
-        flags=list(flags),
-    )
 
 
 def _memo(key: tuple[Any, ...], compute: Any) -> Any:

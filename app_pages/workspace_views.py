@@ -44,6 +44,67 @@ RECORD_WORDS: Final = {
 }
 
 
+IMPORT_RESULT_KEY = "workspace_import_result"
+
+
+def import_into_workspace(
+    files: Sequence[tuple[str, bytes]], options: ImportOptions = state.DEFAULT_OPTIONS
+) -> WorkspaceImport:
+    """Import uploaded files (ZIPs unpacked) into the workspace, as the signed-in user.
+
+    The result (what was added, already stored, or in conflict) is kept for this session to
+    show; the files themselves are not kept in the session.
+    """
+    from app_pages import auth
+    from rehab.archive import expand_uploads
+
+    store = state.workspace()
+    if store is None:
+        raise RuntimeError("no workspace: uploads stay in the session's memory")
+    options = options.model_copy(
+        update={
+            "header_mappings": state.remembered_mappings(),
+            "header_long": state.remembered_long(),
+        }
+    )
+    unpacked = expand_uploads(files)
+    result = store.import_files(
+        unpacked.files, by=auth.current_user(), options=options, library=state.library()
+    )
+    st.session_state[IMPORT_RESULT_KEY] = (result, tuple(unpacked.notes))
+    return result
+
+
+def last_import() -> tuple[WorkspaceImport, tuple[str, ...]] | None:
+    """This session's last import into the workspace and the archive notes, if any."""
+    kept = st.session_state.get(IMPORT_RESULT_KEY)
+    return kept if isinstance(kept, tuple) else None
+
+
+def record_review(
+    patient_id: str,
+    *,
+    action: str,
+    note: str,
+    snooze_until: date | None,
+    flags: Sequence[str],
+) -> None:
+    """Store a review of the patient by the signed-in user, with the flags they have now."""
+    from app_pages import auth
+
+    store = state.workspace()
+    if store is None:
+        raise RuntimeError("no workspace to record a review in")
+    store.review(
+        patient_id,
+        action="contacted" if action == "contacted" else "reviewed",
+        note=note,
+        by=auth.current_user(),
+        snooze_until=snooze_until,
+        flags=list(flags),
+    )
+
+
 def _count(count: int, kind: str) -> str:
     one, many = RECORD_WORDS.get(kind, (kind, kind))
     return f"{count} {one if count == 1 else many}"
@@ -84,7 +145,7 @@ def workspace_upload() -> None:
         if pressed and uploads:
             options = ImportOptions(date_order=date_order, timezone=timezone, date_system=date_system)
             with st.spinner("Importing ..."):
-                state.import_into_workspace([(f.name, f.getvalue()) for f in uploads], options)
+                import_into_workspace([(f.name, f.getvalue()) for f in uploads], options)
         elif pressed:
             st.info("Choose one or more files first.", icon=":material/info:")
     import_result()
@@ -119,7 +180,7 @@ def conflict_table(conflicts: Sequence[Conflict]) -> pd.DataFrame:
 
 def import_result() -> None:
     """This session's last import: the counts, each conflict, and the files' reports."""
-    kept = state.last_import()
+    kept = last_import()
     if kept is None:
         return
     result, notes = kept
@@ -200,9 +261,7 @@ def review_form(patient_id: str, flag_codes: Sequence[str], *, key: str) -> None
     if problem:
         st.error(problem, icon=":material/event_busy:")
         return
-    state.record_review(
-        patient_id, action=str(action), note=note or "", snooze_until=until, flags=flag_codes
-    )
+    record_review(patient_id, action=str(action), note=note or "", snooze_until=until, flags=flag_codes)
     snoozed = f", snoozed until {until.day} {until:%b %Y}" if until else ""
     st.session_state[SAVED_KEY] = f"Saved: {patient_id} {action}{snoozed}."
     st.rerun()
