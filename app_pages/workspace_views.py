@@ -19,7 +19,7 @@ from rehab.analysis.text import plural
 from rehab.importer.report import ImportOptions
 from rehab.markup import literal
 from rehab.reports.filenames import safe_filename
-from rehab.review import NEW_RULE, WEEK_RULE, snooze_problem
+from rehab.review import NEW_RULE, WEEK_RULE, snooze_problem, when_words
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -124,7 +124,7 @@ def workspace_upload() -> None:
         with st.form("workspace_import", clear_on_submit=True, border=False):
             uploads = st.file_uploader(
                 "Patients' logs: CSV files or ZIP archives of them",
-                type=["csv", "txt", "tsv", "zip"],
+                type=["csv", "txt", "tsv", "zip", "json", "ndjson"],
                 accept_multiple_files=True,
                 key="workspace_upload",
                 help="Rows are added to what the workspace holds; rows it already has are "
@@ -284,7 +284,7 @@ def history_table(reviews: Sequence[Review]) -> pd.DataFrame:
     """The reviews as a table, newest first (the store's order)."""
     return pd.DataFrame(
         {
-            "When": [f"{r.at.day} {r.at:%b %Y %H:%M}" for r in reviews],
+            "When": [when_words(r.at, year=True) for r in reviews],
             "By": [r.by or "-" for r in reviews],
             "Action": [ACTIONS.get(r.action, r.action) for r in reviews],
             "Note": [r.note or "-" for r in reviews],
