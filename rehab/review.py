@@ -185,11 +185,18 @@ def reviewed_words(review: ReviewLike | None) -> str:
     """
     if review is None:
         return NEVER
-    # Stored in UTC; said in the clock of the machine the app runs on (the clinic's).
-    at = review.at.astimezone() if review.at.tzinfo is not None else review.at
-    when = f"{at.day} {at:%b %H:%M}"
     who = f" by {review.by}" if review.by else ""
-    return f"{str(review.action).capitalize()} {when}{who}"
+    return f"{str(review.action).capitalize()} {when_words(review.at)}{who}"
+
+
+def when_words(at: datetime, *, year: bool = False) -> str:
+    """Write a moment as "23 Nov 09:05" (with the year on request), in the local clock.
+
+    Reviews are stored in UTC; they are said in the clock of the machine the app runs on
+    (the clinic's). A moment without a zone is taken as written.
+    """
+    local = at.astimezone() if at.tzinfo is not None else at
+    return f"{local.day} {local:%b %Y %H:%M}" if year else f"{local.day} {local:%b %H:%M}"
 
 
 def new_words(new_codes: Sequence[str], new_logs: int) -> str:

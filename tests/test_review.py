@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
@@ -27,6 +28,7 @@ from rehab.review import (
     snooze_problem,
     week_change,
     week_table,
+    when_words,
 )
 
 AS_OF = date(2026, 11, 20)
@@ -125,6 +127,22 @@ def test_adherence_words(now, before, words):
 def test_reviewed_and_new_words():
     assert reviewed_words(None) == NEVER
     assert reviewed_words(Review(at=datetime(2026, 11, 13, 16, 30))) == "Reviewed 13 Nov 16:30"
+
+
+@pytest.fixture
+def amsterdam(monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_review_stored_in_utc_is_said_in_the_local_clock(amsterdam):
+    # 23:30 UTC on 13 Nov is 00:30 on 14 Nov in Amsterdam (UTC+1 in November).
+    stored = datetime(2026, 11, 13, 23, 30, tzinfo=UTC)
+    assert when_words(stored, year=True) == "14 Nov 2026 00:30"
+    assert reviewed_words(Review(at=stored, by="ana")) == "Reviewed 14 Nov 00:30 by ana"
     assert (
         new_words(["severe_pain", "low_adherence"], 1)
         == "Severe pain; Few exercises done; 1 new log row"
