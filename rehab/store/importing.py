@@ -35,15 +35,16 @@ def fingerprint(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _new_rows(files: Sequence[FileImport], kind: LogKind) -> pd.DataFrame:
-    """Every file's accepted rows of ``kind``, with the position of their file in ``file_index``."""
-    frames = [
-        getattr(f, kind).assign(file_index=i) for i, f in enumerate(files) if len(getattr(f, kind))
-    ]
-    if not frames:
-        return empty_frame(kind).assign(file_index=pd.Series(dtype=np.int64))
-    joined: pd.DataFrame = pd.concat(frames, ignore_index=True)
-    return joined
+def _new_rows(batch: ImportBatch, kind: LogKind) -> pd.DataFrame:
+    """Return the batch's accepted rows of ``kind``, with their file's position (``file_index``)."""
+    # The batch's frame is every file's frame, in file order: no need to concatenate again.
+    lengths = [len(getattr(f, kind)) for f in batch.files]
+    frame: pd.DataFrame = getattr(batch, kind)
+    owners = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    if len(owners) != len(frame):  # not the batch's own concatenation: build it
+        frames = [getattr(f, kind) for f in batch.files if len(getattr(f, kind))]
+        frame = pd.concat(frames, ignore_index=True) if frames else empty_frame(kind)
+    return frame.assign(file_index=owners)
 
 
 def _touched_patients(frames: dict[LogKind, pd.DataFrame]) -> list[str]:
@@ -166,7 +167,7 @@ def store_batch(
         Rows added per kind, rows already stored, conflicts, and one audit record per file.
     """
     files = batch.files
-    new = {kind: _new_rows(files, kind) for kind in KINDS}
+    new = {kind: _new_rows(batch, kind) for kind in KINDS}
     stored = {kind: load_frame(connection, kind, _touched_patients(new)) for kind in KINDS}
     merged = {kind: merge_rows(kind, stored[kind], new[kind]) for kind in KINDS}
     conflicts = [c for kind in KINDS for c in _conflicts(kind, stored[kind], new[kind], merged[kind])]

@@ -59,20 +59,23 @@ def encode(kind: LogKind, frame: pd.DataFrame) -> list[list[Any]]:
     return [_encode_column(frame[name], dtype) for name, dtype in frame_dtypes(kind).items()]
 
 
-def _decode_column(values: Sequence[Any], dtype: str) -> Any:
+def _decode_column(values: np.ndarray, dtype: str) -> Any:
+    """Build one canonical column from a column of fetched values (``None`` = missing)."""
     if dtype == "string":
-        return pd.array(np.asarray(values, dtype=object), dtype="string")
+        # Few distinct texts per column (ids, times, exercises, file names): convert each once.
+        codes, uniques = pd.factorize(values)
+        return pd.array(uniques, dtype="string").take(codes, allow_fill=True)
     if dtype.startswith("datetime"):
-        days = np.asarray(values, dtype=np.int64)
-        return (days.astype("datetime64[D]")).astype("datetime64[ns]")
+        return values.astype(np.int64).astype("datetime64[D]").astype("datetime64[ns]")
     if dtype == "bool":
-        return np.asarray(values, dtype=bool)
-    numbers = np.asarray(values, dtype=np.float64)  # NULL (None) becomes NaN
+        return values.astype(bool)
+    numbers = np.asarray(values.tolist(), dtype=np.float64)  # None (NULL) becomes NaN
     missing = np.isnan(numbers)
+    numbers[missing] = 0.0
     if dtype == "Float64":
-        return pd.arrays.FloatingArray(np.where(missing, 0.0, numbers), missing)
+        return pd.arrays.FloatingArray(numbers, missing)
     if dtype == "Int64":
-        return pd.arrays.IntegerArray(np.where(missing, 0, numbers).astype(np.int64), missing)
+        return pd.arrays.IntegerArray(numbers.astype(np.int64), missing)
     return pd.arrays.BooleanArray(numbers == 1.0, missing)
 
 
@@ -81,12 +84,10 @@ def decode(kind: LogKind, rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     dtypes = frame_dtypes(kind)
     if not rows:
         return empty_frame(kind)
-    columns = list(zip(*rows, strict=True))
+    table = np.empty((len(rows), len(dtypes)), dtype=object)
+    table[:] = rows
     return pd.DataFrame(
-        {
-            name: _decode_column(values, dtype)
-            for (name, dtype), values in zip(dtypes.items(), columns, strict=True)
-        }
+        {name: _decode_column(table[:, i], dtype) for i, (name, dtype) in enumerate(dtypes.items())}
     )
 
 

@@ -175,6 +175,20 @@ class Workspace:
         with self._connections.read() as connection:
             return load_frame(connection, "sessions"), load_frame(connection, "pain")
 
+    def logs_revision(self) -> tuple[int, int, int]:
+        """Return a value that changes whenever the stored logs change (to cache frames on).
+
+        The newest import that added rows (import records are never deleted, so it only
+        grows), and the row count of each kind (a forget only lowers them). Reviews and
+        imports that add nothing leave it as it was.
+        """
+        with self._connections.read() as connection:
+            (revision,) = connection.execute(
+                "SELECT (SELECT COALESCE(MAX(id), 0) FROM imports WHERE added > 0), "
+                "(SELECT COUNT(*) FROM sessions), (SELECT COUNT(*) FROM pain)"
+            ).fetchall()
+        return (int(revision[0]), int(revision[1]), int(revision[2]))
+
     def patients(self) -> list[str]:
         """Every patient with a stored row, sorted."""
         with self._connections.read() as connection:

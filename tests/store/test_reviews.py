@@ -79,3 +79,16 @@ def test_rows_since_counts_what_imports_after_a_review_brought(workspace: Worksp
     }
     workspace.review("PT-1", at=MONDAY + timedelta(days=8))
     assert workspace.rows_since_last_review()["PT-1"] == {"sessions": 0, "pain": 0}
+
+
+def test_the_logs_revision_moves_with_imports_and_forgets_not_reviews(workspace: Workspace) -> None:
+    start = workspace.logs_revision()
+    workspace.import_files([_pain("PT-1", "2026-10-26")])
+    imported = workspace.logs_revision()
+    assert imported != start
+    workspace.import_files([_pain("PT-1", "2026-10-26")])  # already stored: nothing changes
+    workspace.review("PT-1")
+    assert workspace.logs_revision() == imported
+    workspace.import_files([_pain("PT-2", "2026-10-26")])
+    workspace.forget("PT-2")
+    assert workspace.logs_revision() not in (imported, start)
