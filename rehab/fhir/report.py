@@ -108,8 +108,8 @@ def _report_rows(read: ReadResult, options: ImportOptions, issues: IssueLog) -> 
         issues.add(
             "ignored_resources",
             "warning",
-            f"{total} {'entry is' if total == 1 else 'entries are'} not a pain or exercise Observation "
-            f"and {'was' if total == 1 else 'were'} left out ({listed}).",
+            f"{total} {'entry was' if total == 1 else 'entries were'} left out: rehab reads pain and "
+            f"exercise Observations and its own questionnaires ({listed}).",
         )
 
 

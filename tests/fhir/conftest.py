@@ -53,7 +53,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     for path in SAMPLE_DIR.iterdir():
         if path.suffix == ".csv":
             (logs / path.name).write_bytes(path.read_bytes())
-    (logs / "clinic_measures.csv").write_text(MEASURES_CSV, encoding="utf-8")
+    (logs / "extra_measures.csv").write_text(MEASURES_CSV, encoding="utf-8")
     files = sorted(logs.iterdir())
     batch = import_files([(p.name, p.read_bytes()) for p in files])
     cohort = analyse(batch.sessions, batch.pain, measures=batch.measures, as_of=AS_OF)

@@ -49,8 +49,8 @@ def test_a_synthea_transaction_bundle_is_read() -> None:
     (note,) = report.issues
     assert note.code == "ignored_resources"
     assert (
-        note.message == "2 entries are not a pain or exercise Observation and were left out "
-        "(Encounter 1, Observation (other codes) 1)."
+        note.message == "2 entries were left out: rehab reads pain and exercise Observations and "
+        "its own questionnaires (Encounter 1, Observation (other codes) 1)."
     )
 
 
