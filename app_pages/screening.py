@@ -67,7 +67,12 @@ details = detail_switch.toggle(
     "More numbers",
     key="triage_details",
     persist_state=screening_views.KEEP,
-    help="Phase, every flag, baseline pain, pain-free run and rejected rows instead of the reason",
+    help=(
+        "Phase, every flag, this week's exercises, pain and its change, and the last log "
+        "instead of the reason and the review columns"
+        if stored
+        else "Phase, every flag, baseline pain, pain-free run and rejected rows instead of the reason"
+    ),
 )
 page = screening_views.page_picker(len(shown))
 picked = screening_views.triage_table(screening.page_of(shown, page), details=details, review=stored)
