@@ -27,7 +27,9 @@ def add_commands(commands: Any) -> dict[str, Handler]:
         "questionnaires, flags",
     )
     _add_input_options(fhir)
-    fhir.add_argument("--out", type=Path, required=True, help="folder to write the bundles to")
+    fhir.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="folder to write the bundles to"
+    )
     _add_analysis_options(fhir)
     return {"export": cmd_export}
 
