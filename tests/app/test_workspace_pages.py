@@ -200,3 +200,17 @@ def test_without_a_workspace_nothing_is_written(app, tmp_path, monkeypatch):
     assert not at.get("toggle") or all(t.key != "show_reviewed" for t in at.get("toggle"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"]
     assert list(scratch.iterdir()) == []
+
+
+def test_ids_and_notes_are_shown_as_written_never_as_markdown(app, workspace_file):
+    hostile = "PT-[x](http://evil.example)"
+    with Workspace.open(workspace_file) as store:
+        store.import_files([("week.csv", _pain({hostile: 4}, WEEK2))])
+    at = _screening(app)
+    assert list(_rows(at)) == [hostile]
+    _review(at, hostile, note="![img](http://evil.example/x.png)")
+    (saved,) = at.success
+    assert shown(saved.value) == f"Saved: {hostile} reviewed."
+    assert "](http" not in saved.value  # the link syntax is escaped
+    with Workspace.open(workspace_file) as store:
+        assert store.reviews(hostile)[0].note == "![img](http://evil.example/x.png)"
