@@ -113,6 +113,14 @@ def _entries(data: bytes) -> _Entries:
     return found
 
 
+def _file_patient(name: str) -> str:
+    """Name the patient after the file, as for CSVs: ``PT-0101.fhir.json`` -> ``PT-0101``."""
+    for extension in (".fhir.json", ".fhir.ndjson", ".ndjson", ".json"):
+        if name.lower().endswith(extension):
+            return patient_from_filename(name[: -len(extension)])
+    return patient_from_filename(name)
+
+
 def _patient_id(resource: dict[str, Any]) -> str | None:
     identifiers = [
         i
@@ -206,9 +214,7 @@ def _read_all(
         for (number, _), (url, resource) in zip(entries.resources, pairs, strict=True)
     ]
     scores, score_entries = score_observations(numbered)
-    context = _Context(
-        _patients(pairs), patient_from_filename(name), scores, score_entries, options, library
-    )
+    context = _Context(_patients(pairs), _file_patient(name), scores, score_entries, options, library)
     read = ReadResult()
     for number in entries.unreadable:
         read.rejected.append((number, "not_json", "this line is not JSON", None, None))

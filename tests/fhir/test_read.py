@@ -188,3 +188,12 @@ def test_questionnaires_rehab_exported_are_read_back_as_measures() -> None:
     assert result.measures[columns].equals(measures[columns])
     assert json.loads(result.measures["answers"].iloc[0]) == [2, 3, 1, 2, 3, 2, 2, None, 2, 2]
     assert result.measures["source_row"].tolist() == [2, 4]  # entry numbers
+
+
+def test_entries_without_a_subject_belong_to_the_patient_the_file_is_named_after() -> None:
+    def drop_subjects(bundle: dict[str, Any]) -> None:
+        for entry in bundle["entry"]:
+            entry["resource"].pop("subject", None)
+
+    for name in ("PT-0101.fhir.json", "PT-0101_pain.json", "PT-0101.ndjson"):
+        assert _read(name, _synthea_with(drop_subjects)).report.patients == ["PT-0101"], name
