@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 ACTIONS: Final = {"reviewed": "Reviewed the logs", "contacted": "Contacted the patient"}
 SAVED_KEY: Final = "workspace_review_saved"
+RENAMED: Final = "imports_renamed"
 FORGOTTEN_KEY: Final = "workspace_forgotten"
 # Words for the kinds of stored records the workspace counts (others show their own name).
 RECORD_WORDS: Final = {
@@ -37,9 +38,9 @@ RECORD_WORDS: Final = {
     "measures": ("questionnaire answer", "questionnaire answers"),
     "reviews": ("review", "reviews"),
     # The audit trail keeps its counts; only file names holding the id are cleared.
-    "imports_renamed": (
-        "file name cleared in the import records",
-        "file names cleared in the import records",
+    RENAMED: (
+        "file name holding the id was cleared",
+        "file names holding the id were cleared",
     ),
 }
 
@@ -128,8 +129,8 @@ def workspace_upload() -> None:
                 accept_multiple_files=True,
                 key="workspace_upload",
                 help="Rows are added to what the workspace holds; rows it already has are "
-                "counted, not stored twice, and a row that says otherwise than a stored one is "
-                "listed, never overwritten.",
+                "counted, not stored twice, and a row that differs from a stored one is listed, "
+                "never overwritten.",
             )
             order_area, reading_area = st.columns(2)
             date_order = order_area.selectbox(
@@ -206,11 +207,15 @@ def forgotten_notice() -> None:
     if kept is None:
         return
     patient_id, removed = kept
-    words = ", ".join(_count(n, kind) for kind, n in removed.items()) or "nothing"
-    st.success(
-        f"Forgot {literal(patient_id)}: removed {words} from the workspace.",
-        icon=":material/delete:",
-    )
+    st.success(forgotten_words(patient_id, removed), icon=":material/delete:")
+
+
+def forgotten_words(patient_id: str, removed: dict[str, int]) -> str:
+    """Say exactly what forgetting removed (and which file names it cleared), as Markdown."""
+    renamed = removed.get(RENAMED, 0)
+    words = ", ".join(_count(n, kind) for kind, n in removed.items() if kind != RENAMED)
+    cleared = f" The import records keep their counts; {_count(renamed, RENAMED)}." if renamed else ""
+    return f"Forgot {literal(patient_id)}: removed {words or 'nothing'} from the workspace.{cleared}"
 
 
 def set_aside_toggle(count: int) -> bool:
@@ -339,8 +344,9 @@ def forget_control(patient_id: str) -> None:
     """Forget every stored record of the patient, asked twice: a tick and the typed id."""
     with st.expander("Forget this patient", icon=":material/delete:"):
         st.caption(
-            "Removes every stored record of this patient from the workspace: logs, reviews and "
-            "their import records. It cannot be undone; export the logs first if they may be needed."
+            "Removes every stored log and review of this patient from the workspace; the import "
+            "records keep their counts, and file names that hold the id are cleared. It cannot "
+            "be undone: export the logs first if they may be needed."
         )
         sure = st.checkbox(
             f"Remove everything stored for {literal(patient_id)}", key=f"forget_sure_{patient_id}"

@@ -152,7 +152,7 @@ def _patient_page(app, patient_id: str):
 
 def test_the_patient_page_shows_reviews_exports_and_forgets_only_when_asked_twice(app, workspace_file):
     with Workspace.open(workspace_file) as store:
-        store.import_files([("week.csv", _pain({"PT-A": 4, "PT-B": 3}, WEEK2))], by="ana")
+        store.import_files([("PT-A_and_B.csv", _pain({"PT-A": 4, "PT-B": 3}, WEEK2))], by="ana")
         store.review("PT-A", note="*called* <b>", by="ana", snooze_until=date(2026, 12, 1))
         store.review("PT-A", action="contacted", note="second", by="ben")
         exported = sorted(store.export_csv("PT-A"))
@@ -178,6 +178,7 @@ def test_the_patient_page_shows_reviews_exports_and_forgets_only_when_asked_twic
     assert message.startswith("Forgot PT")
     assert "7 pain entries" in message
     assert "2 reviews" in message
+    assert "1 file name holding the id was cleared" in message  # the audit keeps its counts
     assert list(_rows(at)) == ["PT-B"]
     with Workspace.open(workspace_file) as store:
         assert store.patients() == ["PT-B"]
