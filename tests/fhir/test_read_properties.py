@@ -65,33 +65,55 @@ _JSON = st.recursive(
 )
 
 
-def _observation(body: dict[str, Any]) -> dict[str, Any]:
-    code = {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]}
-    return {"resourceType": "Observation", "code": code, **body}
+def _observation(code: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+        **body,
+    }
 
 
+def _response(body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "urn:rehab:questionnaire:odi",
+        **body,
+    }
+
+
+_FIELDS = st.sampled_from(
+    [
+        "status",
+        "subject",
+        "effectiveDateTime",
+        "valueInteger",
+        "valueQuantity",
+        "component",
+        "note",
+        "valueCodeableConcept",
+        "derivedFrom",
+        "item",
+        "authored",
+    ]
+)
 _RESOURCES = st.one_of(
     _JSON,
-    st.dictionaries(
-        st.sampled_from(
-            [
-                "status",
-                "subject",
-                "effectiveDateTime",
-                "valueInteger",
-                "valueQuantity",
-                "component",
-                "note",
-                "valueCodeableConcept",
-            ]
+    st.builds(
+        _observation,
+        st.sampled_from(["72514-3", "38208-5", "73985-4"]),
+        st.dictionaries(_FIELDS, _JSON, max_size=5),
+    ),
+    st.dictionaries(_FIELDS, _JSON, max_size=5).map(_response),
+)
+_BUNDLES = st.lists(
+    st.one_of(
+        st.tuples(st.text(max_size=6) | st.none(), _RESOURCES).map(
+            lambda p: {"fullUrl": p[0], "resource": p[1]}
         ),
         _JSON,
-        max_size=5,
-    ).map(_observation),
-)
-_BUNDLES = st.lists(st.one_of(_RESOURCES.map(lambda r: {"resource": r}), _JSON), max_size=6).map(
-    lambda entries: {"resourceType": "Bundle", "type": "collection", "entry": entries}
-)
+    ),
+    max_size=6,
+).map(lambda entries: {"resourceType": "Bundle", "type": "collection", "entry": entries})
 
 
 def _check(data: bytes) -> None:
