@@ -1,10 +1,12 @@
 """The demo workspace: the sample cohort as a clinic would have it after two weekly imports.
 
 Last week's import holds every row up to a week before the cohort's last day; this week's
-import brings the rest. In between, a demo therapist reviewed a few patients, so the
-screening page shows "new since the last review" for some of them (a red flag, a patient
-who has now dropped out) and nothing new for others. Everything is fixed: the same sample
-files always give the same workspace.
+import brings the rest. After last week's import a demo therapist reviewed a few patients;
+this morning, after this week's import, they have already looked at three more. So the
+screening page shows "new since the last review" for some patients (a red-flag note, a
+patient who has now dropped out), puts the ones reviewed this morning below the list, and
+leaves the rest as never reviewed. Everything is fixed: the same sample files always give
+the same workspace.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 from rehab.analysis import analyse
 from rehab.sample.stories import DEMO_END
@@ -39,24 +41,27 @@ WEEK: Final = timedelta(days=7)
 
 @dataclass(frozen=True)
 class DemoReview:
-    """A review the demo therapist made after last week's import (the story it sets up)."""
+    """A review the demo therapist made after last week's or this week's import."""
 
     patient_id: str
+    week: Literal["last", "this"]
     action: ReviewAction
     note: str
     minutes_after_import: int
-    snooze_days: int | None = None
+    snooze_days: int | None = None  # counted from the import's last logged day
 
 
-# Chosen from the demo stories (rehab/sample/stories.py). This week, the red-flag note of
-# PT-0107 and PT-0106's silence turning into "dropped out" are new since these reviews;
-# PT-0101, PT-0102 and PT-0108 have nothing new. The other three were never reviewed.
+# Chosen from the demo stories (rehab/sample/stories.py). Since last week's reviews, PT-0107
+# wrote a red-flag note and PT-0106, phoned then, has dropped out: both are new. PT-0101,
+# PT-0102 and PT-0108 were looked at this morning, after this week's import: nothing new, so
+# they wait below the list. PT-0103, PT-0104 and PT-0105 were never reviewed.
 DEMO_REVIEWS: Final = (
-    DemoReview("PT-0101", "reviewed", "Pain down to 1, doing well. Check again in two weeks.", 60, 14),
-    DemoReview("PT-0102", "reviewed", "Does one session a day, in the evening; talked it through.", 70),
-    DemoReview("PT-0106", "contacted", "Phoned: busy at work, will start logging again.", 80),
-    DemoReview("PT-0107", "reviewed", "Steady progress, no concerns.", 90),
-    DemoReview("PT-0108", "reviewed", "Slow but steady; look at the programme at the next visit.", 100),
+    DemoReview("PT-0101", "last", "reviewed", "Pain-free and on maintenance; doing well.", 60),
+    DemoReview("PT-0106", "last", "contacted", "Phoned: busy at work, will log again.", 70),
+    DemoReview("PT-0107", "last", "reviewed", "Steady progress, no concerns.", 80),
+    DemoReview("PT-0101", "this", "reviewed", "Still pain-free; next check in a month.", 60),
+    DemoReview("PT-0102", "this", "contacted", "One session a day; will try a morning one.", 70, 7),
+    DemoReview("PT-0108", "this", "reviewed", "Slow but steady; programme review at the visit.", 80),
 )
 
 
@@ -124,33 +129,47 @@ def seed_demo(
         The cohort's last logged day. Rows dated up to a week before it are imported "last
         week" (the morning after that day); the rest "this week" (the morning after it).
     reviews
-        The reviews the demo therapist makes after last week's import; each records the
-        flag codes the patient had as of that import's last day.
+        The reviews the demo therapist makes after last week's or this week's import; each
+        records the flag codes the patient had as of that week's last day.
     library
         The exercise library for the imports and the analysis (the bundled one by default).
     """
     cut = last_day - WEEK
     files = [(path.name, path.read_bytes()) for path in sorted(Path(sample_dir).glob("*.csv"))]
     halves = [(name, split_at(data, cut)) for name, data in files]
-    last_week = [(name, early) for name, (early, _) in halves if early]
-    this_week = [(name, late) for name, (_, late) in halves if late]
-    first_import = cut + timedelta(days=1)
-    workspace.import_files(last_week, by=DEMO_THERAPIST, library=library, at=_at(first_import))
-    cohort = analyse(workspace.sessions(), workspace.pain(), as_of=cut, library=library)
+    weeks = {
+        "last": ([(name, early) for name, (early, _) in halves if early], cut),
+        "this": ([(name, late) for name, (_, late) in halves if late], last_day),
+    }
+    for week, (week_files, week_end) in weeks.items():
+        imported = week_end + timedelta(days=1)
+        workspace.import_files(week_files, by=DEMO_THERAPIST, library=library, at=_at(imported))
+        chosen = [review for review in reviews if review.week == week]
+        if chosen:
+            _review(workspace, chosen, week_end, imported, library)
+
+
+def _review(
+    workspace: Workspace,
+    reviews: Sequence[DemoReview],
+    week_end: date,
+    imported: date,
+    library: ExerciseLibrary | None,
+) -> None:
+    # Each review records the flags the patient had as of the week's last day.
+    cohort = analyse(workspace.sessions(), workspace.pain(), as_of=week_end, library=library)
     for review in reviews:
         patient = cohort.patients.get(review.patient_id)
+        snooze = review.snooze_days
         workspace.review(
             review.patient_id,
             action=review.action,
             note=review.note,
             by=DEMO_THERAPIST,
-            snooze_until=None if review.snooze_days is None else cut + timedelta(review.snooze_days),
+            snooze_until=None if snooze is None else week_end + timedelta(days=snooze),
             flags=[] if patient is None else [flag.code for flag in patient.flags],
-            at=_at(first_import, review.minutes_after_import),
+            at=_at(imported, review.minutes_after_import),
         )
-    workspace.import_files(
-        this_week, by=DEMO_THERAPIST, library=library, at=_at(last_day + timedelta(days=1))
-    )
 
 
 def temporary_demo(sample_dir: Path) -> Workspace:

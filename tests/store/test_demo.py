@@ -6,7 +6,7 @@ from __future__ import annotations
 import stat
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -96,37 +96,52 @@ def test_two_imports_a_week_apart_hold_the_whole_cohort(demo):
     assert last_week_rows == upto_cut
 
 
-def test_reviews_record_the_flags_of_last_week(demo):
-    reviews = demo.last_reviews()
-    assert sorted(reviews) == sorted(r.patient_id for r in DEMO_REVIEWS)
-    last_week = analyse(demo.sessions(), demo.pain(), as_of=CUT)
-    for patient_id, review in reviews.items():
+def test_reviews_record_the_flags_of_their_week(demo):
+    flags = {
+        LAST_WEEK: analyse(demo.sessions(), demo.pain(), as_of=CUT),
+        THIS_WEEK: analyse(demo.sessions(), demo.pain(), as_of=DEMO_END),
+    }
+    reviews = demo.reviews()
+    assert len(reviews) == len(DEMO_REVIEWS)
+    for review in reviews:
         assert review.by == DEMO_THERAPIST
-        assert LAST_WEEK < review.at < THIS_WEEK
-        assert sorted(review.flags) == sorted(f.code for f in last_week.patients[patient_id].flags)
-    assert reviews["PT-0106"].action == "contacted"
-    assert reviews["PT-0101"].snooze_until == date(2026, 11, 27)
+        imported = LAST_WEEK if review.at < THIS_WEEK else THIS_WEEK
+        assert imported < review.at < imported + timedelta(hours=2)
+        codes = [f.code for f in flags[imported].patients[review.patient_id].flags]
+        assert sorted(review.flags) == sorted(codes), review.patient_id
+    last = demo.last_reviews()
+    assert last["PT-0106"].action == "contacted"
+    assert last["PT-0102"].snooze_until == date(2026, 11, 27)
+    assert [r.at < THIS_WEEK for r in demo.reviews("PT-0101")] == [False, True]  # newest first
 
 
 def test_new_since_the_last_review_shows_for_some_patients_only(demo):
     now = analyse(demo.sessions(), demo.pain(), as_of=DEMO_END)
-    new = {
+    last = demo.last_reviews()
+    new_flags = {
         patient_id: sorted({f.code for f in now.patients[patient_id].flags} - set(review.flags))
-        for patient_id, review in demo.last_reviews().items()
+        for patient_id, review in last.items()
     }
-    # The demo's story: last week's calm patient now has a red-flag note, the patient who was
-    # phoned has still not logged and has now dropped out; the others have nothing new.
-    assert new == {
+    since = demo.rows_since_last_review()
+    new_rows = {patient_id: sum(since.get(patient_id, {}).values()) for patient_id in last}
+    # The demo's story: last week's calm patient now has a red-flag note (and new logs), the
+    # patient who was phoned has still not logged and has now dropped out; the three looked
+    # at this morning have nothing new. Three patients were never reviewed.
+    assert new_flags == {
         "PT-0101": [],
         "PT-0102": [],
         "PT-0106": ["dropped_out"],
         "PT-0107": ["red_flag_symptom"],
         "PT-0108": [],
     }
-    # Rows imported this week came after every review except for the patient who stopped.
-    since = demo.rows_since_last_review()
-    assert sum(since.get("PT-0106", {}).values()) == 0
-    assert sum(since["PT-0107"].values()) > 0
+    assert new_rows["PT-0107"] > 0
+    assert {p for p, rows in new_rows.items() if rows == 0} == {
+        "PT-0101",
+        "PT-0102",
+        "PT-0106",
+        "PT-0108",
+    }
+    assert set(demo.patients()) - set(last) == {"PT-0103", "PT-0104", "PT-0105"}
 
 
 def test_seeding_is_deterministic(demo, tmp_path):
