@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from rehab.importer import ImportBatch
     from rehab.scale.job import JobResult
     from rehab.settings import RuleSettings
@@ -103,26 +105,37 @@ def _print_import_report(batch: ImportBatch) -> None:
     )
 
 
-def _print_summary(result: JobResult, args: argparse.Namespace, as_of: date, settings: Any) -> None:
+def summary_document(summaries: pd.DataFrame, as_of: date) -> str:
+    """Return what ``rehab summary --json`` prints for these summaries (triage order, disclaimer)."""
     from rehab.analysis.triage import triage_order
     from rehab.disclaimer import DISCLAIMER_SHORT
+
+    records = _records(summaries)
+    payload: dict[str, Any] = {
+        "as_of": as_of.isoformat(),
+        "patients": [records[s.patient_id] for s in triage_order(_models(records))],
+        "disclaimer": DISCLAIMER_SHORT,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def _records(summaries: pd.DataFrame) -> dict[str, dict[str, Any]]:
     from rehab.scale.schema import record_of
+
+    return {r["patient_id"]: r for r in map(record_of, summaries.to_dict("records"))}
+
+
+def _print_summary(result: JobResult, args: argparse.Namespace, as_of: date, settings: Any) -> None:
+    from rehab.disclaimer import DISCLAIMER_SHORT
 
     if args.out is not None:
         print(f"wrote {result.written:,} patient summaries to {args.out}")
         return
     assert result.summaries is not None  # collected when there is no --out
-    records = {r["patient_id"]: r for r in map(record_of, result.summaries.to_dict("records"))}
-    summaries = _models(records)
     if args.json:
-        payload: dict[str, Any] = {
-            "as_of": as_of.isoformat(),
-            "patients": [records[s.patient_id] for s in triage_order(summaries)],
-            "disclaimer": DISCLAIMER_SHORT,
-        }
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        print(summary_document(result.summaries, as_of))
         return
-    print(_table(summaries, as_of, settings))
+    print(_table(_models(_records(result.summaries)), as_of, settings))
     print()
     print(DISCLAIMER_SHORT)
 
