@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rehab.store import Conflict, Review, WorkspaceImport
 
 ACTIONS: Final = {"reviewed": "Reviewed the logs", "contacted": "Contacted the patient"}
+ACTION_WORDS: Final = {"reviewed": "Reviewed", "contacted": "Contacted"}
 SAVED_KEY: Final = "workspace_review_saved"
 RENAMED: Final = "imports_renamed"
 FORGOTTEN_KEY: Final = "workspace_forgotten"
@@ -213,7 +214,8 @@ def forgotten_notice() -> None:
 def forgotten_words(patient_id: str, removed: dict[str, int]) -> str:
     """Say exactly what forgetting removed (and which file names it cleared), as Markdown."""
     renamed = removed.get(RENAMED, 0)
-    words = ", ".join(_count(n, kind) for kind, n in removed.items() if kind != RENAMED)
+    parts = [_count(n, kind) for kind, n in removed.items() if kind != RENAMED and n]
+    words = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
     cleared = f" The import records keep their counts; {_count(renamed, RENAMED)}." if renamed else ""
     return f"Forgot {literal(patient_id)}: removed {words or 'nothing'} from the workspace.{cleared}"
 
@@ -289,10 +291,11 @@ def history_table(reviews: Sequence[Review]) -> pd.DataFrame:
     """The reviews as a table, newest first (the store's order)."""
     return pd.DataFrame(
         {
+            # The note early: on a phone the columns after it need a sideways scroll.
             "When": [when_words(r.at, year=True) for r in reviews],
-            "By": [r.by or "-" for r in reviews],
-            "Action": [ACTIONS.get(r.action, r.action) for r in reviews],
+            "Action": [ACTION_WORDS.get(r.action, r.action) for r in reviews],
             "Note": [r.note or "-" for r in reviews],
+            "By": [r.by or "-" for r in reviews],
             "Snoozed until": [
                 f"{r.snooze_until.day} {r.snooze_until:%b %Y}" if r.snooze_until else "-"
                 for r in reviews
@@ -348,9 +351,8 @@ def forget_control(patient_id: str) -> None:
             "records keep their counts, and file names that hold the id are cleared. It cannot "
             "be undone: export the logs first if they may be needed."
         )
-        sure = st.checkbox(
-            f"Remove everything stored for {literal(patient_id)}", key=f"forget_sure_{patient_id}"
-        )
+        # No id in the label: screen readers would read literal()'s escapes out loud.
+        sure = st.checkbox("Remove everything stored for this patient", key=f"forget_sure_{patient_id}")
         typed = st.text_input("Type the patient id to confirm", key=f"forget_typed_{patient_id}")
         ready = bool(sure) and (typed or "").strip() == patient_id
         pressed = st.button(
