@@ -62,7 +62,8 @@ def add_commands(commands: Any) -> dict[str, Handler]:
         type=Path,
         required=True,
         metavar="FILE.csv",
-        help="FILE.csv writes FILE_sessions.csv and FILE_pain.csv; FILE.zip one ZIP of both",
+        help="FILE.csv writes FILE_sessions.csv, FILE_pain.csv and FILE_measures.csv (the kinds "
+        "the patient has); FILE.zip one ZIP of them",
     )
 
     forget = action("forget", "remove every stored record of one patient")
@@ -135,6 +136,7 @@ def _import_json(outcome: WorkspaceImport) -> dict[str, Any]:
                 "date": c.date.isoformat(),
                 "time": c.time,
                 "exercise": c.exercise,
+                "measure": c.measure,
                 "file": c.file,
                 "row": c.row,
                 "stored_file": c.stored_file,
@@ -152,14 +154,14 @@ def _print_merge(outcome: WorkspaceImport) -> None:
 
     added = outcome.added
     print(
-        f"workspace: {plural(added['sessions'], 'session row')} and "
-        f"{plural(added['pain'], 'pain row')} added, {outcome.already_stored} already stored, "
-        f"{len(outcome.conflicts)} in conflict"
+        f"workspace: {plural(added['sessions'], 'session row')}, "
+        f"{plural(added['pain'], 'pain row')} and {plural(added['measures'], 'questionnaire')} "
+        f"added, {outcome.already_stored} already stored, {len(outcome.conflicts)} in conflict"
     )
     for c in outcome.conflicts:
-        what = f"{c.exercise} " if c.exercise else ""
+        what = " ".join(part for part in (c.time, c.exercise or c.measure) if part)
         print(
-            f"  conflict {c.patient_id} {c.kind} {c.date.isoformat()} {c.time} {what}"
+            f"  conflict {c.patient_id} {c.kind} {c.date.isoformat()} {what} "
             f"({c.file} row {c.row}): the stored row ({c.stored_file} row {c.stored_row}) "
             f"says otherwise in {', '.join(c.columns)}; the stored row was kept"
         )
@@ -170,8 +172,14 @@ def _analysis(workspace: Workspace, args: argparse.Namespace) -> Any:
     from rehab.cli import _library, _settings
 
     sessions, pain = workspace.frames()
-    as_of = args.as_of or date.today()
-    return analyse(sessions, pain, as_of=as_of, settings=_settings(args.set), library=_library(args))
+    return analyse(
+        sessions,
+        pain,
+        measures=workspace.measures(),
+        as_of=args.as_of or date.today(),
+        settings=_settings(args.set),
+        library=_library(args),
+    )
 
 
 def _summary(workspace: Workspace, args: argparse.Namespace) -> int:
@@ -198,7 +206,13 @@ def _review(workspace: Workspace, args: argparse.Namespace) -> int:
         return 2
     now = datetime.now(UTC)
     # The flags the patient has now, so that one raised later shows as new since this review.
-    cohort = analyse(workspace.sessions(args.patient), workspace.pain(args.patient), as_of=now.date())
+    patient_id = args.patient
+    cohort = analyse(
+        workspace.sessions(patient_id),
+        workspace.pain(patient_id),
+        measures=workspace.measures(patient_id),
+        as_of=now.date(),
+    )
     patient = cohort.patients.get(args.patient)
     flags = [flag.code for flag in patient.summary.flags] if patient else []
     review = workspace.review(
@@ -237,7 +251,7 @@ def _export(workspace: Workspace, args: argparse.Namespace) -> int:
         return 0
     stem = out.with_suffix("") if out.suffix.lower() == ".csv" else out
     for name, data in files.items():
-        kind = name.rsplit("_", 1)[1]  # "sessions.csv" or "pain.csv"
+        kind = name.rsplit("_", 1)[1]  # "sessions.csv", "pain.csv" or "measures.csv"
         path = stem.with_name(f"{stem.name}_{kind}")
         _write_private(path, data)
         print(f"wrote {path}")
@@ -252,7 +266,8 @@ def _forget(workspace: Workspace, args: argparse.Namespace) -> int:
         print(
             f"rehab: forgetting {patient} removes "
             f"{plural(len(workspace.sessions(patient)), 'session row')}, "
-            f"{plural(len(workspace.pain(patient)), 'pain row')} and "
+            f"{plural(len(workspace.pain(patient)), 'pain row')}, "
+            f"{plural(len(workspace.measures(patient)), 'questionnaire')} and "
             f"{plural(len(workspace.reviews(patient)), 'review')} for good; "
             "run again with --yes to remove them",
             file=sys.stderr,
@@ -261,7 +276,8 @@ def _forget(workspace: Workspace, args: argparse.Namespace) -> int:
     removed = workspace.forget(patient)
     print(
         f"removed {patient}: {plural(removed['sessions'], 'session row')}, "
-        f"{plural(removed['pain'], 'pain row')}, {plural(removed['reviews'], 'review')}; "
+        f"{plural(removed['pain'], 'pain row')}, {plural(removed['measures'], 'questionnaire')}, "
+        f"{plural(removed['reviews'], 'review')}; "
         f"{plural(removed['imports_renamed'], 'file name')} in the audit trail cleared "
         "(the import records and their counts stay)"
     )

@@ -11,6 +11,7 @@ cell starting with ``= + - @`` gets a leading ``'``, which reading the file back
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Final
 
@@ -21,19 +22,16 @@ from rehab.schema import SPECS
 
 if TYPE_CHECKING:
     from rehab.schema import LogKind
+    from rehab.store.rows import StoredKind
 
-__all__ = ["export_files", "log_csv"]
+__all__ = ["export_files", "log_csv", "measures_csv"]
 
 _UNSAFE_NAME: Final = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _number_text(column: pd.Series) -> pd.Series:
-    def text(value: float) -> str:
-        written = repr(float(value))
-        return written.removesuffix(".0")
-
     values = column.astype(object).tolist()
-    cells: list[str | None] = [None if v is pd.NA else text(v) for v in values]
+    cells: list[str | None] = [None if v is pd.NA else _exact(v) for v in values]
     return pd.Series(cells, index=column.index, dtype="string")
 
 
@@ -69,7 +67,43 @@ def file_stem(patient_id: str) -> str:
     return _UNSAFE_NAME.sub("_", patient_id).strip("._") or "patient"
 
 
-def export_files(patient_id: str, frames: dict[LogKind, pd.DataFrame]) -> dict[str, bytes]:
+def measures_csv(frame: pd.DataFrame) -> bytes:
+    """Write stored questionnaires in the measures log format (answers as ``item_N`` columns)."""
+    answers = [json.loads(text) if isinstance(text, str) and text else [] for text in frame["answers"]]
+    items = max((len(a) for a in answers), default=0)
+    with_answers = [bool(a) for a in answers]
+    cells: dict[str, object] = {
+        "patient_id": frame["patient_id"].astype("string").to_numpy(),
+        "date": frame["date"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "measure": frame["measure"].astype("string").to_numpy(),
+        "version": frame["version"].astype("string").to_numpy(),
+    }
+    for item in range(items):
+        cells[f"item_{item + 1}"] = [
+            _exact(a[item]) if item < len(a) and a[item] is not None else None for a in answers
+        ]
+    # A score (and STarT Back's subscale) only where no answers were stored: the importer
+    # scores the answers itself, and checks a given score against them.
+    for name in ("score", "subscale"):
+        cells[name] = [
+            None if given or pd.isna(v) else _exact(v)
+            for v, given in zip(frame[name].tolist(), with_answers, strict=True)
+        ]
+    return to_safe_csv(pd.DataFrame(cells, dtype="string"))
+
+
+def _exact(value: float) -> str:
+    """Write a number as the shortest text that reads back as the same number."""
+    return repr(float(value)).removesuffix(".0")
+
+
+def export_files(patient_id: str, frames: dict[StoredKind, pd.DataFrame]) -> dict[str, bytes]:
     """Return ``{"<patient>_<kind>.csv": bytes}`` for each kind with stored rows."""
     stem = file_stem(patient_id)
-    return {f"{stem}_{kind}.csv": log_csv(kind, frame) for kind, frame in frames.items() if len(frame)}
+    written = {}
+    for kind, frame in frames.items():
+        if not len(frame):
+            continue
+        data = measures_csv(frame) if kind == "measures" else log_csv(kind, frame)
+        written[f"{stem}_{kind}.csv"] = data
+    return written

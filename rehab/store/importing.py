@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from rehab.schema import empty_frame
 from rehab.store.connection import from_text, to_text
 from rehab.store.merge import ADDED, ALREADY_STORED, CONFLICT, differing_columns, merge_rows
 from rehab.store.models import Conflict, ImportRecord, WorkspaceImport
-from rehab.store.rows import KINDS, column_names, encode, load_frame, quoted
+from rehab.store.rows import KINDS, StoredKind, column_names, empty_stored, encode, load_frame, quoted
 
 if TYPE_CHECKING:
     import sqlite3
@@ -22,7 +21,6 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from rehab.importer import FileImport, ImportBatch
-    from rehab.schema import LogKind
     from rehab.store.merge import Merge
 
 __all__ = ["fingerprint", "store_batch"]
@@ -35,7 +33,7 @@ def fingerprint(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _new_rows(batch: ImportBatch, kind: LogKind) -> pd.DataFrame:
+def _new_rows(batch: ImportBatch, kind: StoredKind) -> pd.DataFrame:
     """Return the batch's accepted rows of ``kind``, with their file's position (``file_index``)."""
     # The batch's frame is every file's frame, in file order: no need to concatenate again.
     lengths = [len(getattr(f, kind)) for f in batch.files]
@@ -43,11 +41,11 @@ def _new_rows(batch: ImportBatch, kind: LogKind) -> pd.DataFrame:
     owners = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
     if len(owners) != len(frame):  # not the batch's own concatenation: build it
         frames = [getattr(f, kind) for f in batch.files if len(getattr(f, kind))]
-        frame = pd.concat(frames, ignore_index=True) if frames else empty_frame(kind)
+        frame = pd.concat(frames, ignore_index=True) if frames else empty_stored(kind)
     return frame.assign(file_index=owners)
 
 
-def _touched_patients(frames: dict[LogKind, pd.DataFrame]) -> list[str]:
+def _touched_patients(frames: dict[StoredKind, pd.DataFrame]) -> list[str]:
     names: set[str] = set()
     for frame in frames.values():
         if "patient_id" in frame:
@@ -55,7 +53,9 @@ def _touched_patients(frames: dict[LogKind, pd.DataFrame]) -> list[str]:
     return sorted(names)
 
 
-def _conflicts(kind: LogKind, stored: pd.DataFrame, new: pd.DataFrame, merged: Merge) -> list[Conflict]:
+def _conflicts(
+    kind: StoredKind, stored: pd.DataFrame, new: pd.DataFrame, merged: Merge
+) -> list[Conflict]:
     found = []
     for position in np.flatnonzero(merged.fate == CONFLICT):
         row = new.iloc[int(position)]
@@ -65,8 +65,9 @@ def _conflicts(kind: LogKind, stored: pd.DataFrame, new: pd.DataFrame, merged: M
                 patient_id=str(row["patient_id"]),
                 kind=kind,
                 date=row["date"].date(),
-                time=str(row["time"]),
+                time="" if kind == "measures" else str(row["time"]),
                 exercise=str(row["exercise"]) if kind == "sessions" else None,
+                measure=str(row["measure"]) if kind == "measures" else None,
                 file=str(row["source_file"]),
                 row=None if pd.isna(row["source_row"]) else int(row["source_row"]),
                 stored_file=str(held["source_file"]),
@@ -83,7 +84,7 @@ def _per_file(new: pd.DataFrame, merged: Merge, fate: int, files: int) -> np.nda
 
 
 def _insert_rows(
-    connection: sqlite3.Connection, kind: LogKind, rows: pd.DataFrame, import_ids: np.ndarray
+    connection: sqlite3.Connection, kind: StoredKind, rows: pd.DataFrame, import_ids: np.ndarray
 ) -> None:
     if not len(rows):
         return
@@ -97,7 +98,7 @@ def _insert_rows(
 
 
 def _file_counts(
-    new: dict[LogKind, pd.DataFrame], merged: dict[LogKind, Merge], files: int
+    new: dict[StoredKind, pd.DataFrame], merged: dict[StoredKind, Merge], files: int
 ) -> list[dict[str, int]]:
     """Per file: rows added, already stored and in conflict (both kinds together)."""
     totals = {
@@ -184,10 +185,12 @@ def store_batch(
     added: dict[str, int] = {kind: merged[kind].count(ADDED) for kind in KINDS}
     already = sum(merged[kind].count(ALREADY_STORED) for kind in KINDS)
     logger.info(
-        "workspace import: %d files, %d session and %d pain rows added, %d already stored, %d conflicts",
+        "workspace import: %d files, %d session, %d pain and %d questionnaire rows added, "
+        "%d already stored, %d conflicts",
         len(files),
         added["sessions"],
         added["pain"],
+        added["measures"],
         already,
         len(conflicts),
     )

@@ -4,10 +4,10 @@ A new row is compared with the stored rows of its patient as imported (the compa
 importer makes between the files of one upload, :mod:`rehab.importer.crossfile`): a row the
 workspace already holds value for value is *already stored* and is not added again; a row
 with the same record key as a stored row (patient, day, time and exercise for sessions;
-patient, day and time for pain) but other values is a *conflict*: reported, not stored. A
-row without a time has no key that makes it "the same record", so it is only ever compared
-value for value. Every other row is added, including rows an import keeps twice within one
-file (as the importer keeps them).
+patient, day and time for pain; patient, day and measure for questionnaires) but other
+values is a *conflict*: reported, not stored. A log row without a time has no key that makes
+it "the same record", so it is only ever compared value for value. Every other row is
+added, including rows an import keeps twice within one file (as the importer keeps them).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pandas as pd
 from rehab.schema import PROVENANCE
 
 if TYPE_CHECKING:
-    from rehab.schema import LogKind
+    from rehab.store.rows import StoredKind
 
 __all__ = ["ADDED", "ALREADY_STORED", "CONFLICT", "Merge", "merge_rows", "record_key"]
 
@@ -30,8 +30,10 @@ ALREADY_STORED: Final = 1
 CONFLICT: Final = 2
 
 
-def record_key(kind: LogKind) -> list[str]:
+def record_key(kind: StoredKind) -> list[str]:
     """Return the columns that name one record of ``kind``."""
+    if kind == "measures":
+        return ["patient_id", "date", "measure"]
     key = ["patient_id", "date", "time"]
     return [*key, "exercise"] if kind == "sessions" else key
 
@@ -58,13 +60,13 @@ def _groups(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return frame.groupby(columns, dropna=False, sort=False).ngroup().to_numpy(dtype=np.int64)
 
 
-def merge_rows(kind: LogKind, stored: pd.DataFrame, new: pd.DataFrame) -> Merge:
+def merge_rows(kind: StoredKind, stored: pd.DataFrame, new: pd.DataFrame) -> Merge:
     """Decide, for every row of ``new``, whether it is added, already stored or a conflict.
 
     Parameters
     ----------
     kind
-        ``"sessions"`` or ``"pain"``.
+        ``"sessions"``, ``"pain"`` or ``"measures"``.
     stored
         The stored rows of the patients ``new`` names (canonical frame).
     new
@@ -88,7 +90,8 @@ def merge_rows(kind: LogKind, stored: pd.DataFrame, new: pd.DataFrame) -> Merge:
     fate[stored_group[group[held:]]] = ALREADY_STORED
 
     key = record_key(kind)
-    timed = both["time"].notna().to_numpy(dtype=bool)
+    # A log row without a time is no particular record; a questionnaire is one per day.
+    timed = both["time"].notna().to_numpy(dtype=bool) if "time" in key else np.ones(len(both), bool)
     key_group = _groups(both, key)
     first_stored = np.full(int(key_group.max()) + 1, -1, dtype=np.int64)
     stored_positions = np.flatnonzero(timed[:held])

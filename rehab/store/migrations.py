@@ -10,6 +10,8 @@ fails leaves the file at the version it had.
   already stored or in conflict (older records: no fingerprint, zero counts).
 - 3: a review keeps the patient's flag codes at that moment and a snooze date (older
   reviews: no flags, no snooze).
+- 4: questionnaires (``measures``, rehab/measures) are stored like the logs (a workspace
+  of an earlier version did not keep them: it holds none).
 """
 
 from __future__ import annotations
@@ -96,8 +98,30 @@ VERSION_3: Final = (
     "ALTER TABLE reviews ADD COLUMN flags TEXT NOT NULL DEFAULT '[]'",
 )
 
+VERSION_4: Final = (
+    "CREATE TABLE measures ("
+    + ", ".join(
+        (
+            "id INTEGER PRIMARY KEY",
+            "import_id INTEGER NOT NULL REFERENCES imports(id)",
+            "patient_id TEXT",
+            '"date" INTEGER NOT NULL',
+            "measure TEXT NOT NULL",
+            "version TEXT",
+            "score REAL",
+            "band TEXT",
+            "complete INTEGER NOT NULL",
+            "subscale REAL",
+            "answers TEXT",
+            *_PROVENANCE,
+        )
+    )
+    + ")",
+    "CREATE INDEX measures_patient ON measures (patient_id, import_id)",
+)
+
 # STEPS[n - 1] takes a file from version n - 1 to version n (version 0: an empty file).
-STEPS: Final[tuple[tuple[str, ...], ...]] = (VERSION_1, VERSION_2, VERSION_3)
+STEPS: Final[tuple[tuple[str, ...], ...]] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4)
 SCHEMA_VERSION: Final = len(STEPS)
 
 

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from datetime import date, datetime
 
     from rehab.importer import ImportBatch
-    from rehab.schema import LogKind
+    from rehab.store.rows import StoredKind
 
 __all__ = ["Conflict", "ImportRecord", "Review", "ReviewAction", "WorkspaceImport"]
 
@@ -20,8 +20,9 @@ ReviewAction = Literal["reviewed", "contacted"]
 class Conflict:
     """A new row that says something else than a stored row about the same record.
 
-    The same record is the same patient, day, time and exercise (sessions) or patient, day
-    and time (pain); rows without a time are never called the same record. The stored row
+    The same record is the same patient, day, time and exercise (sessions), patient, day
+    and time (pain), or patient, day and measure (questionnaires: ``measure`` set, ``time``
+    empty); log rows without a time are never called the same record. The stored row
     stays; the new one is not stored. ``columns`` names the columns whose values differ
     (names only, so a conflict can be logged); the values themselves are the two rows,
     ``file``/``row`` (the new one, as the import report numbers rows) and
@@ -29,7 +30,7 @@ class Conflict:
     """
 
     patient_id: str
-    kind: LogKind
+    kind: StoredKind
     date: date
     time: str
     exercise: str | None
@@ -38,6 +39,7 @@ class Conflict:
     stored_file: str
     stored_row: int | None
     columns: tuple[str, ...]
+    measure: str | None = None
 
 
 @dataclass(frozen=True)

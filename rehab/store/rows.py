@@ -7,7 +7,7 @@ fetched rows, straight into the dtypes of :func:`rehab.schema.frame_dtypes`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -18,17 +18,37 @@ if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Sequence
 
-    from rehab.schema import LogKind
+__all__ = ["KINDS", "StoredKind", "column_names", "decode", "encode", "load_frame", "quoted"]
 
-__all__ = ["KINDS", "column_names", "decode", "encode", "load_frame", "quoted"]
+# The session and pain logs, and the questionnaires (rehab/measures), each in its own table.
+StoredKind = Literal["sessions", "pain", "measures"]
+KINDS: Final[tuple[StoredKind, ...]] = ("sessions", "pain", "measures")
 
-KINDS: Final[tuple[LogKind, ...]] = ("sessions", "pain")
+
+def stored_dtypes(kind: StoredKind) -> dict[str, str]:
+    """Return the canonical columns and dtypes of ``kind``, as the importer's frames have them."""
+    if kind == "measures":
+        from rehab.measures.schema import MEASURE_DTYPES
+
+        return dict(MEASURE_DTYPES)
+    return frame_dtypes(kind)
+
+
+def empty_stored(kind: StoredKind) -> pd.DataFrame:
+    """Return an empty canonical frame of ``kind``."""
+    if kind == "measures":
+        from rehab.measures.schema import empty_measures
+
+        return empty_measures()
+    return empty_frame(kind)
+
+
 _EPOCH_DAY: Final = np.datetime64("1970-01-01", "D")
 
 
-def column_names(kind: LogKind) -> list[str]:
+def column_names(kind: StoredKind) -> list[str]:
     """Return the canonical columns of ``kind``, as stored (same names, same order)."""
-    return list(frame_dtypes(kind))
+    return list(stored_dtypes(kind))
 
 
 def quoted(names: Sequence[str]) -> str:
@@ -45,18 +65,18 @@ def _encode_column(column: pd.Series, dtype: str) -> list[Any]:
         ]
     if dtype == "bool":
         return column.to_numpy(dtype=bool).astype(np.int64).tolist()
-    if dtype in {"Float64", "Int64", "boolean"}:
+    if dtype in {"Float64", "Int64", "boolean", "float64", "int64"}:
         numbers = column.to_numpy(dtype=np.float64, na_value=np.nan)
-        if dtype == "Float64":
+        if dtype in {"Float64", "float64"}:
             return [None if value != value else value for value in numbers.tolist()]
         return [None if value != value else int(value) for value in numbers.tolist()]
     values = column.astype(object).tolist()
     return [None if value is pd.NA else value for value in values]
 
 
-def encode(kind: LogKind, frame: pd.DataFrame) -> list[list[Any]]:
+def encode(kind: StoredKind, frame: pd.DataFrame) -> list[list[Any]]:
     """Return the stored columns of ``frame`` as lists of SQLite values (``None`` = missing)."""
-    return [_encode_column(frame[name], dtype) for name, dtype in frame_dtypes(kind).items()]
+    return [_encode_column(frame[name], dtype) for name, dtype in stored_dtypes(kind).items()]
 
 
 def _decode_column(values: np.ndarray, dtype: str) -> Any:
@@ -72,6 +92,10 @@ def _decode_column(values: np.ndarray, dtype: str) -> Any:
     numbers = np.asarray(values.tolist(), dtype=np.float64)  # None (NULL) becomes NaN
     missing = np.isnan(numbers)
     numbers[missing] = 0.0
+    if dtype == "float64":  # NaN is the missing value (the measures frame's score)
+        return np.where(missing, np.nan, numbers)
+    if dtype == "int64":
+        return numbers.astype(np.int64)
     if dtype == "Float64":
         return pd.arrays.FloatingArray(numbers, missing)
     if dtype == "Int64":
@@ -79,11 +103,11 @@ def _decode_column(values: np.ndarray, dtype: str) -> Any:
     return pd.arrays.BooleanArray(numbers == 1.0, missing)
 
 
-def decode(kind: LogKind, rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+def decode(kind: StoredKind, rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     """Build the canonical frame of ``kind`` from stored rows (columns as :func:`column_names`)."""
-    dtypes = frame_dtypes(kind)
+    dtypes = stored_dtypes(kind)
     if not rows:
-        return empty_frame(kind)
+        return empty_stored(kind)
     table = np.empty((len(rows), len(dtypes)), dtype=object)
     table[:] = rows
     return pd.DataFrame(
@@ -92,7 +116,7 @@ def decode(kind: LogKind, rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
 
 
 def load_frame(
-    connection: sqlite3.Connection, kind: LogKind, patients: Sequence[str] | None = None
+    connection: sqlite3.Connection, kind: StoredKind, patients: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Read the stored rows of ``kind`` (of ``patients``, or everyone's) in the order stored."""
     select = f"SELECT {quoted(column_names(kind))} FROM {kind}"

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 __all__ = ["stored_batch", "summary_payload"]
 
 
-def stored_batch(sessions: pd.DataFrame, pain: pd.DataFrame) -> Any:
+def stored_batch(
+    sessions: pd.DataFrame, pain: pd.DataFrame, measures: pd.DataFrame | None = None
+) -> Any:
     """Return an :class:`~rehab.importer.ImportBatch` holding stored rows (no file behind them).
 
     For the functions that take the importer's batch (latest questionnaire scores, the
@@ -28,6 +30,8 @@ def stored_batch(sessions: pd.DataFrame, pain: pd.DataFrame) -> Any:
     batch = ImportBatch([])
     batch.sessions = sessions
     batch.pain = pain
+    if measures is not None:
+        batch.measures = measures
     return batch
 
 
@@ -37,18 +41,29 @@ def summary_payload(
     as_of: date,
     settings: RuleSettings | None = None,
     library: ExerciseLibrary | None = None,
+    *,
+    measures: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Analyse the frames and build the document ``rehab summary --json`` prints.
 
-    The same steps as the command (:func:`rehab.cli.cmd_summary`): the engine's summary,
-    each patient's latest questionnaire scores, and the disclaimer.
+    The same steps as the command (:func:`rehab.cli.cmd_summary`): the engine's summary
+    (with the questionnaires' flags), each patient's latest questionnaire scores, and the
+    disclaimer.
     """
     from rehab.analysis import analyse
     from rehab.disclaimer import DISCLAIMER_SHORT
     from rehab.measures.summary import add_latest_scores
 
-    cohort = analyse(sessions, pain, as_of=as_of, settings=settings or DEFAULT_SETTINGS, library=library)
+    batch = stored_batch(sessions, pain, measures)
+    cohort = analyse(
+        sessions,
+        pain,
+        measures=batch.measures,
+        as_of=as_of,
+        settings=settings or DEFAULT_SETTINGS,
+        library=library,
+    )
     payload = cohort.summary_json()
-    add_latest_scores(payload, stored_batch(sessions, pain))
+    add_latest_scores(payload, batch)
     payload["disclaimer"] = DISCLAIMER_SHORT
     return payload

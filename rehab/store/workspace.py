@@ -19,7 +19,7 @@ from rehab.store.connection import Connections, create_file
 from rehab.store.export import export_files
 from rehab.store.importing import fingerprint, store_batch
 from rehab.store.migrations import WorkspaceError, migrate
-from rehab.store.rows import KINDS, load_frame
+from rehab.store.rows import KINDS, StoredKind, load_frame
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -158,7 +158,7 @@ class Workspace:
 
     # Stored logs ---------------------------------------------------------------------------
 
-    def _frame(self, kind: Literal["sessions", "pain"], patient_id: str | None) -> pd.DataFrame:
+    def _frame(self, kind: StoredKind, patient_id: str | None) -> pd.DataFrame:
         with self._connections.read() as connection:
             return load_frame(connection, kind, None if patient_id is None else [patient_id])
 
@@ -170,12 +170,16 @@ class Workspace:
         """Return stored pain rows (one patient's or everyone's), canonical columns and dtypes."""
         return self._frame("pain", patient_id)
 
+    def measures(self, patient_id: str | None = None) -> pd.DataFrame:
+        """Return stored questionnaires (one patient's or everyone's), as ``ImportBatch.measures``."""
+        return self._frame("measures", patient_id)
+
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Every stored session and pain row, read in one transaction (a consistent pair)."""
         with self._connections.read() as connection:
             return load_frame(connection, "sessions"), load_frame(connection, "pain")
 
-    def logs_revision(self) -> tuple[int, int, int]:
+    def logs_revision(self) -> tuple[int, ...]:
         """Return a value that changes whenever the stored logs change (to cache frames on).
 
         The newest import that added rows (import records are never deleted, so it only
@@ -185,16 +189,19 @@ class Workspace:
         with self._connections.read() as connection:
             (revision,) = connection.execute(
                 "SELECT (SELECT COALESCE(MAX(id), 0) FROM imports WHERE added > 0), "
-                "(SELECT COUNT(*) FROM sessions), (SELECT COUNT(*) FROM pain)"
+                "(SELECT COUNT(*) FROM sessions), (SELECT COUNT(*) FROM pain), "
+                "(SELECT COUNT(*) FROM measures)"
             ).fetchall()
-        return (int(revision[0]), int(revision[1]), int(revision[2]))
+        return tuple(int(value) for value in revision)
 
     def patients(self) -> list[str]:
         """Every patient with a stored row, sorted."""
         with self._connections.read() as connection:
             rows = connection.execute(
-                "SELECT DISTINCT patient_id FROM sessions WHERE patient_id IS NOT NULL UNION "
-                "SELECT DISTINCT patient_id FROM pain WHERE patient_id IS NOT NULL"
+                " UNION ".join(
+                    f"SELECT DISTINCT patient_id FROM {kind} WHERE patient_id IS NOT NULL"
+                    for kind in KINDS
+                )
             ).fetchall()
         return sorted(str(row[0]) for row in rows)
 
@@ -253,7 +260,8 @@ class Workspace:
     def forget(self, patient_id: str) -> dict[str, int]:
         """Remove every stored record of a patient; return how many were removed, per kind.
 
-        Their session and pain rows and their reviews are deleted. The audit trail keeps
+        Their session, pain and questionnaire rows and their reviews are deleted (keys
+        ``sessions``, ``pain``, ``measures``, ``reviews``). The audit trail keeps
         its records (when, by whom, counts, fingerprints: no patient data), but a file name
         that contains the patient's id is replaced by a placeholder (``imports_renamed``).
         Deleted content is overwritten in the file (``secure_delete``) and the journal is
@@ -277,19 +285,22 @@ class Workspace:
         with self._connections.borrow() as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         logger.info(
-            "workspace forget: %d session rows, %d pain rows, %d reviews removed; %d file names cleared",
+            "workspace forget: %d session, %d pain and %d questionnaire rows, %d reviews removed; "
+            "%d file names cleared",
             removed["sessions"],
             removed["pain"],
+            removed["measures"],
             removed["reviews"],
             removed["imports_renamed"],
         )
         return removed
 
     def export_csv(self, patient_id: str) -> dict[str, bytes]:
-        """One patient's stored logs as rehab's own CSV files: ``{file name: bytes}``.
+        """Return one patient's stored logs as rehab's own CSV files: ``{file name: bytes}``.
 
-        ``<patient>_sessions.csv`` and ``<patient>_pain.csv`` (a kind without rows is left
-        out); importing them gives back the stored rows (see :mod:`rehab.store.export`).
+        ``<patient>_sessions.csv``, ``<patient>_pain.csv`` and ``<patient>_measures.csv``
+        (a kind without rows is left out); importing them gives back the stored rows (see
+        :mod:`rehab.store.export`).
         """
         with self._connections.read() as connection:
             frames = {kind: load_frame(connection, kind, [patient_id]) for kind in KINDS}
@@ -310,8 +321,9 @@ class Workspace:
         """
         from rehab.store.summary import summary_payload
 
-        sessions, pain = self.frames()
-        payload = summary_payload(sessions, pain, as_of, settings, library)
+        with self._connections.read() as connection:
+            sessions, pain, measures = (load_frame(connection, kind) for kind in KINDS)
+        payload = summary_payload(sessions, pain, as_of, settings, library, measures=measures)
         latest = self.last_reviews()
         for patient in payload["patients"]:
             review = latest.get(patient["patient_id"])

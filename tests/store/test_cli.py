@@ -33,13 +33,13 @@ def test_import_exits_as_validate_and_reports_what_the_workspace_kept(
     code, out, _ = _run(capsys, "workspace", "import", "--db", db, "--by", "Ana", good)
     assert code == 0
     assert "PT-0103_pain.csv (pain)" in out
-    assert "0 session rows and" in out
+    assert "0 session rows, 104 pain rows and 0 questionnaires added" in out
     assert "0 already stored" in out
     code, out, _ = _run(capsys, "workspace", "import", "--db", db, "--json", good)
     report = json.loads(out)
     assert code == 0
     assert report["files"][0]["file"] == "PT-0103_pain.csv"
-    assert report["workspace"]["added"] == {"sessions": 0, "pain": 0}
+    assert report["workspace"]["added"] == {"sessions": 0, "pain": 0, "measures": 0}
     assert report["workspace"]["already_stored"] == report["files"][0]["accepted"]
 
     bad_row = tmp_path / "PT-0103b_pain.csv"
@@ -142,7 +142,7 @@ def test_export_writes_owner_only_csv_files_or_one_zip(
     # The ZIP goes back in as it came out: everything already stored.
     code, out, _ = _run(capsys, "workspace", "import", "--db", db, str(archive))
     assert code == 0
-    assert "0 session rows and 0 pain rows added" in out
+    assert "0 session rows, 0 pain rows and 0 questionnaires added" in out
 
 
 def test_forget_asks_for_yes_then_says_what_was_removed(
@@ -155,13 +155,13 @@ def test_forget_asks_for_yes_then_says_what_was_removed(
     code, out, err = _run(capsys, "workspace", "forget", "--db", db, "PT-0108")
     assert code == 2
     assert out == ""
-    assert f"removes 0 session rows, {stored} pain rows and 1 review for good" in err
+    assert f"removes 0 session rows, {stored} pain rows, 0 questionnaires and 1 review for good" in err
     assert "--yes" in err
     with Workspace.open(db) as workspace:
         assert workspace.patients() == ["PT-0108"]
     code, out, _ = _run(capsys, "workspace", "forget", "--db", db, "PT-0108", "--yes")
     assert code == 0
-    assert f"0 session rows, {stored} pain rows, 1 review; 1 file name in the audit" in out
+    assert f"0 session rows, {stored} pain rows, 0 questionnaires, 1 review; 1 file name in" in out
     with Workspace.open(db) as workspace:
         assert workspace.patients() == []
         assert workspace.reviews() == []

@@ -52,7 +52,7 @@ def test_the_same_file_again_changes_nothing_and_is_audited(workspace: Workspace
     before = workspace.sessions(), workspace.pain()
     again = workspace.import_files(files, by="Ben", at=datetime(2026, 11, 8, 9, tzinfo=UTC))
     assert first.added["sessions"] > 0
-    assert again.added == {"sessions": 0, "pain": 0}
+    assert again.added == {"sessions": 0, "pain": 0, "measures": 0}
     assert again.already_stored == first.added["sessions"] + first.added["pain"]
     assert again.conflicts == []
     assert again.exit_code == 0
@@ -75,7 +75,11 @@ def test_overlapping_exports_keep_one_copy(workspace: Workspace) -> None:
     second = workspace.import_files(week2)
     whole = import_files(_sample_files("PT-0101"))
     assert second.already_stored == 100 + 30
-    assert second.added == {"sessions": len(whole.sessions) - 400, "pain": len(whole.pain) - 90}
+    assert second.added == {
+        "sessions": len(whole.sessions) - 400,
+        "pain": len(whole.pain) - 90,
+        "measures": 0,
+    }
     stored = workspace.sessions().drop(columns=["source_row"])
     pd.testing.assert_frame_equal(stored, whole.sessions.drop(columns=["source_row"]))
 
@@ -141,7 +145,7 @@ def test_a_conflicting_row_is_reported_and_the_stored_row_stays(workspace: Works
             ("PT-0201_pain.csv", csv_bytes(PAIN_HEADER, [["2026-09-02", "09:00", "6", "no", ""]])),
         ]
     )
-    assert later.added == {"sessions": 2, "pain": 0}
+    assert later.added == {"sessions": 2, "pain": 0, "measures": 0}
     assert later.already_stored == 1
     assert later.exit_code == 1
     by_kind = {c.kind: c for c in later.conflicts}
@@ -167,7 +171,7 @@ def test_a_conflicting_row_is_reported_and_the_stored_row_stays(workspace: Works
 def test_a_file_that_cannot_be_used_adds_nothing_and_exits_2(workspace: Workspace) -> None:
     outcome = workspace.import_files([("PT-0301_sessions.csv", b"\x00\x01 not a log")])
     assert outcome.exit_code == 2
-    assert outcome.added == {"sessions": 0, "pain": 0}
+    assert outcome.added == {"sessions": 0, "pain": 0, "measures": 0}
     assert workspace.patients() == []
     (record,) = workspace.imports()
     assert (record.file, record.accepted, record.added) == ("PT-0301_sessions.csv", 0, 0)

@@ -70,15 +70,19 @@ def test_rows_since_counts_what_imports_after_a_review_brought(workspace: Worksp
     workspace.import_files(
         [_pain("PT-1", "2026-10-27", "2026-11-02", "2026-11-03")], at=MONDAY + timedelta(days=7)
     )
-    assert workspace.rows_since("PT-1", MONDAY) == {"sessions": 0, "pain": 2}
-    assert workspace.rows_since("PT-1", MONDAY - timedelta(days=2)) == {"sessions": 0, "pain": 4}
-    assert workspace.rows_since("PT-2", MONDAY) == {"sessions": 0, "pain": 0}
+    assert workspace.rows_since("PT-1", MONDAY) == {"sessions": 0, "pain": 2, "measures": 0}
+    assert workspace.rows_since("PT-1", MONDAY - timedelta(days=2)) == {
+        "sessions": 0,
+        "pain": 4,
+        "measures": 0,
+    }
+    assert workspace.rows_since("PT-2", MONDAY) == {"sessions": 0, "pain": 0, "measures": 0}
     assert workspace.rows_since_last_review() == {
-        "PT-1": {"sessions": 0, "pain": 2},
-        "PT-2": {"sessions": 0, "pain": 0},
+        "PT-1": {"sessions": 0, "pain": 2, "measures": 0},
+        "PT-2": {"sessions": 0, "pain": 0, "measures": 0},
     }
     workspace.review("PT-1", at=MONDAY + timedelta(days=8))
-    assert workspace.rows_since_last_review()["PT-1"] == {"sessions": 0, "pain": 0}
+    assert workspace.rows_since_last_review()["PT-1"] == {"sessions": 0, "pain": 0, "measures": 0}
 
 
 def test_the_logs_revision_moves_with_imports_and_forgets_not_reviews(workspace: Workspace) -> None:
