@@ -137,18 +137,13 @@ def workspace() -> Workspace | None:
 
 
 def workspace_version(store: Workspace) -> str:
-    """The store's content version: it changes whenever stored rows may have changed.
+    """The store's content version: it changes whenever the stored logs change.
 
-    Every import is recorded (newest first), and forgetting a patient changes the patient
-    list, so the count and newest import plus the patients are enough to key the memo: another
-    session's import shows here on the next rerun.
+    :meth:`rehab.store.Workspace.logs_revision` (newest import that added rows, rows per
+    kind): another session's import or forget shows here on the next rerun; reviews do not
+    touch it (they are read on every run).
     """
-    records = store.imports()
-    newest = records[0] if records else None
-    hasher = hashlib.blake2b(digest_size=12)
-    hasher.update(f"{len(records)}|{newest.id if newest else ''}".encode())
-    hasher.update("\x1f".join(store.patients()).encode())
-    return hasher.hexdigest()
+    return ".".join(str(part) for part in store.logs_revision())
 
 
 def use_uploads(files: Sequence[tuple[str, bytes]], options: ImportOptions = DEFAULT_OPTIONS) -> None:
@@ -284,6 +279,7 @@ def _stored_batch() -> ImportBatch:
     batch = ImportBatch(files=[])
     if store is not None:
         batch.sessions, batch.pain = store.frames()  # one read: a consistent pair
+        batch.measures = store.measures()
     return batch
 
 
