@@ -7,7 +7,7 @@ without questionnaires.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import streamlit as st
 
@@ -28,18 +28,25 @@ CHARTS_PER_ROW = 2
 
 
 def _metric(view: measure_words.MeasureView) -> None:
-    delta = None if view.change_short == "-" else f"{view.change_short} since {view.first_date}"
+    # A risk screen says its group under the score; an outcome its change since the first.
+    colour: Literal["normal", "inverse", "off"]
+    if view.band:
+        delta, colour = view.band.capitalize(), "off"
+    elif view.change_short != "-":
+        delta = f"{view.change_short} since {view.first_date}"
+        # Lower is better on ODI and RMDQ: a fall is drawn green, with its arrow.
+        colour = "inverse" if view.better == "lower" else "normal"
+    else:
+        delta, colour = None, "off"
     st.metric(
         f"{view.short} ({view.latest_date})",
         view.latest,
         delta=delta,
-        # Lower is better on ODI, RMDQ and STarT Back: a fall is drawn green, with its arrow.
-        delta_color="inverse" if view.better == "lower" else "normal",
+        delta_color=colour,
+        delta_arrow="off" if view.band else "auto",
         border=True,
         help=view.title,
     )
-    if view.band:
-        st.markdown(f"**{view.band.capitalize()}**")
     st.caption(view.change)
 
 

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 FIRST: Final = "First response"
 LATER: Final = "Later response"
-MEASURE_CHART_HEIGHT: Final = 230
+# Total height: title (two lines), two legend rows and the axis leave the plot about 170 px.
+MEASURE_CHART_HEIGHT: Final = 340
 BAND_GREY: Final = "#D9D9D9"
 STEADY: Final = "Change smaller than the one that matters"
 # Band words as STarT Back names its groups.

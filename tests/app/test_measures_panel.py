@@ -68,7 +68,10 @@ def test_panel_shows_latest_score_change_and_whether_it_matters(app):
         "Better by 14 percentage points since 1 Oct, more than the 10-point change that matters."
         in texts
     )
-    assert "High risk" in texts
+    # The risk screen says its group under its score.
+    start_back = metrics["STarT Back (1 Oct)"]
+    assert (start_back.value, start_back.delta) == ("8 of 9", "High risk")
+    assert odi.delta == "−14 since 1 Oct"
     # Keele's copyright statement under the STarT Back result.
     assert any("Keele University" in c.value and "copyright" in c.value for c in at.caption)
     # The rules behind the scores are one click away.
