@@ -32,8 +32,8 @@ def _metric(view: measure_words.MeasureView) -> None:
     colour: Literal["normal", "inverse", "off"]
     if view.band:
         delta, colour = view.band.capitalize(), "off"
-    elif view.change_short != "-":
-        delta = f"{view.change_short} since {view.first_date}"
+    elif view.delta is not None:
+        delta = view.delta
         # Lower is better on ODI and RMDQ: a fall is drawn green, with its arrow.
         colour = "inverse" if view.better == "lower" else "normal"
     else:

@@ -46,6 +46,7 @@ class MeasureView:
     rule_ids: tuple[str, ...]
     licence: str
     better: str
+    delta: str | None = None
 
 
 def _scale(measure: str) -> str:
@@ -92,6 +93,13 @@ def _change_short(change: MeasureChange) -> str:
     return f"{sign}{round(abs(change.change), 1):g}"
 
 
+def _delta(change: MeasureChange) -> str | None:
+    """Write the change for a metric box, ASCII sign first (Streamlit reads it for the arrow)."""
+    if change.responses < 2:
+        return None
+    return f"{round(change.change, 1):+g} since {short_date(change.first_date)}"
+
+
 def measure_view(change: MeasureChange, settings: RuleSettings = DEFAULT_SETTINGS) -> MeasureView:
     """Return one measure's latest score, band, change and verdict in words."""
     spec = MEASURES.get(change.measure)
@@ -116,6 +124,7 @@ def measure_view(change: MeasureChange, settings: RuleSettings = DEFAULT_SETTING
         rule_ids=rule_ids,
         licence=spec.licence if spec else "",
         better=spec.better if spec else "lower",
+        delta=_delta(change),
     )
 
 

@@ -71,7 +71,8 @@ def test_panel_shows_latest_score_change_and_whether_it_matters(app):
     # The risk screen says its group under its score.
     start_back = metrics["STarT Back (1 Oct)"]
     assert (start_back.value, start_back.delta) == ("8 of 9", "High risk")
-    assert odi.delta == "−14 since 1 Oct"
+    # An ASCII minus: Streamlit reads it to point the arrow down (green, as lower is better).
+    assert odi.delta == "-14 since 1 Oct"
     # Keele's copyright statement under the STarT Back result.
     assert any("Keele University" in c.value and "copyright" in c.value for c in at.caption)
     # The rules behind the scores are one click away.
