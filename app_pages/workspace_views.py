@@ -19,7 +19,14 @@ from rehab.analysis.text import plural
 from rehab.importer.report import ImportOptions
 from rehab.markup import literal
 from rehab.reports.filenames import safe_filename
-from rehab.review import NEW_RULE, WEEK_RULE, snooze_problem, when_words
+from rehab.review import (
+    NEW_RULE,
+    WEEK_RULE,
+    difference_words,
+    provenance_row,
+    snooze_problem,
+    when_words,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,6 +38,9 @@ ACTIONS: Final = {"reviewed": "Reviewed the logs", "contacted": "Contacted the p
 ACTION_WORDS: Final = {"reviewed": "Reviewed", "contacted": "Contacted"}
 SAVED_KEY: Final = "workspace_review_saved"
 RENAMED: Final = "imports_renamed"
+LOG_READERS: Final = ("sessions", "pain", "measures")  # Workspace methods, by conflict kind
+MAX_CONFLICTS: Final = 200
+LOG_WORDS: Final = {"sessions": "session", "pain": "pain", "measures": "questionnaire"}
 FORGOTTEN_KEY: Final = "workspace_forgotten"
 # Words for the kinds of stored records the workspace counts (others show their own name).
 RECORD_WORDS: Final = {
@@ -164,18 +174,36 @@ def import_words(result: WorkspaceImport) -> str:
     return f"Imported {files}: added {added_words}; {stored_words}; {conflicts}."
 
 
-def conflict_table(conflicts: Sequence[Conflict]) -> pd.DataFrame:
-    """The conflicts as a table: which record, which new row, which stored row, what differs."""
+def conflict_table(conflicts: Sequence[Conflict], result: WorkspaceImport) -> pd.DataFrame:
+    """The conflicts as a table: which record, which new row, which stored row, what differs.
+
+    The values are read back from the import and the store (shown here, never logged).
+    """
+    store = state.workspace()
+    stored: dict[tuple[str, str], pd.DataFrame] = {}
+
+    def values(conflict: Conflict) -> str:
+        kind = str(conflict.kind)
+        new_frame = getattr(result.batch, kind, None)
+        key = (kind, conflict.patient_id)
+        if key not in stored and store is not None and kind in LOG_READERS:
+            stored[key] = getattr(store, kind)(conflict.patient_id)
+        return difference_words(
+            conflict.columns,
+            provenance_row(stored.get(key), conflict.stored_file, conflict.stored_row),
+            provenance_row(new_frame, conflict.file, conflict.row),
+        )
+
     return pd.DataFrame(
         {
             "Patient": [c.patient_id for c in conflicts],
-            "Log": ["session" if c.kind == "sessions" else "pain" for c in conflicts],
+            "Log": [LOG_WORDS.get(str(c.kind), str(c.kind)) for c in conflicts],
             "Day": [c.date.isoformat() for c in conflicts],
             "Time": [c.time or "-" for c in conflicts],
             "Exercise": [c.exercise or "-" for c in conflicts],
             "New row (not stored)": [f"{c.file}, row {c.row or '?'}" for c in conflicts],
             "Stored row (kept)": [f"{c.stored_file}, row {c.stored_row or '?'}" for c in conflicts],
-            "Differs in": [", ".join(c.columns) for c in conflicts],
+            "What differs": [values(c) for c in conflicts],
         }
     )
 
@@ -197,7 +225,10 @@ def import_result() -> None:
             "and import it again.",
             icon=":material/difference:",
         )
-        st.dataframe(conflict_table(result.conflicts), hide_index=True, width="stretch")
+        shown = result.conflicts[:MAX_CONFLICTS]
+        st.dataframe(conflict_table(shown, result), hide_index=True, width="stretch")
+        if len(result.conflicts) > MAX_CONFLICTS:
+            st.caption(f"The first {MAX_CONFLICTS}; `rehab workspace import --json` lists them all.")
     import_views.rejected_notice(result.batch)
     import_views.import_report(result.batch, expanded=False)
 

@@ -329,3 +329,35 @@ def snooze_problem(until: date | None, today: date) -> str | None:
     if until is not None and until < today:
         return f"Choose today or a later day to snooze until: {until.day} {until:%b %Y} has passed."
     return None
+
+
+def provenance_row(frame: pd.DataFrame | None, file: str, row: int | None) -> dict[str, object] | None:
+    """Return the row of ``frame`` that came from ``file`` at spreadsheet row ``row``, if any."""
+    if frame is None or row is None or not len(frame):
+        return None
+    match = frame.loc[(frame["source_file"] == file) & (frame["source_row"] == row)]
+    return None if match.empty else dict(match.iloc[0])
+
+
+def _cell(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "empty"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def difference_words(
+    columns: Sequence[str], stored: Mapping[str, object] | None, new: Mapping[str, object] | None
+) -> str:
+    """Say what differs between a stored row and a new one, column by column.
+
+    >>> difference_words(["pain"], {"pain": 5.0}, {"pain": 7.0})
+    'pain: 5 stored, 7 new'
+    """
+    if stored is None or new is None:
+        return ", ".join(columns)
+    return "; ".join(
+        f"{column}: {_cell(stored.get(column))} stored, {_cell(new.get(column))} new"
+        for column in columns
+    )

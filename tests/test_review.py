@@ -19,9 +19,11 @@ from rehab.review import (
     GROUP_SNOOZED,
     NEVER,
     adherence_words,
+    difference_words,
     needing_a_look,
     new_words,
     pain_words,
+    provenance_row,
     review_frame,
     reviewed_words,
     set_aside_count,
@@ -207,3 +209,30 @@ def test_snooze_dates_in_the_past_are_refused():
     assert snooze_problem(date(2026, 11, 19), AS_OF) is not None
     assert snooze_problem(AS_OF, AS_OF) is None
     assert snooze_problem(None, AS_OF) is None
+
+
+def test_a_conflict_says_both_values_of_each_differing_column():
+    stored = pd.DataFrame(
+        {
+            "source_file": ["week1.csv", "week1.csv"],
+            "source_row": pd.array([2, 3], dtype="Int64"),
+            "pain": [5.0, 4.0],
+            "notes": ["", "stiff"],
+        }
+    )
+    new = pd.DataFrame(
+        {
+            "source_file": ["week2.csv"],
+            "source_row": pd.array([3], dtype="Int64"),
+            "pain": [6.5],
+            "notes": [None],
+        }
+    )
+    held = provenance_row(stored, "week1.csv", 3)
+    incoming = provenance_row(new, "week2.csv", 3)
+    assert difference_words(["pain", "notes"], held, incoming) == (
+        "pain: 4 stored, 6.5 new; notes: stiff stored, empty new"
+    )
+    # A row that cannot be found (no row number) still names the columns.
+    assert provenance_row(new, "week2.csv", None) is None
+    assert difference_words(["pain"], held, None) == "pain"

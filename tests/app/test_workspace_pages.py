@@ -125,7 +125,7 @@ def test_an_import_says_what_was_added_already_stored_and_in_conflict(app, works
     assert list(conflicts["Patient"]) == ["PT-A"]
     assert list(conflicts["Day"]) == ["2026-11-16"]
     assert list(conflicts["New row (not stored)"]) == ["again.csv, row 4"]
-    assert list(conflicts["Differs in"]) == ["pain"]
+    assert list(conflicts["What differs"]) == ["pain: 4 stored, 6 new"]
 
 
 def test_a_snooze_in_the_past_is_refused_and_a_snooze_sets_the_patient_aside(app, workspace_file):
