@@ -42,6 +42,13 @@ bench: $(STAMP)
 bench-hostile: $(STAMP)
 	$(BIN)/python benchmarks/hostile_bench.py
 
+# Out-of-core screening on Dask (issue 13), not in CI: 20,000 patients x 90 days (about 17M
+# rows) as Parquet, 1 and 2 local workers limited to 2 GB each (docs/scale.md).
+# A shorter run: make bench-scale BENCH_SCALE_ARGS='--patients 2000'
+BENCH_SCALE_ARGS ?=
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale_bench.py $(BENCH_SCALE_ARGS)
+
 # Mutation testing, not in CI (hours on 2 cores): small changes to rehab/analysis/ and
 # rehab/importer/ that the tests must notice; config in [tool.mutmut] of pyproject.toml.
 # Narrow it with mutmut's name globs: make mutation MUTANTS='rehab.analysis.pain*'
