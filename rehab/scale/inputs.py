@@ -96,13 +96,18 @@ def _size(path: Path) -> int:
     return path.stat().st_size
 
 
-def partition_key(path: str) -> tuple[str, str]:
-    """Return the partition a file belongs to: its folder, and its name without the kind word.
+def partition_key(path: str) -> tuple[str, ...]:
+    """Return the partition a file belongs to (files of one partition share an import task).
 
-    ``b017/sessions.parquet`` and ``b017/pain.parquet`` go together, as do
-    ``PT-0101_sessions.csv`` and ``PT-0101_pain.csv``.
+    In a Hive-style layout, the ``name=value`` folders: ``sessions/bucket=017/part-0.parquet``
+    and ``pain/bucket=017/part-0.parquet`` go together. Otherwise the folder and the file name
+    without its kind word: ``b017/sessions.parquet`` and ``b017/pain.parquet`` go together, as
+    do ``PT-0101_sessions.csv`` and ``PT-0101_pain.csv``.
     """
     name = Path(path)
+    hive = tuple(part for part in name.parent.parts if "=" in part)
+    if hive:
+        return hive
     return str(name.parent), _KIND_WORD_RE.sub("", name.name[: -len(name.suffix) or None])
 
 
@@ -113,7 +118,7 @@ def group_files(
 
     With ``by_patient`` the files of one :func:`partition_key` always share a task.
     """
-    units: dict[tuple[str, str] | int, list[InputFile]] = {}
+    units: dict[tuple[str, ...] | int, list[InputFile]] = {}
     for file in files:
         units.setdefault(partition_key(file.path) if by_patient else file.order, []).append(file)
     groups: list[list[InputFile]] = []

@@ -144,6 +144,19 @@ def test_partitioned_by_patient_runs_without_shuffle_and_refuses_a_split_patient
     code, printed, _ = _dask(client, "--partitioned-by-patient", "--json", *AS_OF, str(good))
     assert (code, printed) == (0, expected)
 
+    hive = tmp_path / "hive"
+    for kind, text in (("sessions", SESSIONS), ("pain", PAIN)):
+        for bucket in (0, 1):
+            where = hive / kind / f"bucket={bucket}"
+            where.mkdir(parents=True)
+            source = (good / f"b{bucket}" / f"{kind}.csv").read_text()
+            (where / "part-0.csv").write_text(text + source.split("\n", 1)[1])
+    code, printed, _ = _dask(client, "--partitioned-by-patient", "--json", *AS_OF, str(hive))
+    assert (code, printed) == (
+        0,
+        expected.replace("sessions.csv", "part-0.csv").replace("pain.csv", "part-0.csv"),
+    )
+
     split = tmp_path / "split"
     _bucket(split, "b0", _sessions("PT-1", range(1, 12)), _pain("PT-1", range(1, 12)))
     _bucket(split, "b1", _sessions("PT-1", range(12, 18)), _pain("PT-2", range(2, 18)))
