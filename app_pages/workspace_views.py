@@ -218,11 +218,13 @@ def import_result() -> None:
     for note in notes:
         st.warning(literal(note), icon=":material/folder_zip:")
     if result.conflicts:
+        one = len(result.conflicts) == 1
         st.warning(
-            f"{plural(len(result.conflicts), 'row')} of the files differ from what the workspace "
-            "already holds for the same patient, day and time (and exercise). The stored rows "
-            "were kept and these were not stored: check them with the patient, correct the file "
-            "and import it again.",
+            f"{len(result.conflicts)} {'row differs' if one else 'rows differ'} from what the "
+            "workspace already holds for the same patient, day and time (and exercise). The "
+            f"stored {'row was' if one else 'rows were'} kept and the new "
+            f"{'one was' if one else 'ones were'} not stored: check with the patient, correct "
+            "the file and import it again.",
             icon=":material/difference:",
         )
         shown = result.conflicts[:MAX_CONFLICTS]

@@ -121,6 +121,7 @@ def test_an_import_says_what_was_added_already_stored_and_in_conflict(app, works
     changed = week.replace(b"2026-11-16,09:00,4", b"2026-11-16,09:00,6")
     _import(at, [("again.csv", changed)])
     assert "6 rows were already stored; 1 conflict." in at.success[0].value
+    assert at.warning[0].value.startswith("1 row differs from what the workspace already holds")
     conflicts = at.dataframe[0].value
     assert list(conflicts["Patient"]) == ["PT-A"]
     assert list(conflicts["Day"]) == ["2026-11-16"]
