@@ -253,3 +253,33 @@ def test_new_flags_have_rules_words_and_a_place_in_the_order():
         assert described[code].source
         assert FLAG_WORDS[code]
     assert set(FLAG_WORDS) == set(FLAG_CODES)
+
+
+def test_change_sentences_say_the_direction_size_and_whether_it_matters():
+    from rehab.measure_words import measure_view
+
+    rows = measures_frame(
+        [
+            {"date": day(0), "measure": "rmdq", "score": 14.0},
+            {"date": day(20), "measure": "rmdq", "score": 11.0},
+            {"date": day(0), "measure": "odi", "score": 30.0},
+            {"date": day(20), "measure": "odi", "score": 41.0},
+            {"date": day(0), "measure": "psfs", "score": 5.0},
+            {"date": day(0), "measure": "start_back", "score": 6.0, "band": "medium"},
+            {"date": day(20), "measure": "start_back", "score": 2.0, "band": "low"},
+        ]
+    )
+    odi, rmdq, psfs, start_back = (measure_view(c) for c in measure_changes(rows, RuleSettings()))
+    # ODI 30 -> 41: 11 points worse; worsening is judged in points (10).
+    assert (
+        odi.change
+        == "Worse by 11 percentage points since 1 Sep, more than the 10-point change that matters."
+    )
+    assert (odi.meaningful, odi.delta) == ("yes, worse", "+11 since 1 Sep")
+    # RMDQ 14 -> 11: 3 better; 30 % of 14 is 4.2, fewer than the 5 points, so 4.2 applies.
+    assert rmdq.change == "Better by 3 points since 1 Sep, less than the 4.2-point change that matters."
+    assert (rmdq.latest, rmdq.meaningful) == ("11 of 24", "no")
+    assert psfs.change == "One response so far: the change shows from the second."
+    assert (psfs.delta, psfs.meaningful) == (None, "-")
+    assert start_back.change == "Lower by 4 points since 1 Sep."
+    assert (start_back.band, start_back.meaningful) == ("low risk", "-")
