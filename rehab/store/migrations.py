@@ -150,6 +150,8 @@ def migrate(connection: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int
     WorkspaceError
         When the file was written by a newer rehab (its version is above ``SCHEMA_VERSION``).
     """
+    if schema_version(connection) == target:
+        return target  # the usual case: no write lock taken just to open the file
     # One writer at a time: two processes opening an old file must not both migrate it.
     connection.execute("BEGIN IMMEDIATE")
     try:
