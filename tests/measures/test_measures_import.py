@@ -229,8 +229,12 @@ def test_never_raises_and_accounts_for_every_row(pieces):
     reported = {row for issue in report.issues for row in issue.row_numbers()}
     # Every rejected row and every duplicate is named in the report with its row number.
     assert set(result.rejected["row"].tolist()) <= reported
+    duplicates = {r for i in report.issues if i.code == "duplicate_row" for r in i.row_numbers()}
+    assert len(duplicates) == report.duplicates
     accepted = set(result.measures["source_row"].tolist())
+    assert len(accepted) == report.accepted
     assert not accepted & set(result.rejected["row"].tolist())
+    assert not accepted & duplicates
 
 
 ANSWER_WORDS = {
