@@ -258,7 +258,7 @@ def _forms(draw):
     return measure, answers
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=max(60, settings().max_examples), deadline=None)
 @given(st.lists(_forms(), min_size=1, max_size=8), st.booleans())
 def test_the_import_scores_every_row_as_score_response_does(forms, proportional):
     # The importer scores a column at a time; score_response, one form at a time, is the
