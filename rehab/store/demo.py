@@ -157,7 +157,13 @@ def _review(
     library: ExerciseLibrary | None,
 ) -> None:
     # Each review records the flags the patient had as of the week's last day.
-    cohort = analyse(workspace.sessions(), workspace.pain(), as_of=week_end, library=library)
+    cohort = analyse(
+        workspace.sessions(),
+        workspace.pain(),
+        measures=workspace.measures(),
+        as_of=week_end,
+        library=library,
+    )
     for review in reviews:
         patient = cohort.patients.get(review.patient_id)
         snooze = review.snooze_days

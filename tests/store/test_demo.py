@@ -33,6 +33,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     workspace.close()
 
 
+def _analyse(workspace: Workspace, as_of: date):
+    return analyse(workspace.sessions(), workspace.pain(), measures=workspace.measures(), as_of=as_of)
+
+
 def _rows(data: bytes) -> list[str]:
     return data.decode().splitlines()
 
@@ -83,7 +87,12 @@ def test_two_imports_a_week_apart_hold_the_whole_cohort(demo):
     assert {r.file for r in records} == set(sample)
     # Every row of the sample is stored once: the same rows as importing the files at once.
     whole = import_files([(p.name, p.read_bytes()) for p in sorted(SAMPLE.glob("*.csv"))])
-    for stored, imported in ((demo.sessions(), whole.sessions), (demo.pain(), whole.pain)):
+    kinds = (
+        (demo.sessions(), whole.sessions),
+        (demo.pain(), whole.pain),
+        (demo.measures(), whole.measures),
+    )
+    for stored, imported in kinds:
         assert len(stored) == len(imported)
         values = [c for c in imported.columns if c not in ("source_file", "source_row")]
         pd.testing.assert_frame_equal(
@@ -92,14 +101,13 @@ def test_two_imports_a_week_apart_hold_the_whole_cohort(demo):
         )
     # Last week's import holds exactly the rows up to the cut.
     last_week_rows = sum(r.added for r in records if r.at == LAST_WEEK)
-    upto_cut = (whole.sessions["date"].dt.date <= CUT).sum() + (whole.pain["date"].dt.date <= CUT).sum()
-    assert last_week_rows == upto_cut
+    assert last_week_rows == sum((imported["date"].dt.date <= CUT).sum() for _, imported in kinds)
 
 
 def test_reviews_record_the_flags_of_their_week(demo):
     flags = {
-        LAST_WEEK: analyse(demo.sessions(), demo.pain(), as_of=CUT),
-        THIS_WEEK: analyse(demo.sessions(), demo.pain(), as_of=DEMO_END),
+        LAST_WEEK: _analyse(demo, CUT),
+        THIS_WEEK: _analyse(demo, DEMO_END),
     }
     reviews = demo.reviews()
     assert len(reviews) == len(DEMO_REVIEWS)
@@ -116,7 +124,7 @@ def test_reviews_record_the_flags_of_their_week(demo):
 
 
 def test_new_since_the_last_review_shows_for_some_patients_only(demo):
-    now = analyse(demo.sessions(), demo.pain(), as_of=DEMO_END)
+    now = _analyse(demo, DEMO_END)
     last = demo.last_reviews()
     new_flags = {
         patient_id: sorted({f.code for f in now.patients[patient_id].flags} - set(review.flags))
