@@ -14,7 +14,7 @@ import os
 import sys
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +86,9 @@ def cmd_workspace(args: argparse.Namespace) -> int:
     if args.action != "import" and not args.db.exists():
         print(f"rehab: no workspace at {args.db}", file=sys.stderr)
         return 2
+    if args.action == "import":
+        # Read the files first: a missing file must not leave a new, empty workspace behind.
+        args.uploads = _read_uploads(args)
     try:
         with Workspace.open(args.db) as workspace:
             return handlers[args.action](workspace, args)
@@ -103,15 +106,22 @@ def _user(name: str | None) -> str | None:
         return None
 
 
-def _import(workspace: Workspace, args: argparse.Namespace) -> int:
+def _read_uploads(args: argparse.Namespace) -> list[tuple[str, bytes]]:
+    """Read the FILE arguments as the app reads an upload (ZIPs unpacked, folders listed)."""
     from rehab.archive import expand_uploads
-    from rehab.cli import _expand, _library, _print_report, import_options
+    from rehab.cli import _expand
 
     unpacked = expand_uploads((path.name, path.read_bytes()) for path in _expand(args.files))
     for note in unpacked.notes:
         print(f"rehab: {note}", file=sys.stderr)
+    return list(unpacked.files)
+
+
+def _import(workspace: Workspace, args: argparse.Namespace) -> int:
+    from rehab.cli import _library, _print_report, import_options
+
     outcome = workspace.import_files(
-        unpacked.files,
+        args.uploads,
         by=_user(args.by),
         options=import_options(args, date.today()),
         library=_library(args),
@@ -204,14 +214,13 @@ def _review(workspace: Workspace, args: argparse.Namespace) -> int:
     if args.patient not in workspace.patients():
         print(f"rehab: the workspace holds no logs of {args.patient!r}", file=sys.stderr)
         return 2
-    now = datetime.now(UTC)
-    # The flags the patient has now, so that one raised later shows as new since this review.
+    # The flags the patient has today, so that one raised later shows as new since this review.
     patient_id = args.patient
     cohort = analyse(
         workspace.sessions(patient_id),
         workspace.pain(patient_id),
         measures=workspace.measures(patient_id),
-        as_of=now.date(),
+        as_of=date.today(),
     )
     patient = cohort.patients.get(args.patient)
     flags = [flag.code for flag in patient.summary.flags] if patient else []
@@ -222,7 +231,6 @@ def _review(workspace: Workspace, args: argparse.Namespace) -> int:
         by=_user(args.by),
         snooze_until=args.snooze_until,
         flags=flags,
-        at=now,
     )
     snooze = f", snoozed until {review.snooze_until.isoformat()}" if review.snooze_until else ""
     print(f"{review.action} {review.patient_id} at {review.at.isoformat(timespec='seconds')}{snooze}")

@@ -113,6 +113,8 @@ def test_review_export_and_forget_say_when_the_patient_is_not_there(
 ) -> None:
     db = str(tmp_path / "clinic.rehab")
     assert _run(capsys, "workspace", "summary", "--db", db)[0] == 2  # no workspace yet: not created
+    missing = str(tmp_path / "PT-0106_sessions.csv")
+    assert _run(capsys, "workspace", "import", "--db", db, missing)[0] == 2  # no such file
     assert not (tmp_path / "clinic.rehab").exists()
     _run(capsys, "workspace", "import", "--db", db, str(SAMPLE / "PT-0106_pain.csv"))
     for action in (("review",), ("export", "--out", str(tmp_path / "x.csv"))):
