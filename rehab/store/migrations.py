@@ -38,7 +38,12 @@ _LOG_COLUMNS: Final = (
 )
 _PROVENANCE: Final = ("source_file TEXT", "source_row INTEGER")
 
+# SQLite's application id marks the file as a rehab workspace ("rehb"), so that `file` and
+# rehab itself can tell it from any other SQLite database.
+APPLICATION_ID: Final = 0x72656862
+
 VERSION_1: Final = (
+    f"PRAGMA application_id = {APPLICATION_ID:d}",
     """CREATE TABLE imports (
         id INTEGER PRIMARY KEY,
         at TEXT NOT NULL,
@@ -130,6 +135,15 @@ def schema_version(connection: sqlite3.Connection) -> int:
     return int(connection.execute("PRAGMA user_version").fetchone()[0])
 
 
+def _is_workspace(connection: sqlite3.Connection) -> bool:
+    """Return whether the file is a rehab workspace, or empty (about to become one)."""
+    (application_id,) = connection.execute("PRAGMA application_id").fetchone()
+    if application_id == APPLICATION_ID:
+        return True
+    (tables,) = connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    return bool(application_id == 0 and tables == 0)
+
+
 def migrate(connection: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     """Bring the file to schema version ``target``; return the version it had before.
 
@@ -148,14 +162,17 @@ def migrate(connection: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int
     Raises
     ------
     WorkspaceError
-        When the file was written by a newer rehab (its version is above ``SCHEMA_VERSION``).
+        When the file was written by a newer rehab (its version is above ``SCHEMA_VERSION``),
+        or is another program's SQLite database.
     """
-    if schema_version(connection) == target:
+    if schema_version(connection) == target and _is_workspace(connection):
         return target  # the usual case: no write lock taken just to open the file
     # One writer at a time: two processes opening an old file must not both migrate it.
     connection.execute("BEGIN IMMEDIATE")
     try:
         before = schema_version(connection)
+        if not _is_workspace(connection):
+            raise WorkspaceError("this SQLite file is another program's database, not a rehab workspace")
         if before > SCHEMA_VERSION:
             raise WorkspaceError(
                 f"this workspace has schema version {before}, newer than this rehab knows "

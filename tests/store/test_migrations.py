@@ -99,6 +99,19 @@ def test_a_file_from_a_newer_rehab_is_refused_untouched(tmp_path: Path) -> None:
     connection.close()
 
 
+def test_another_programs_sqlite_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.db"
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("CREATE TABLE contacts (name TEXT)")
+    connection.close()
+    with pytest.raises(WorkspaceError, match="another program's database"):
+        Workspace.open(path)
+    connection = sqlite3.connect(path)
+    tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master")]
+    connection.close()
+    assert tables == ["contacts"]
+
+
 def test_a_file_that_is_not_a_workspace_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_bytes(b"these are not the logs you are looking for" * 100)
