@@ -41,7 +41,9 @@ def add_commands(commands: Any) -> dict[str, Handler]:
     imports = action("import", "import log files into the workspace (merged with what it holds)")
     _add_input_options(imports)
     imports.add_argument("--json", action="store_true", help="print the report as JSON")
-    imports.add_argument("--by", default=None, help="who imports (default: your login name)")
+    imports.add_argument(
+        "--by", default=None, metavar="NAME", help="who imports (default: your login name)"
+    )
 
     summary = action("summary", "the summary of every stored patient, as `rehab summary`")
     summary.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -50,8 +52,10 @@ def add_commands(commands: Any) -> dict[str, Handler]:
 
     review = action("review", "record that you reviewed (or contacted) a patient")
     review.add_argument("patient", metavar="PATIENT")
-    review.add_argument("--note", default="", help="what you found or agreed")
-    review.add_argument("--by", default=None, help="who reviews (default: your login name)")
+    review.add_argument("--note", default="", metavar="TEXT", help="what you found or agreed")
+    review.add_argument(
+        "--by", default=None, metavar="NAME", help="who reviews (default: your login name)"
+    )
     review.add_argument("--snooze-until", type=_iso_date, default=None, metavar="DATE")
     review.add_argument("--contacted", action="store_true", help="you got in touch with them")
 
