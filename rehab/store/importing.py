@@ -10,10 +10,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from rehab.store.cache import append_chunk, read_cached
 from rehab.store.connection import from_text, to_text
 from rehab.store.merge import ADDED, ALREADY_STORED, CONFLICT, differing_columns, merge_rows
 from rehab.store.models import Conflict, ImportRecord, WorkspaceImport
-from rehab.store.rows import KINDS, StoredKind, column_names, empty_stored, encode, load_frame, quoted
+from rehab.store.rows import (
+    KINDS,
+    MAX_LISTED,
+    StoredKind,
+    column_names,
+    empty_stored,
+    encode,
+    load_frame,
+    quoted,
+)
 
 if TYPE_CHECKING:
     import sqlite3
@@ -43,6 +53,16 @@ def _new_rows(batch: ImportBatch, kind: StoredKind) -> pd.DataFrame:
         frames = [getattr(f, kind) for f in batch.files if len(getattr(f, kind))]
         frame = pd.concat(frames, ignore_index=True) if frames else empty_stored(kind)
     return frame.assign(file_index=owners)
+
+
+def _stored_rows(connection: sqlite3.Connection, kind: StoredKind, patients: list[str]) -> pd.DataFrame:
+    """Return the stored rows of ``patients`` (from the cache when the import touches most of them)."""
+    if len(patients) > MAX_LISTED:
+        everyone, _ = read_cached(connection, kind)
+        if everyone is not None:
+            picked: pd.DataFrame = everyone[everyone["patient_id"].isin(patients)].reset_index(drop=True)
+            return picked
+    return load_frame(connection, kind, patients)
 
 
 def _touched_patients(frames: dict[StoredKind, pd.DataFrame]) -> list[str]:
@@ -169,7 +189,8 @@ def store_batch(
     """
     files = batch.files
     new = {kind: _new_rows(batch, kind) for kind in KINDS}
-    stored = {kind: load_frame(connection, kind, _touched_patients(new)) for kind in KINDS}
+    patients = _touched_patients(new)
+    stored = {kind: _stored_rows(connection, kind, patients) for kind in KINDS}
     merged = {kind: merge_rows(kind, stored[kind], new[kind]) for kind in KINDS}
     conflicts = [c for kind in KINDS for c in _conflicts(kind, stored[kind], new[kind], merged[kind])]
     counts = _file_counts(new, merged, len(files))
@@ -182,6 +203,9 @@ def store_batch(
     for kind in KINDS:
         rows = new[kind][merged[kind].fate == ADDED]
         _insert_rows(connection, kind, rows, ids[rows["file_index"].to_numpy(dtype=np.int64)])
+        append_chunk(
+            connection, kind, rows.drop(columns=["file_index"]), records[0].id if records else None
+        )
     added: dict[str, int] = {kind: merged[kind].count(ADDED) for kind in KINDS}
     already = sum(merged[kind].count(ALREADY_STORED) for kind in KINDS)
     logger.info(

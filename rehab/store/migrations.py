@@ -12,6 +12,8 @@ fails leaves the file at the version it had.
   reviews: no flags, no snooze).
 - 4: questionnaires (``measures``, rehab/measures) are stored like the logs (a workspace
   of an earlier version did not keep them: it holds none).
+- 5: a columnar cache of the stored frames (:mod:`rehab.store.cache`); a migrated file's
+  cache starts empty and incomplete, and the first full read fills it.
 """
 
 from __future__ import annotations
@@ -125,8 +127,19 @@ VERSION_4: Final = (
     "CREATE INDEX measures_patient ON measures (patient_id, import_id)",
 )
 
+VERSION_5: Final = (
+    "CREATE TABLE frame_chunks (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, import_id INTEGER, "
+    "rows INTEGER NOT NULL, data BLOB NOT NULL)",
+    "CREATE TABLE frame_cache (kind TEXT PRIMARY KEY, complete INTEGER NOT NULL)",
+    # Complete (with no chunk) only for a kind with no stored row yet.
+    "INSERT INTO frame_cache (kind, complete) VALUES "
+    "('sessions', NOT EXISTS (SELECT 1 FROM sessions)), "
+    "('pain', NOT EXISTS (SELECT 1 FROM pain)), "
+    "('measures', NOT EXISTS (SELECT 1 FROM measures))",
+)
+
 # STEPS[n - 1] takes a file from version n - 1 to version n (version 0: an empty file).
-STEPS: Final[tuple[tuple[str, ...], ...]] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4)
+STEPS: Final[tuple[tuple[str, ...], ...]] = (VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5)
 SCHEMA_VERSION: Final = len(STEPS)
 
 

@@ -122,7 +122,7 @@ def load_frame(
     select = f"SELECT {quoted(column_names(kind))} FROM {kind}"
     if patients is None:
         rows = connection.execute(f"{select} ORDER BY id").fetchall()
-    elif len(patients) <= _MAX_LISTED:
+    elif len(patients) <= MAX_LISTED:
         marks = ", ".join("?" * len(patients))
         rows = connection.execute(
             f"{select} WHERE patient_id IN ({marks}) ORDER BY id", list(patients)
@@ -134,4 +134,4 @@ def load_frame(
 
 
 # Beyond this many patients one read of every row beats a long IN list.
-_MAX_LISTED: Final = 500
+MAX_LISTED: Final = 500

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from rehab.store import reviews as stored_reviews
+from rehab.store.cache import MAX_CHUNKS, drop_cache, read_cached, store_whole, try_write
 from rehab.store.connection import Connections, create_file
 from rehab.store.export import export_files
 from rehab.store.importing import fingerprint, store_batch
@@ -46,6 +47,15 @@ def _before_commit(connection: sqlite3.Connection) -> None:
     at its most dangerous point (every row written, nothing committed) and kill it there.
     """
     del connection
+
+
+def _revision(connection: sqlite3.Connection) -> tuple[int, ...]:
+    (revision,) = connection.execute(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM imports WHERE added > 0), "
+        "(SELECT COUNT(*) FROM sessions), (SELECT COUNT(*) FROM pain), "
+        "(SELECT COUNT(*) FROM measures)"
+    ).fetchall()
+    return tuple(int(value) for value in revision)
 
 
 def _now(at: datetime | None) -> datetime:
@@ -159,8 +169,40 @@ class Workspace:
     # Stored logs ---------------------------------------------------------------------------
 
     def _frame(self, kind: StoredKind, patient_id: str | None) -> pd.DataFrame:
+        if patient_id is None:
+            return self._whole((kind,))[kind]
         with self._connections.read() as connection:
-            return load_frame(connection, kind, None if patient_id is None else [patient_id])
+            return load_frame(connection, kind, [patient_id])
+
+    def _whole(self, kinds: Sequence[StoredKind] = KINDS) -> dict[StoredKind, pd.DataFrame]:
+        """Read every stored row of ``kinds`` in one transaction, from the cache when it is whole.
+
+        A kind read from its rows is cached afterwards, unless the logs changed meanwhile or
+        a writer holds the file (the cache is then rebuilt by a later read).
+        """
+        with self._connections.read() as connection:
+            revision = _revision(connection)
+            cached = {kind: read_cached(connection, kind) for kind in kinds}
+            frames = {
+                kind: frame if frame is not None else load_frame(connection, kind)
+                for kind, (frame, _) in cached.items()
+            }
+        # Rebuild what was missing, and compact what many imports left in small chunks.
+        missing = [
+            kind for kind, (frame, chunks) in cached.items() if frame is None or chunks > MAX_CHUNKS
+        ]
+        if missing:
+            with self._connections.borrow() as connection:
+                if try_write(connection):
+                    try:
+                        if _revision(connection) == revision:
+                            for kind in missing:
+                                store_whole(connection, kind, frames[kind])
+                    except BaseException:
+                        connection.execute("ROLLBACK")
+                        raise
+                    connection.execute("COMMIT")
+        return frames
 
     def sessions(self, patient_id: str | None = None) -> pd.DataFrame:
         """Return stored session rows (one patient's or everyone's), canonical columns and dtypes."""
@@ -176,8 +218,8 @@ class Workspace:
 
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Every stored session and pain row, read in one transaction (a consistent pair)."""
-        with self._connections.read() as connection:
-            return load_frame(connection, "sessions"), load_frame(connection, "pain")
+        whole = self._whole(("sessions", "pain"))
+        return whole["sessions"], whole["pain"]
 
     def logs_revision(self) -> tuple[int, ...]:
         """Return a value that changes whenever the stored logs change (to cache frames on).
@@ -187,12 +229,7 @@ class Workspace:
         imports that add nothing leave it as it was.
         """
         with self._connections.read() as connection:
-            (revision,) = connection.execute(
-                "SELECT (SELECT COALESCE(MAX(id), 0) FROM imports WHERE added > 0), "
-                "(SELECT COUNT(*) FROM sessions), (SELECT COUNT(*) FROM pain), "
-                "(SELECT COUNT(*) FROM measures)"
-            ).fetchall()
-        return tuple(int(value) for value in revision)
+            return _revision(connection)
 
     def patients(self) -> list[str]:
         """Every patient with a stored row, sorted."""
@@ -282,6 +319,8 @@ class Workspace:
                 (FORGOTTEN_FILE, patient_id),
             )
             removed["imports_renamed"] = cursor.rowcount
+            if any(removed[kind] for kind in KINDS):
+                drop_cache(connection)
         with self._connections.borrow() as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         logger.info(
@@ -321,9 +360,10 @@ class Workspace:
         """
         from rehab.store.summary import summary_payload
 
-        with self._connections.read() as connection:
-            sessions, pain, measures = (load_frame(connection, kind) for kind in KINDS)
-        payload = summary_payload(sessions, pain, as_of, settings, library, measures=measures)
+        whole = self._whole()
+        payload = summary_payload(
+            whole["sessions"], whole["pain"], as_of, settings, library, measures=whole["measures"]
+        )
         latest = self.last_reviews()
         for patient in payload["patients"]:
             review = latest.get(patient["patient_id"])

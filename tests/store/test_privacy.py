@@ -81,6 +81,7 @@ def test_forget_removes_every_record_and_leaves_no_trace_in_the_file(tmp_path: P
         workspace.review(SECRET_ID, note="called about " + SECRET_NOTE, at=datetime.now(UTC))
         workspace.review("PT-KEEP", note="fine")
         assert SECRET_NOTE.encode() in _raw_bytes(path)
+        assert SECRET_ID in set(workspace.frames()[0]["patient_id"])  # the cache holds them too
         removed = workspace.forget(SECRET_ID)
         assert removed == {"sessions": 1, "pain": 1, "measures": 0, "reviews": 1, "imports_renamed": 2}
         assert workspace.patients() == ["PT-KEEP"]
@@ -95,4 +96,5 @@ def test_forget_removes_every_record_and_leaves_no_trace_in_the_file(tmp_path: P
         assert SECRET_ID.encode() not in leftovers
         assert b"Ouagadougou" not in leftovers
         assert b"kept note" in leftovers
+        assert set(workspace.frames()[0]["patient_id"]) == {"PT-KEEP"}
         assert set(workspace.forget(SECRET_ID).values()) == {0}
