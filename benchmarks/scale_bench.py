@@ -5,10 +5,11 @@ about 850 session and 100 pain rows a patient) into a temporary folder as Parque
 by patient: ``bucket=NNN/sessions.parquet`` and ``bucket=NNN/pain.parquet``, each bucket
 holding whole patients, cells as the export writes them. Then screens it on a local cluster
 of 1 and of 2 worker processes limited to ``--worker-memory`` each (default 2 GB), through the
-shuffle on patient_id (and, with ``--partitioned``, also without it), writing the summaries to
-Parquet. Prints rows per second, each worker's peak memory and the speed-up from 1 to 2 workers.
+shuffle on patient_id and without it (``--paths``), writing the summaries to Parquet. Prints
+rows per second, each worker's peak memory and the speed-up from 1 to 2 workers.
 
-Run: ``make bench-scale`` or ``.venv/bin/python benchmarks/scale_bench.py [--patients N]``.
+Run: ``make bench-scale`` or ``.venv/bin/python benchmarks/scale_bench.py [--patients N]
+[--data DIR]`` (``--data`` keeps the generated cohort there and reuses it).
 Not in CI; never fails on speed: it measures and prints.
 """
 
@@ -84,7 +85,7 @@ def screen(folder: Path, workers: int, memory: str, *, by_patient: bool, partiti
         partition_bytes=int(partition_mb * 1024 * 1024),
         by_patient=by_patient,
     )
-    out = folder.parent / f"result-{workers}-{int(by_patient)}.parquet"
+    out = Path(tempfile.gettempdir()) / f"rehab-scale-result-{workers}-{int(by_patient)}.parquet"
     with connect(None, workers, memory) as client:
         start = time.perf_counter()
         result = run(job, client, out)
@@ -101,42 +102,41 @@ def screen(folder: Path, workers: int, memory: str, *, by_patient: bool, partiti
     )
 
 
-def main() -> None:
-    """Generate the cohort, screen it with 1 and 2 workers, print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--patients", type=int, default=20_000)
-    parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--bucket", type=int, default=500, help="patients per Parquet bucket")
-    parser.add_argument("--worker-memory", default="2GB")
-    parser.add_argument("--partition-mb", type=float, default=16.0)
-    parser.add_argument("--partitioned", action="store_true", help="also run without the shuffle")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="rehab-scale-") as tmp:
-        folder = Path(tmp) / "cohort"
-        print(f"writing {args.patients:,} patients x {args.days} days as Parquet ...", flush=True)
-        start = time.perf_counter()
-        sessions, pain = write_cohort(folder, args.patients, args.days, args.bucket)
-        size = sum(p.stat().st_size for p in folder.rglob("*.parquet"))
-        print(
-            f"  {sessions:,} session + {pain:,} pain rows, {size / 1e6:.0f} MB Parquet, "
-            f"{time.perf_counter() - start:.0f} s",
-            flush=True,
-        )
-        runs = []
-        for by_patient in (False, True) if args.partitioned else (False,):
-            for workers in (1, 2):
-                print(f"screening with {workers} worker(s), by_patient={by_patient} ...", flush=True)
-                runs.append(
-                    screen(
-                        folder,
-                        workers,
-                        args.worker_memory,
-                        by_patient=by_patient,
-                        partition_mb=args.partition_mb,
-                    )
+def _runs(args: argparse.Namespace, folder: Path) -> list[Run]:
+    runs = []
+    for path in args.paths.split(","):
+        for workers in (int(n) for n in args.workers.split(",")):
+            print(f"screening with {workers} worker(s), {path} ...", flush=True)
+            runs.append(
+                screen(
+                    folder,
+                    workers,
+                    args.worker_memory,
+                    by_patient=path == "partitioned",
+                    partition_mb=args.partition_mb,
                 )
+            )
+            print(f"  {runs[-1].seconds:.1f} s", flush=True)
+    return runs
+
+
+def _cohort(args: argparse.Namespace, folder: Path) -> None:
+    if folder.exists() and any(folder.rglob("*.parquet")):
+        print(f"reusing the cohort in {folder}", flush=True)
+        return
+    print(f"writing {args.patients:,} patients x {args.days} days as Parquet ...", flush=True)
+    start = time.perf_counter()
+    sessions, pain = write_cohort(folder, args.patients, args.days, args.bucket)
+    size = sum(p.stat().st_size for p in folder.rglob("*.parquet"))
+    print(
+        f"  {sessions:,} session + {pain:,} pain rows, {size / 1e6:.0f} MB Parquet, "
+        f"{time.perf_counter() - start:.0f} s",
+        flush=True,
+    )
+
+
+def _print(runs: list[Run], limit: str) -> None:
     print()
-    limit = args.worker_memory
     print(f"| path | workers | seconds | rows/s | patients | peak memory per worker (limit {limit}) |")
     print("|---|---|---|---|---|---|")
     for item in runs:
@@ -146,8 +146,33 @@ def main() -> None:
             f"{item.patients:,} | {peaks} |"
         )
     for label in dict.fromkeys(item.label for item in runs):
-        one, two = (item for item in runs if item.label == label)
-        print(f"speed-up 1 -> 2 workers ({label}): {one.seconds / two.seconds:.2f}x")
+        same = [item for item in runs if item.label == label]
+        if len(same) == 2:
+            print(
+                f"speed-up {same[0].workers} -> {same[1].workers} workers ({label}): "
+                f"{same[0].seconds / same[1].seconds:.2f}x"
+            )
+
+
+def main() -> None:
+    """Generate the cohort (or reuse ``--data``), screen it, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=20_000)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--bucket", type=int, default=500, help="patients per Parquet bucket")
+    parser.add_argument("--worker-memory", default="2GB")
+    parser.add_argument("--partition-mb", type=float, default=16.0)
+    parser.add_argument("--workers", default="1,2", help="worker counts to run, e.g. 1,2")
+    parser.add_argument(
+        "--paths", default="shuffle,partitioned", help="shuffle (on patient_id), partitioned (none)"
+    )
+    parser.add_argument("--data", type=Path, default=None, help="keep the cohort here and reuse it")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="rehab-scale-") as tmp:
+        folder = args.data or Path(tmp) / "cohort"
+        _cohort(args, folder)
+        runs = _runs(args, folder)
+    _print(runs, args.worker_memory)
 
 
 if __name__ == "__main__":

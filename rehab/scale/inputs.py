@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import pandas as pd
+import pyarrow as pa
 
 from rehab.archive import expand_uploads, is_zip
 from rehab.cli import _FOLDER_SUFFIXES
@@ -177,6 +178,9 @@ def import_group(files: list[InputFile], options: ImportOptions, library_path: P
             parts.append(rows_of(result, order))
     filled = [part for part in parts if len(part)]
     rows = pd.concat(filled, ignore_index=True) if filled else empty_rows()
+    # pyarrow's allocator keeps what the parse freed; on a worker with a memory limit that
+    # reads as unmanaged memory that nothing can spill.
+    pa.default_memory_pool().release_unused()
     return Imported(rows=rows, outcomes=outcomes, notes=notes)
 
 

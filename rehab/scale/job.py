@@ -128,7 +128,13 @@ def _outputs(job: Job, out: Path | None, staging: Path | None) -> tuple[Any, Any
     from rehab.scale.schema import empty_rows
 
     rows = dd.from_delayed([task.rows for task in tasks], meta=empty_rows(), verify_meta=False)
-    partitioned = rows if job.by_patient else rows.shuffle(on="patient_id", npartitions=len(groups))
+    partitioned = (
+        rows
+        if job.by_patient
+        else rows.shuffle(
+            on="patient_id", npartitions=_outputs_of(job, groups), shuffle_method=_shuffle_method()
+        )
+    )
     summaries = partitioned.map_partitions(screen, job.screening, meta=empty_summaries())
     patients = (
         rows.map_partitions(
@@ -154,6 +160,30 @@ def _outputs(job: Job, out: Path | None, staging: Path | None) -> tuple[Any, Any
             str(staging), write_index=False, compute=False
         )
     return (summaries.map_partitions(len), found, patients), reports, writer
+
+
+def _shuffle_method() -> str:
+    """Return the shuffle to use: Dask's configured one, else the task-based shuffle.
+
+    Measured (docs/scale.md): with workers limited to 2 GB the peer-to-peer shuffle paused its
+    worker for good (its buffers are memory the worker cannot spill); the task-based shuffle
+    keeps every piece in the worker's managed memory, which spills to disk.
+    """
+    import dask
+
+    configured = dask.config.get("dataframe.shuffle.method", None)
+    return str(configured) if configured else "tasks"
+
+
+def _outputs_of(job: Job, groups: list[list[InputFile]]) -> int:
+    """Return how many partitions the shuffle makes: about ``partition_bytes`` each.
+
+    A file larger than that is one import task, and is still screened in pieces; at most four
+    partitions per import task.
+    """
+    total = sum(file.size for group in groups for file in group)
+    wanted = -(-total // max(job.partition_bytes, 1))
+    return int(min(4 * len(groups), max(len(groups), wanted)))
 
 
 def _split(patients: pd.DataFrame | None) -> list[str]:
