@@ -54,6 +54,13 @@ def cohort(tmp_path: Path) -> Path:
     )
     (folder / "c_pain.csv").write_text(PAIN + _pain("PT-1", range(1, 20)) + _pain("PT-3", range(5, 19)))
     (folder / "d_broken.csv").write_text("nothing here that a log would hold\n")
+    # Questionnaires (docs/measures.md): PT-1's Oswestry got worse, STarT Back says high risk.
+    (folder / "e_measures.csv").write_text(
+        "patient_id,date,measure,item_1,item_2,item_3,item_4,item_5,item_6,item_7,item_8,item_9,item_10\n"
+        "PT-1,2026-11-02,odi,1,1,1,1,1,1,1,1,1,1\n"
+        "PT-1,2026-11-16,odi,3,3,3,3,3,3,3,3,3,3\n"
+        "PT-1,2026-11-16,start_back,agree,agree,agree,agree,agree,agree,agree,disagree,Extremely,\n"
+    )
     return folder
 
 
@@ -76,12 +83,13 @@ def test_json_text_and_exit_status_match_in_process(client: Client, cohort: Path
     code, expected, expected_err = run_cli(["summary", "--json", *AS_OF, str(cohort)])
     dask_code, printed, report = _dask(client, "--json", *AS_OF, str(cohort))
     assert (dask_code, printed) == (code, expected) == (2, expected)
-    assert "PT-1" in expected
+    assert "disability_worse" in expected
+    assert '"odi": {' in expected
     # The import report, as `rehab validate` words it, then the in-process summary's refusal.
     assert "b_sessions.csv (sessions): 11 rows, 5 accepted, 1 rejected, 5 duplicates" in report
     assert "Already imported from a_sessions.csv" in report
     assert "rows 2-6" in report
-    assert "rehab: 4 files, 75 rows: 69 accepted, 1 rejected, 5 duplicates" in report
+    assert "rehab: 5 files, 78 rows: 72 accepted, 1 rejected, 5 duplicates" in report
     assert report.endswith(expected_err)
     assert "no row of d_broken.csv could be used" in expected_err
     text_code, table, _ = _dask(client, *AS_OF, str(cohort))
@@ -90,6 +98,7 @@ def test_json_text_and_exit_status_match_in_process(client: Client, cohort: Path
 
 def test_parquet_input_reads_like_the_same_csv(client: Client, cohort: Path, tmp_path: Path) -> None:
     (cohort / "d_broken.csv").unlink()
+    (cohort / "e_measures.csv").unlink()
     parquet = tmp_path / "parquet"
     parquet.mkdir()
     for path in sorted(cohort.iterdir()):

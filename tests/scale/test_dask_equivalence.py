@@ -98,7 +98,6 @@ def cohorts(draw: st.DrawFn) -> list[tuple[str, str]]:
     return draw(st.permutations(files))
 
 
-@pytest.mark.filterwarnings("ignore:Port .* is already in use:UserWarning")
 @settings(
     max_examples=8,
     deadline=None,
