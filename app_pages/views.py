@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from app_pages import import_views, state
+from app_pages import import_views, state, workspace_source
 from rehab import present
 from rehab.analysis.text import plural
 from rehab.disclaimer import DISCLAIMER, RED_FLAG_SOURCE, red_flag_lines
 from rehab.importer.report import ImportOptions
+from rehab.markup import literal
 from rehab.settings import rule
 
 if TYPE_CHECKING:
@@ -308,6 +309,9 @@ def sidebar_footer() -> None:
     with st.sidebar:
         if current.source == "demo":
             st.caption("Showing the synthetic demo cohort.")
+        elif current.source == "workspace":
+            # The therapist chose to keep the logs: say where (the path is the clinic's own text).
+            st.caption(literal(workspace_source.where()))
         else:
             st.caption(
                 f"Showing your {plural(len(current.files), 'uploaded file')}, kept in memory "

@@ -215,3 +215,13 @@ def test_ids_and_notes_are_shown_as_written_never_as_markdown(app, workspace_fil
     assert "](http" not in saved.value  # the link syntax is escaped
     with Workspace.open(workspace_file) as store:
         assert store.reviews(hostile)[0].note == "![img](http://evil.example/x.png)"
+
+
+def test_the_sidebar_says_where_the_workspace_keeps_the_data(app, workspace_file):
+    with Workspace.open(workspace_file) as store:
+        store.import_files([("week1.csv", _pain({"PT-A": 4}, WEEK1))])
+    at = _screening(app)
+    footer = [shown(c.value) for c in at.sidebar.caption]
+    assert any(str(workspace_file) in line for line in footer), footer
+    # Not the words of an upload kept in the browser's memory.
+    assert not any("kept in memory" in line for line in footer), footer
