@@ -416,7 +416,7 @@ def test_every_exercise_in_the_files_is_in_the_library_but_the_typo(written: lis
 
 def test_main_sample_writes_the_demo_with_its_readme(tmp_path: Path) -> None:
     paths = main_sample(tmp_path, seed=7, patients=None, days=None, end=DEMO_END)
-    assert len(paths) == 17
+    assert len(paths) == 18  # 16 logs, the clinic's questionnaires, the README
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     for story in demo_stories():
         assert story.plan.patient_id in readme

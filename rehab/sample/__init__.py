@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Final
 
 from rehab.sample.export import write_cohort
+from rehab.sample.measures import demo_measures, measures_readme, write_measures
 from rehab.sample.random_cohort import random_cohort
 from rehab.sample.simulate import SampleCohort
 from rehab.sample.stories import (
@@ -37,6 +38,7 @@ __all__ = [
     "DemoStory",
     "SampleCohort",
     "demo_cohort",
+    "demo_measures",
     "demo_readme",
     "demo_stories",
     "main_sample",
@@ -77,8 +79,10 @@ def main_sample(
     last = end or date.today()
     if patients is None and days is None:
         written = write_cohort(demo_cohort(seed, end=last), out, seed=seed)
+        # The clinic's questionnaires (issue 12): one measures log for the cohort.
+        written.append(write_measures(demo_measures(seed, end=last), out))
         readme = out / "README.md"
-        readme.write_text(demo_readme(end=last, seed=seed), encoding="utf-8")
+        readme.write_text(demo_readme(end=last, seed=seed) + measures_readme(), encoding="utf-8")
         return [*written, readme]
     cohort = random_cohort(
         patients or DEFAULT_RANDOM_PATIENTS, days or DEFAULT_RANDOM_DAYS, seed, end=last
