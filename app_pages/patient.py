@@ -116,4 +116,5 @@ measures_views.measures_panel(
 )
 workspace_views.patient_panel(cohort, patient_id)  # reviews, export, forget (workspace only)
 views.downloads(cohort, patient_id, pain)
-import_views.import_report(batch, expanded=False)
+if data.source != "workspace":  # stored logs: the screening page's imports report them
+    import_views.import_report(batch, expanded=False)

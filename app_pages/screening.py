@@ -31,7 +31,15 @@ if not len(batch.sessions) and not len(batch.pain):
             "The workspace holds no logs yet: import patients' files above.", icon=":material/inbox:"
         )
         st.stop()
-    st.warning("None of the files could be used yet. The import reports below say why.")
+    if len(batch.measures):
+        # Questionnaires were read; triage is built on the session and pain logs.
+        st.info(
+            f"{plural(len(batch.measures), 'questionnaire')} read. Screening needs session or "
+            "pain logs as well: add the patients' log files to the upload.",
+            icon=":material/assignment:",
+        )
+    else:
+        st.warning("None of the files could be used yet. The import reports below say why.")
     import_views.file_reports(batch)
     st.stop()
 # Rows that were not imported are said up here, not only in the report at the bottom.

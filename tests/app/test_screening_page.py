@@ -315,3 +315,23 @@ def test_the_critical_row_is_tinted_whole_and_other_tiers_only_in_their_tier_cel
     assert ("background-color", TIER_TINTS["high"]) in styles[(high, alert)]
     assert not styles.get((high, columns.index("reason")))
     assert shown.loc[critical, "alert"].startswith("!!!")  # the mark, not colour alone
+
+
+QUESTIONNAIRES_ONLY = (
+    b"patient_id,date,measure,version,item_1,item_2,item_3,item_4,item_5,item_6,item_7,item_8,"
+    b"item_9,item_10\n"
+    b"PT-A,2026-11-02,odi,2.1a,2,2,3,3,3,0,0,2,3,2\n"
+)
+
+
+def test_questionnaires_alone_are_read_and_the_page_says_screening_needs_logs(app):
+    at = open_page(app, "screening")
+    at.file_uploader(key="screening_upload").set_value(
+        [("clinic_measures.csv", QUESTIONNAIRES_ONLY, "text/csv")]
+    ).run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = " ".join(shown(n.value) for n in [*at.info, *at.warning])
+    # Not "none of the files could be used": the questionnaire was read.
+    assert "could be used" not in said
+    assert "1 questionnaire" in said
+    assert "session or pain logs" in said

@@ -225,3 +225,12 @@ def test_the_sidebar_says_where_the_workspace_keeps_the_data(app, workspace_file
     assert any(str(workspace_file) in line for line in footer), footer
     # Not the words of an upload kept in the browser's memory.
     assert not any("kept in memory" in line for line in footer), footer
+
+
+def test_the_patient_page_of_a_workspace_has_no_empty_upload_report(app, workspace_file):
+    with Workspace.open(workspace_file) as store:
+        store.import_files([("PT-A_pain.csv", _pain({"PT-A": 4}, WEEK2))])
+    at = _patient_page(app, "PT-A")
+    # The stored logs come from no upload: an "Import report: 0 files" would say nothing true.
+    titles = [shown(e.label) for e in at.expander]
+    assert not any(title.startswith("Import report") for title in titles), titles
