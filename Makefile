@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast lint bench bench-hostile bench-scale sample lock clean mutation fuzz
+.PHONY: run test test-fast lint bench bench-hostile bench-store bench-scale sample lock clean mutation fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ bench: $(STAMP)
 # Pathological uploads against clean files of the same size, each in its own process.
 bench-hostile: $(STAMP)
 	$(BIN)/python benchmarks/hostile_bench.py
+
+# The clinic workspace (3-4 min): store -> triage table against the raw CSVs, one weekly import,
+# and SQLite against DuckDB on the store's own work (--skip-engines leaves that part out).
+bench-store: $(STAMP)
+	$(BIN)/python benchmarks/store_bench.py $(BENCH_STORE_ARGS)
 
 # Out-of-core screening on Dask (issue 13), not in CI: 20,000 patients x 90 days (about 17M
 # rows) as Parquet, 1 and 2 local workers limited to 2 GB each (docs/scale.md).
