@@ -1,0 +1,185 @@
+"""Benchmark the first page a visitor sees: ``/`` (forwarded to /progress) in headless chromium.
+
+Starts the real server (``streamlit run app.py``) on a free loopback port, waits for
+``/_stcore/health``, then opens the root URL in Debian's chromium (Playwright, the flags of
+tests/e2e/conftest.py) in a fresh browser context per run, and times from the navigation to
+the page being settled: the script has stopped (``data-test-script-state='notRunning'``) on
+/progress, no element is stale, and every Vega-Lite chart has drawn its marks. The first run
+after the server starts (cold: imports, caches, the demo's import and analysis) is reported
+apart from the later ones (a new visitor of a running server).
+
+Two modes, each with a server of its own: the bundled demo cohort (``plain``) and
+``REHAB_WORKSPACE=demo`` (``workspace``, what ``make run`` serves and a clinic sees first).
+Never fails on speed: it measures and prints min and median.
+Run: ``.venv/bin/python benchmarks/first_page_bench.py [--runs N] [--mode plain|workspace|both]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser
+
+ROOT = Path(__file__).resolve().parents[1]
+STREAMLIT = ROOT / ".venv" / "bin" / "streamlit"
+CHROMIUM = os.environ.get("REHAB_CHROMIUM", "/usr/bin/chromium")
+# The same flags as the browser tests (tests/e2e/conftest.py CHROMIUM_FLAGS).
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Settled: on /progress, the script stopped, nothing stale, at least MIN charts, all drawn.
+SETTLED = """(minCharts) => {
+  if (!location.pathname.endsWith('/progress')) return false;
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector("[data-stale='true']")) return false;
+  const charts = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")];
+  if (charts.length < minCharts) return false;
+  return charts.every((c) => c.querySelector('svg.marks, canvas.marks'));
+}"""
+MODES = {"plain": None, "workspace": "demo"}
+
+
+def free_port() -> int:
+    """A free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(workspace: str | None, log: Path) -> Iterator[tuple[str, float]]:
+    """Run the app; yield its URL and the seconds from the start to a healthy server."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "REHAB_WORKSPACE"}
+    if workspace is not None:
+        env["REHAB_WORKSPACE"] = workspace
+    command = [
+        str(STREAMLIT),
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    began = time.perf_counter()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.05)
+            if time.perf_counter() - began > 120:
+                raise RuntimeError("server not healthy in 120 s")
+        yield url, time.perf_counter() - began
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def settle_once(browser: Browser, url: str, min_charts: int, shot: Path | None = None) -> float:
+    """Seconds from navigating to ``url`` in a fresh context to the settled first page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        began = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        page.wait_for_function(SETTLED, arg=min_charts, timeout=120_000, polling="raf")
+        elapsed = time.perf_counter() - began
+        if shot is not None:
+            page.screenshot(path=str(shot), full_page=True)
+        return elapsed
+    finally:
+        context.close()
+
+
+def figures(values: list[float]) -> str:
+    """Min and median, in seconds."""
+    return f"min {min(values):.2f} s, median {statistics.median(values):.2f} s"
+
+
+def bench_mode(browser: Browser, mode: str, runs: int, min_charts: int, shots: Path | None) -> None:
+    """Cold first run and ``runs - 1`` warm runs against one fresh server; print the figures."""
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        server(MODES[mode], Path(folder) / "log") as (
+            url,
+            startup,
+        ),
+    ):
+        times = []
+        for run in range(runs):
+            shot = shots / f"first_page_{mode}_{run}.png" if shots is not None else None
+            times.append(settle_once(browser, url, min_charts, shot))
+        later = times[1:] or times
+        print(
+            f"{mode:9s} server healthy after {startup:.2f} s | first run {times[0]:.2f} s | "
+            f"later runs ({len(later)}): {figures(later)} | all: " + " ".join(f"{t:.2f}" for t in times),
+            flush=True,
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure; print one line per mode and server start; never fail on speed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=6, help="page loads per server (the first cold)")
+    parser.add_argument("--servers", type=int, default=2, help="server starts per mode")
+    parser.add_argument("--mode", choices=[*MODES, "both"], default="both")
+    parser.add_argument("--min-charts", type=int, default=4, help="charts the page must draw")
+    parser.add_argument("--screenshots", type=Path, default=None, help="folder for a PNG per run")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    if args.screenshots is not None:
+        args.screenshots.mkdir(parents=True, exist_ok=True)
+    modes = list(MODES) if args.mode == "both" else [args.mode]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            for _ in range(args.servers):
+                for mode in modes:
+                    bench_mode(browser, mode, args.runs, args.min_charts, args.screenshots)
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
