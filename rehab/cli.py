@@ -328,10 +328,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
     """Import, analyse and print one summary per patient."""
     from rehab.present import summary_table
 
+    scale = _feature("rehab.scale.cli")
     if args.engine != "pandas":
         # The distributed path (rehab/scale): same importer and engine, partitioned by patient.
-        handler: Any = _feature("rehab.scale.cli").run_summary
-        return int(handler(args))
+        return int(scale.run_summary(args))
+    ignored = scale.dask_only_options(args)
+    if ignored:
+        print(f"rehab: {', '.join(ignored)} only work with --engine dask.", file=sys.stderr)
+        return 2
     batch, cohort = _analyse(args)
     if args.json:
         payload = cohort.summary_json()

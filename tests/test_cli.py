@@ -326,3 +326,12 @@ def test_validate_names_every_row_of_a_grouped_issue(tmp_path, capsys):
     log = _write(tmp_path, "PT-3_pain.csv", "Date,Pain\n2026-09-01,4\n2026-09-01,4\n2026-09-01,4\n")
     assert main(["validate", str(log)]) == 0
     assert "warning rows 3-4: Repeats row 2 exactly" in capsys.readouterr().out
+
+
+def test_dask_only_options_without_the_dask_engine_are_refused(capsys):
+    # --out without --engine dask used to be ignored: a user would look for a file never written.
+    status = main(["summary", "sample_data", "--as-of", "2026-11-20", "--out", "result.jsonl"])
+    assert status == 2
+    error = capsys.readouterr().err
+    assert "--out" in error
+    assert "--engine dask" in error

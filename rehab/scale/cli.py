@@ -62,6 +62,26 @@ def add_summary_options(summary: argparse.ArgumentParser) -> None:
     )
 
 
+# The options that only the dask engine reads, with the value each has when not given.
+_DASK_ONLY = {
+    "scheduler": None,
+    "out": None,
+    "partitioned_by_patient": False,
+    "workers": None,
+    "worker_memory": None,
+    "partition_mb": 16.0,
+}
+
+
+def dask_only_options(args: argparse.Namespace) -> list[str]:
+    """Name the dask-only options that were given (the pandas engine would ignore them)."""
+    return [
+        "--" + name.replace("_", "-")
+        for name, unset in _DASK_ONLY.items()
+        if getattr(args, name, unset) != unset
+    ]
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:

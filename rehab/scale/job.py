@@ -88,7 +88,7 @@ def connect(
             threads_per_worker=1,
             processes=True,
             memory_limit=memory_limit or "auto",
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: 8787 may be taken by another cluster
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):

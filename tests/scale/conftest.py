@@ -27,7 +27,7 @@ def client() -> Iterator[Client]:
     logging.getLogger("distributed.shuffle._scheduler_plugin").setLevel(logging.ERROR)
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit="2GB"
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", memory_limit="2GB"
         ) as cluster,
         Client(cluster) as connected,
     ):
