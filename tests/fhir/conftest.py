@@ -19,11 +19,12 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 AS_OF = date(2026, 11, 20)
 # Questionnaires beside the demo logs (rehab's measures log, docs/measures.md): an Oswestry
 # that improves and a high-risk STarT Back, so the export carries responses, scores and the
-# start_back_high_risk flag.
+# start_back_high_risk flag. Their days are not the demo's own questionnaire days: two forms of
+# one measure on one day leave "first" to the order of the rows.
 MEASURES_CSV = (
     "patient_id,date,measure,version,item_1,item_2,item_3,item_4,item_5,item_6,item_7,item_8,item_9,item_10\n"
-    "PT-0107,2026-09-22,odi,2.1a,3,3,2,3,2,3,2,,2,3\n"
-    "PT-0107,2026-11-15,odi,2.1a,1,1,1,1,1,1,1,,1,1\n"
+    "PT-0107,2026-09-23,odi,2.1a,3,3,2,3,2,3,2,,2,3\n"
+    "PT-0107,2026-11-16,odi,2.1a,1,1,1,1,1,1,1,,1,1\n"
     "PT-0101,2026-09-03,start_back,,1,1,0,1,1,1,1,1,1,\n"
 )
 

@@ -93,9 +93,17 @@ def test_export_is_stable_and_written_files_match(demo: Demo) -> None:
 
 def test_questionnaires_and_their_flag_are_in_the_bundle(demo: Demo) -> None:
     bundle = demo.bundle(demo.folder / "PT-0101.fhir.json")
-    (response,) = _resources(bundle, "QuestionnaireResponse")
+    # The demo's own questionnaires (a low-risk STarT Back, four Oswestry forms) sit beside
+    # the fixture's high-risk STarT Back of 3 Sep: one response and one score each.
+    responses = _resources(bundle, "QuestionnaireResponse")
+    assert len(responses) == 6
+    (response,) = [r for r in responses if str(r["authored"]).startswith("2026-09-03")]
     assert response["questionnaire"] == "urn:rehab:questionnaire:start_back"
-    (score,) = _resources(bundle, "Observation", "start_back")
+    (score,) = [
+        s
+        for s in _resources(bundle, "Observation", "start_back")
+        if str(s["effectiveDateTime"]).startswith("2026-09-03")
+    ]
     assert score["valueQuantity"]["value"] == 8
     assert {
         "code": {"coding": [{"system": codes.MEASURE, "code": "band", "display": "Risk band"}]},
