@@ -138,7 +138,8 @@ def test_sign_in_screening_and_sign_out(page, tmp_path, monkeypatch):
             sidebar.get_by_role("link", name="Screening").click()
             wait_idle(page)
             page.get_by_role("heading", name="Screening").wait_for()
-            page.get_by_text("Demo workspace (temporary, deleted when the app stops)").wait_for()
+            main = page.locator("[data-testid='stMain']")
+            main.get_by_text("Demo workspace (temporary, deleted when the app stops)").wait_for()
             _both_widths(page, "signin-screening")
             stored = _demo_files(temp)
             assert stored, "the demo workspace was not created in TMPDIR"
