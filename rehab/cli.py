@@ -340,7 +340,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if args.json:
         payload = cohort.summary_json()
         # Each patient's latest questionnaire score per measure (rehab/measures).
-        _feature("rehab.measures.summary").add_latest_scores(payload, batch)
+        _feature("rehab.measures.summary").add_latest_scores(payload, batch, _settings(args.set))
         payload["disclaimer"] = DISCLAIMER
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:

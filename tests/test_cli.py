@@ -335,3 +335,16 @@ def test_dask_only_options_without_the_dask_engine_are_refused(capsys):
     error = capsys.readouterr().err
     assert "--out" in error
     assert "--engine dask" in error
+
+
+def test_summary_judges_questionnaire_change_by_the_clinics_settings(capsys):
+    def odi_of_pt_0101(*settings: str) -> dict:
+        extra = [item for value in settings for item in ("--set", value)]
+        assert main(["summary", "--json", "--as-of", "2026-11-20", *extra, "sample_data"]) == 0
+        payload = json.loads(capsys.readouterr().out)
+        (patient,) = [p for p in payload["patients"] if p["patient_id"] == "PT-0101"]
+        return patient["measures"]["odi"]
+
+    assert odi_of_pt_0101()["meaningful"] == "better"  # 40 % -> 2 %: beyond 10 points and 30 %
+    stricter = odi_of_pt_0101("odi_mcid_points=50", "odi_mcid_percent=99")
+    assert stricter["meaningful"] == ""

@@ -64,6 +64,6 @@ def summary_payload(
         library=library,
     )
     payload = cohort.summary_json()
-    add_latest_scores(payload, batch)
+    add_latest_scores(payload, batch, settings or DEFAULT_SETTINGS)
     payload["disclaimer"] = DISCLAIMER_SHORT
     return payload
