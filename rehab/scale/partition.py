@@ -94,7 +94,7 @@ def screen(rows: pd.DataFrame, screening: Screening) -> pd.DataFrame:
         library=library,
     )
     payload: dict[str, Any] = cohort.summary_json()
-    add_latest_scores(payload, batch)
+    add_latest_scores(payload, batch, screening.settings)
     return summaries_frame(payload["patients"])
 
 

@@ -213,3 +213,13 @@ def test_summary_rows_have_the_declared_dtypes_and_give_back_the_record(cohort: 
     assert frame.dtypes.to_dict() == empty_summaries().dtypes.to_dict()
     assert [record_of(row) for row in frame.to_dict("records")] == records
     assert set(SUMMARY_FIELDS) == set(records[0]) - {"measures"}
+
+
+def test_the_clinics_settings_judge_questionnaires_on_dask_too(client: Client, cohort: Path) -> None:
+    stricter = ("--set", "odi_mcid_points=50")
+    _, expected, _ = run_cli(["summary", "--json", *AS_OF, *stricter, str(cohort)])
+    _, printed, _ = _dask(client, "--json", *AS_OF, *stricter, str(cohort))
+    assert printed == expected
+    # 20 % -> 60 % is worse by 40 points: not the 50 the clinic asks for.
+    assert '"meaningful": "worse"' not in printed
+    assert '"meaningful": "worse"' in run_cli(["summary", "--json", *AS_OF, str(cohort)])[1]
