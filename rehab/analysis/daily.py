@@ -84,13 +84,20 @@ def window_mean(grid: DayGrid, values: np.ndarray, present: np.ndarray, window: 
     """Mean of ``values`` over the ``window`` calendar days ending at each row (present days only).
 
     Windows never reach into another patient's days; NaN where no day in the window is present.
+    Each window is summed from its own days (one shifted add per day of the window), never as
+    a difference of running sums over the cohort: those carry the rounding of every patient
+    before, so a patient's mean would depend on who else is analysed, in the last bits.
     """
     positions = np.arange(grid.size)
-    window_start = np.maximum(positions - window + 1, grid.offsets[grid.patient])
-    sums = np.concatenate(([0.0], np.cumsum(np.where(present, values, 0.0))))
-    counts = np.concatenate(([0], np.cumsum(present)))
-    total = sums[positions + 1] - sums[window_start]
-    days = counts[positions + 1] - counts[window_start]
+    days_into_patient = positions - grid.offsets[grid.patient]
+    kept = np.where(present, values, 0.0)
+    total = np.zeros(grid.size)
+    days = np.zeros(grid.size, dtype=np.int64)
+    for back in range(min(window, grid.size)):
+        inside = days_into_patient >= back
+        earlier = np.maximum(positions - back, 0)
+        total += np.where(inside, kept[earlier], 0.0)
+        days += inside & present[earlier]
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(days > 0, total / np.maximum(days, 1), np.nan)
 

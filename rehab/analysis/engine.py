@@ -291,7 +291,7 @@ def analyse(
     as_of = as_of or date.today()
     library = library or load_library()
     prescription = prescription or Prescription.from_library(library, settings)
-    logs = prepare(sessions, pain, as_of)
+    logs = prepare(sessions, pain, as_of, prescription.exercises)
     computed = _compute(logs, settings, library, prescription)
     patients = _per_patient(computed, _add_measures(computed, measures, as_of, settings))
     return CohortAnalysis(as_of=as_of, settings=settings, patients=patients)

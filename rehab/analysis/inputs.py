@@ -49,7 +49,9 @@ class PreparedLogs:
 
     ``sessions`` and ``pain_log`` keep their useful columns plus ``patient`` and ``day``;
     ``sessions["exercise_code"]`` indexes ``exercise_names`` (exercises as imported: the library
-    id, or the text as written for an unknown exercise). ``pain_entries`` holds the pain values
+    id, or the text as written for an unknown exercise), in an order no other patient can change:
+    the given exercises first in their order, then the others by name. ``pain_entries`` holds the
+    pain values
     the pain rules read (the pain log, or a session's ``pain_before`` for a patient without
     one) with ``patient``, ``day``, ``pain``, ``flare``, ``source_file`` and ``source_row``.
     """
@@ -119,7 +121,24 @@ def _pain_entries(
     return entries, sources
 
 
-def prepare(sessions: pd.DataFrame, pain: pd.DataFrame, as_of: date) -> PreparedLogs:
+def _code_exercises(exercise: pd.Series, first: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+    """Code each exercise: ``first`` in its order, then the others by name.
+
+    Not in order of appearance: that is the cohort's order, and flags of one rule follow the
+    codes, so another patient's logs would reorder this patient's flags.
+    """
+    codes, uniques = pd.factorize(exercise.fillna(""), sort=True)
+    names = [str(name) for name in uniques]
+    rank = {name: position for position, name in enumerate(first)}
+    order = sorted(range(len(names)), key=lambda code: (rank.get(names[code], len(rank)), names[code]))
+    recode = np.empty(len(names), dtype=np.int64)
+    recode[order] = np.arange(len(names))
+    return (recode[codes] if len(names) else codes), [names[code] for code in order]
+
+
+def prepare(
+    sessions: pd.DataFrame, pain: pd.DataFrame, as_of: date, exercise_order: tuple[str, ...] = ()
+) -> PreparedLogs:
     """Code both logs by patient and day, dropping rows dated after ``as_of``.
 
     Parameters
@@ -128,6 +147,8 @@ def prepare(sessions: pd.DataFrame, pain: pd.DataFrame, as_of: date) -> Prepared
         Imported frames in the canonical shape (:func:`rehab.schema.frame_dtypes`).
     as_of
         The day the analysis speaks for; later rows are ignored.
+    exercise_order
+        Exercises coded first, in this order (the prescription's); the others follow by name.
 
     Returns
     -------
@@ -138,12 +159,12 @@ def prepare(sessions: pd.DataFrame, pain: pd.DataFrame, as_of: date) -> Prepared
     session_rows = _coded(sessions, _SESSION_COLUMNS, as_of_day)
     pain_rows = _coded(pain, _PAIN_COLUMNS, as_of_day)
     ids = _code_patients((session_rows, pain_rows))
-    exercise_code, exercise_names = pd.factorize(session_rows["exercise"].fillna(""))
+    exercise_code, exercise_names = _code_exercises(session_rows["exercise"], exercise_order)
     session_rows["exercise_code"] = exercise_code
     entries, sources = _pain_entries(session_rows, pain_rows, len(ids))
     return PreparedLogs(
         patient_ids=[str(pid) for pid in ids],
-        exercise_names=[str(name) for name in exercise_names],
+        exercise_names=exercise_names,
         as_of_day=as_of_day,
         sessions=session_rows,
         pain_log=pain_rows,

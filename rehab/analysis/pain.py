@@ -146,11 +146,15 @@ def flare_days(grid: DayGrid, pain: DailyPain, settings: RuleSettings) -> FlareD
     """
     entries = EntryDays.of(grid, pain)
     means = pain.mean[entries.rows]
-    sums = np.concatenate(([0.0], np.cumsum(means)))
     positions = np.arange(len(entries.rows))
     used = np.minimum(entries.rank, settings.flare_reference_days)
+    # Summed from the patient's own days (as in ``window_mean``), never as a difference of
+    # running sums over the cohort, whose rounding would leak from one patient into the next.
+    total = np.zeros(len(means))
+    for back in range(1, min(settings.flare_reference_days, len(means)) + 1):
+        total += np.where(used >= back, means[np.maximum(positions - back, 0)], 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        reference = (sums[positions] - sums[positions - used]) / used
+        reference = total / used
     enough = used >= settings.flare_reference_min_days
     rose = enough & at_least(means - reference, settings.flare_rise)
     risen = np.zeros(grid.size, dtype=bool)

@@ -3,9 +3,17 @@
 Issue 9, "Tests that would catch a wrong rule": a rule that read the first patient's offsets
 (day numbers, baseline, flare reference, phase walk, relapse) stayed green when only the first
 patient was compared. Here every patient is.
+
+Issue 13 (the Dask path must give exactly the in-process summary): "as when alone" means to the
+last bit and in the same order. Window sums taken over the whole cohort printed a patient's
+zero change as -0.0, and flags of one rule followed the cohort's order of exercises, so the
+comparison is of the JSON text and of the frames exactly.
 """
 
 from __future__ import annotations
+
+import json
+import math
 
 import pandas as pd
 from hypothesis import given, settings
@@ -17,12 +25,18 @@ from tests.analysis.analysis_frames import day, pain_frame, pain_series, session
 AS_OF = 30
 
 
+def as_json(patient) -> str:
+    """The patient's summary as ``rehab summary --json`` prints it (-0.0 and 0.0 differ here)."""
+    return json.dumps(patient.summary.model_dump(mode="json"), indent=2)
+
+
 def assert_same_analysis(alone, together) -> None:
     assert together.summary == alone.summary
+    assert as_json(together) == as_json(alone)
     assert together.phases == alone.phases
     assert together.flags == alone.flags
-    pd.testing.assert_frame_equal(together.daily, alone.daily)
-    pd.testing.assert_frame_equal(together.exercise_response, alone.exercise_response)
+    pd.testing.assert_frame_equal(together.daily, alone.daily, check_exact=True)
+    pd.testing.assert_frame_equal(together.exercise_response, alone.exercise_response, check_exact=True)
 
 
 def frames(data, patient):
@@ -150,3 +164,104 @@ def test_a_stop_verdict_always_comes_with_its_flag(sessions, as_of):
         evidence = response.set_index("exercise").loc[exercise, "evidence"]
         assert evidence.startswith("+")
         assert any(evidence in flag.message for flag in patient.flags if flag.exercise == exercise)
+
+
+def thirds(patient: str, days: int) -> list[dict]:
+    """Three entries a day whose daily means are thirds (1.33, 1.67, 2): sums that do not add up
+    exactly in binary floating point, so a sum carried over from this patient shows in the last
+    bits of the next one's."""
+    return [
+        {"patient_id": patient, "date": day(offset), "pain": value}
+        for offset in range(days)
+        for value in (1, 1, 2 + offset % 3)
+    ]
+
+
+def pain_beside(other: list[dict], rows: list[dict]) -> pd.DataFrame:
+    """Pain logs of two patients, each from their own file (row numbers as when alone)."""
+    return pd.concat([pain_frame(other, file="other.csv"), pain_frame(rows)], ignore_index=True)
+
+
+def test_a_steady_patients_zero_change_stays_zero_beside_another_patient():
+    # "Z": pain 3 every day for 10 days: baseline 3, current 3, change exactly 0.
+    steady = pain_series([3] * 10, first=20, patient="Z")
+    alone = analyse(sessions_frame([]), pain_frame(steady), as_of=day(AS_OF)).patients["Z"]
+    # "A" sorts first, and 10 days of thirds before "Z" left a running sum that made Z's
+    # current pain 2.9999999999999996 and the change -0.0 in the printed summary.
+    cohort = analyse(sessions_frame([]), pain_beside(thirds("A", 10), steady), as_of=day(AS_OF))
+    together = cohort.patients["Z"]
+    assert alone.summary.pain.change == 0.0
+    assert math.copysign(1.0, together.summary.pain.change) == 1.0
+    assert '"change": 0.0,' in as_json(together)
+    assert together.daily["pain_rolling7"].tolist() == [3.0] * 11
+    assert_same_analysis(alone, together)
+
+
+def test_a_flare_reference_on_a_rounding_boundary_is_worded_alike_beside_another_patient():
+    # "Z": entry days 1, 2, 3, 3 (reference mean exactly 2.25, written "2.2"), then 6: a flare.
+    flare = pain_series([1, 2, 3, 3, 6], first=24, patient="Z")
+    alone = analyse(sessions_frame([]), pain_frame(flare), as_of=day(AS_OF)).patients["Z"]
+    # After 7 days of thirds the cohort-wide running sum made the reference 2.2500000000000004,
+    # written "2.3".
+    cohort = analyse(sessions_frame([]), pain_beside(thirds("A", 7), flare), as_of=day(AS_OF))
+    together = cohort.patients["Z"]
+    messages = [flag.message for flag in together.flags if flag.code == "pain_flare"]
+    assert len(messages) == 1
+    assert "up from about 2.2 on the days before" in messages[0]
+    assert_same_analysis(alone, together)
+
+
+def test_flags_of_one_rule_follow_the_library_then_the_name_whoever_else_is_analysed():
+    # "Z" raises pain in four exercises, logged in an order that is neither the library's nor
+    # alphabetical: hip rolls, an unknown "zumba", cat stretch, an unknown "aerobics". Each is
+    # stopped (+2 this week) and paused from the next day on.
+    logged = ["hip_rolls", "zumba", "cat_stretch", "aerobics"]
+    z_rows = [
+        {
+            "patient_id": "Z",
+            "date": day(24 + offset),
+            "exercise": exercise,
+            "pain_before": 3,
+            "pain_after": 5,
+        }
+        for offset, exercise in enumerate(logged)
+    ]
+    alone = analyse(sessions_frame(z_rows), pain_frame([]), as_of=day(AS_OF)).patients["Z"]
+    # "A" logs them first, in yet another order: the cohort met aerobics, cat stretch first.
+    a_rows = [
+        {"patient_id": "A", "date": day(offset), "exercise": exercise}
+        for offset, exercise in enumerate(["aerobics", "cat_stretch", "zumba", "hip_rolls"])
+    ]
+    both = pd.concat(
+        [sessions_frame(a_rows, file="other.csv"), sessions_frame(z_rows)], ignore_index=True
+    )
+    together = analyse(both, pain_frame([]), as_of=day(AS_OF)).patients["Z"]
+    library_then_name = ["cat_stretch", "hip_rolls", "aerobics", "zumba"]
+    for patient in (alone, together):
+        for code in ("exercise_increases_pain", "exercise_paused"):
+            assert [f.exercise for f in patient.flags if f.code == code] == library_then_name
+        assert [p.exercise for p in patient.summary.paused_exercises] == library_then_name
+        assert patient.exercise_response["exercise"].tolist() == [
+            "back_extension",
+            "cat_stretch",
+            "hip_rolls",
+            "core",
+            "aerobics",
+            "zumba",
+        ]
+    assert_same_analysis(alone, together)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    other_days=st.integers(1, 30),
+    values=st.lists(st.sampled_from([0, 1, 2, 3, 5, 8]), min_size=1, max_size=12),
+    first=st.integers(10, 25),
+)
+def test_any_patient_beside_one_with_fractional_pain_is_analysed_as_when_alone(
+    other_days, values, first
+):
+    patient = pain_series(values, first=first, patient="Z")
+    alone = analyse(sessions_frame([]), pain_frame(patient), as_of=day(AS_OF)).patients["Z"]
+    cohort = analyse(sessions_frame([]), pain_beside(thirds("A", other_days), patient), as_of=day(AS_OF))
+    assert_same_analysis(alone, cohort.patients["Z"])

@@ -10,13 +10,11 @@ is its own partition before the shuffle (``partition_bytes=1``).
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,20 +66,13 @@ HEADERS = {
 }
 
 
-def canonical(text: str) -> str:
-    """The summary JSON less the two things the engine itself lets the cohort decide.
+def same_text(text: str) -> str:
+    """The summary JSON re-printed: one layout for both, every value, sign and order kept.
 
-    Both are engine issues (see the xfail tests below), not the Dask path's: a patient's
-    numbers come from running sums over the whole cohort (``window_mean`` in
-    rehab/analysis/daily.py), so a zero change can print as -0.0 beside other patients; and
-    exercises are numbered in the cohort's order of first appearance, so two flags of one tier
-    and rule (two paused exercises) can swap places. Everything else must match exactly.
+    Exactly: ``-0.0`` stays ``-0.0`` and flags stay in their order (a patient's record must not
+    depend on who else is in the partition; tests/analysis/test_cohort_independence.py).
     """
-    payload = json.loads(text)
-    for patient in payload["patients"]:
-        patient["flags"].sort(key=lambda f: (f["tier"], f["code"], f["exercise"] or "", f["message"]))
-        patient["paused_exercises"].sort(key=lambda p: p["exercise"])
-    return re.sub(r"-0\.0\b", "0.0", json.dumps(payload, indent=2, ensure_ascii=False))
+    return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
 
 
 @st.composite
@@ -122,17 +113,12 @@ def test_dask_summary_and_report_match_in_process(client: Client, files: list[tu
         )
         result = run(job, client)
     assert result.summaries is not None
-    assert canonical(summary_document(result.summaries, AS_OF)) == canonical(expected_summary)
+    assert same_text(summary_document(result.summaries, AS_OF)) == same_text(expected_summary)
     batch = report_batch(result.outcomes)
     assert batch.report_json() == json.loads(expected_report)
     assert (2 if any(not f.report.accepted for f in batch.files) else 0) == code
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: window sums come from a cumsum over the whole cohort (rehab/analysis/daily.py "
-    "window_mean), so a patient's numbers depend on who else was analysed, in the last bits",
-)
 def test_a_patients_summary_does_not_depend_on_the_rest_of_the_cohort() -> None:
     log = (
         "patient_id,date,time,exercise,pain_before,pain_after\n"
@@ -149,11 +135,6 @@ def test_a_patients_summary_does_not_depend_on_the_rest_of_the_cohort() -> None:
     assert json.dumps(together_pt4) == json.dumps(alone["patients"][0])  # type: ignore[index]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: exercises are coded in the cohort's order of first appearance, and flags of "
-    "one tier and rule keep that order (rehab/analysis/inputs.py prepare, flags.sort_flags)",
-)
 def test_a_patients_flag_order_does_not_depend_on_the_rest_of_the_cohort() -> None:
     log = (
         "patient_id,date,time,exercise,pain_before,pain_after\n"
