@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from app_pages import shared
 from rehab.importer.report import ImportOptions
 from rehab.library import ExerciseLibrary, load_library
 from rehab.settings import DEFAULT_SETTINGS, RuleSettings
@@ -259,16 +260,34 @@ def _memo(key: tuple[Any, ...], compute: Any) -> Any:
 
 
 def imported(data: Dataset) -> ImportBatch:
-    """Import the dataset (once per session and content)."""
+    """Import the dataset (once per session and content; the demo once per process)."""
     from rehab.importer import import_files
 
-    def compute() -> ImportBatch:
+    def build() -> ImportBatch:
         if data.source == "workspace":
             return _stored_batch()
         return import_files(data.files, data.options, library())
 
+    def compute() -> ImportBatch:
+        return shared.batch(data.digest, build) if _shared(data) else build()
+
     result: ImportBatch = _memo(("import", data.digest), compute)
     return result
+
+
+def _shared(data: Dataset) -> bool:
+    """Whether the dataset is synthetic demo data that every session may share (app_pages.shared).
+
+    The bundled demo cohort and the temporary demo workspace (``REHAB_WORKSPACE=demo``) are;
+    a user's uploads and a clinic's workspace stay per session.
+    """
+    if data.source == "demo":
+        return data.files == _demo_files() and data.options == DEFAULT_OPTIONS
+    if data.source == "workspace":
+        from app_pages import workspace_source
+
+        return workspace_source.is_demo()
+    return False
 
 
 def _stored_batch() -> ImportBatch:
@@ -290,7 +309,7 @@ def analysed(data: Dataset, as_of: date) -> CohortAnalysis:
     batch = imported(data)
     rule_settings = settings()
 
-    def compute() -> CohortAnalysis:
+    def build() -> CohortAnalysis:
         return analyse(
             batch.sessions,
             batch.pain,
@@ -299,6 +318,11 @@ def analysed(data: Dataset, as_of: date) -> CohortAnalysis:
             settings=rule_settings,
             library=library(),
         )
+
+    def compute() -> CohortAnalysis:
+        if rule_settings == DEFAULT_SETTINGS and _shared(data):
+            return shared.analysis(data.digest, as_of, build)
+        return build()
 
     result: CohortAnalysis = _memo(("analysis", data.digest, as_of, rule_settings), compute)
     return result
