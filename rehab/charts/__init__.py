@@ -21,6 +21,7 @@ from rehab.charts.response import response_chart
 from rehab.charts.selection import EXERCISE_PICK
 from rehab.charts.sessions import sessions_chart
 from rehab.charts.theme import THEME_NAME, register_theme
+from rehab.charts.trusted import unvalidated
 
 register_theme()
 
@@ -37,4 +38,5 @@ __all__ = [
     "pain_chart",
     "response_chart",
     "sessions_chart",
+    "unvalidated",
 ]
