@@ -79,19 +79,19 @@ with progress_col:
         pain_free_max=settings.pain_free_max,
         markers=present.chart_markers(summary),
     )
-    st.altair_chart(pain, width="stretch")
+    st.altair_chart(charts.unvalidated(pain), width="stretch")
     views.rule_caption(["daily_pain", "baseline", "mcid", "pain_free_day", "maintenance", "relapse"])
-    st.altair_chart(charts.adherence_calendar(daily), width="stretch")
+    st.altair_chart(charts.unvalidated(charts.adherence_calendar(daily)), width="stretch")
     views.rule_caption(["frequency_adherence", "adherence_bands"])
     picked_sessions = st.altair_chart(
-        charts.sessions_chart(daily, names),
+        charts.unvalidated(charts.sessions_chart(daily, names)),
         width="stretch",
         on_select="rerun",
         selection_mode="exercise_pick",
         key=f"sessions_chart_{patient_id}",
     )
     picked_response = st.altair_chart(
-        charts.response_chart(sessions, patient.exercise_response, names),
+        charts.unvalidated(charts.response_chart(sessions, patient.exercise_response, names)),
         width="stretch",
         on_select="rerun",
         selection_mode="exercise_pick",
