@@ -10,7 +10,9 @@ apart from the later ones (a new visitor of a running server).
 
 Two modes, each with a server of its own: the bundled demo cohort (``plain``) and
 ``REHAB_WORKSPACE=demo`` (``workspace``, what ``make run`` serves and a clinic sees first).
-Never fails on speed: it measures and prints min and median.
+The same runs also open a reference page (one title and one small Altair chart, a server of
+its own): what any Streamlit page costs on this machine at that moment, since the machine is
+shared. Never fails on speed: it measures and prints min and median.
 Run: ``.venv/bin/python benchmarks/first_page_bench.py [--runs N] [--mode plain|workspace|both]``.
 """
 
@@ -48,8 +50,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 # Settled: on /progress, the script stopped, nothing stale, at least MIN charts, all drawn.
-SETTLED = """(minCharts) => {
-  if (!location.pathname.endsWith('/progress')) return false;
+SETTLED = """([path, minCharts]) => {
+  if (!location.pathname.endsWith(path)) return false;
   const app = document.querySelector("[data-testid='stApp']");
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector("[data-stale='true']")) return false;
@@ -58,6 +60,16 @@ SETTLED = """(minCharts) => {
   return charts.every((c) => c.querySelector('svg.marks, canvas.marks'));
 }"""
 MODES = {"plain": None, "workspace": "demo"}
+# The floor: Streamlit's own first page with one small Altair chart, in the same browser and
+# run, so a figure can be read against what any Streamlit page costs on this machine now.
+REFERENCE_APP = """import altair as alt
+import pandas as pd
+import streamlit as st
+
+st.title("Reference")
+frame = pd.DataFrame({"x": range(10), "y": range(10)})
+st.altair_chart(alt.Chart(frame).mark_line().encode(x="x", y="y"))
+"""
 
 
 def free_port() -> int:
@@ -68,8 +80,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(workspace: str | None, log: Path) -> Iterator[tuple[str, float]]:
-    """Run the app; yield its URL and the seconds from the start to a healthy server."""
+def server(workspace: str | None, log: Path, script: Path | None = None) -> Iterator[tuple[str, float]]:
+    """Run the app (or ``script``); yield its URL and the seconds from the start to health."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "REHAB_WORKSPACE"}
     if workspace is not None:
@@ -77,7 +89,7 @@ def server(workspace: str | None, log: Path) -> Iterator[tuple[str, float]]:
     command = [
         str(STREAMLIT),
         "run",
-        "app.py",
+        str(script) if script is not None else "app.py",
         "--server.headless",
         "true",
         "--server.port",
@@ -112,14 +124,14 @@ def server(workspace: str | None, log: Path) -> Iterator[tuple[str, float]]:
             proc.kill()
 
 
-def settle_once(browser: Browser, url: str, min_charts: int, shot: Path | None = None) -> float:
+def settle_once(browser: Browser, url: str, settled: tuple[str, int], shot: Path | None = None) -> float:
     """Seconds from navigating to ``url`` in a fresh context to the settled first page."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         began = time.perf_counter()
         page.goto(url, wait_until="commit")
-        page.wait_for_function(SETTLED, arg=min_charts, timeout=120_000, polling="raf")
+        page.wait_for_function(SETTLED, arg=list(settled), timeout=120_000, polling="raf")
         elapsed = time.perf_counter() - began
         if shot is not None:
             page.screenshot(path=str(shot), full_page=True)
@@ -135,23 +147,24 @@ def figures(values: list[float]) -> str:
 
 def bench_mode(browser: Browser, mode: str, runs: int, min_charts: int, shots: Path | None) -> None:
     """Cold first run and ``runs - 1`` warm runs against one fresh server; print the figures."""
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        server(MODES[mode], Path(folder) / "log") as (
-            url,
-            startup,
-        ),
-    ):
-        times = []
-        for run in range(runs):
-            shot = shots / f"first_page_{mode}_{run}.png" if shots is not None else None
-            times.append(settle_once(browser, url, min_charts, shot))
-        later = times[1:] or times
-        print(
-            f"{mode:9s} server healthy after {startup:.2f} s | first run {times[0]:.2f} s | "
-            f"later runs ({len(later)}): {figures(later)} | all: " + " ".join(f"{t:.2f}" for t in times),
-            flush=True,
-        )
+    with tempfile.TemporaryDirectory() as folder:
+        script = None
+        settled = ("/progress", min_charts)
+        if mode == "reference":
+            script = Path(folder) / "reference.py"
+            script.write_text(REFERENCE_APP)
+            settled = ("/", 1)
+        with server(MODES.get(mode), Path(folder) / "log", script) as (url, startup):
+            times = []
+            for run in range(runs):
+                shot = shots / f"first_page_{mode}_{run}.png" if shots is not None else None
+                times.append(settle_once(browser, url, settled, shot))
+    later = times[1:] or times
+    print(
+        f"{mode:9s} server healthy after {startup:.2f} s | first run {times[0]:.2f} s | "
+        f"later runs ({len(later)}): {figures(later)} | all: " + " ".join(f"{t:.2f}" for t in times),
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,7 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=6, help="page loads per server (the first cold)")
     parser.add_argument("--servers", type=int, default=2, help="server starts per mode")
-    parser.add_argument("--mode", choices=[*MODES, "both"], default="both")
+    parser.add_argument(
+        "--mode",
+        choices=[*MODES, "both"],
+        default="both",
+        help="plain (bundled demo), workspace (REHAB_WORKSPACE=demo) or both",
+    )
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the one-chart Streamlit page (the floor)"
+    )
     parser.add_argument("--min-charts", type=int, default=4, help="charts the page must draw")
     parser.add_argument("--screenshots", type=Path, default=None, help="folder for a PNG per run")
     args = parser.parse_args(argv)
@@ -167,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.screenshots is not None:
         args.screenshots.mkdir(parents=True, exist_ok=True)
-    modes = list(MODES) if args.mode == "both" else [args.mode]
+    modes = (list(MODES) if args.mode == "both" else [args.mode]) + (
+        [] if args.no_reference else ["reference"]
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
