@@ -296,6 +296,8 @@ class _FrameBuilder:
             column = spec.column(name)
             if column.type in ("date", "number", "score", "flag"):
                 data[name] = _typed(column, self.checked[name], self.codes(name))
+            elif merged and at is not None and name in merged:
+                data[name] = string_column(self._merged_strings(name, at, merged.pop(name)))
             else:
                 data[name] = string_column(self.strings(name))
         data["time"] = string_column(self._times())
@@ -315,6 +317,21 @@ class _FrameBuilder:
             apply_sessions(data, len(self.rows), at, merged)
         frame = canonical_frame(self.job.kind, len(self.rows), data)
         return frame, names
+
+    def _merged_strings(self, name: str, at: IntArray, texts: list[Any]) -> Any:
+        """Text of ``name`` with each merged session's ``texts`` at its row ``at``, in one take.
+
+        The sessions' texts join the distinct values and their rows point at them: no second
+        pass over the column to write them in.
+        """
+        checked = self.checked[name]
+        values = np.asarray(checked.values, dtype=object).copy()
+        values[checked.invalid | checked.blank] = None
+        extra = np.asarray([None if pd.isna(text) else text for text in texts], dtype=object)
+        codes = self.codes(name).copy()
+        codes[at] = len(values) + np.arange(len(at), dtype=codes.dtype)
+        dictionary = pa.array(np.concatenate([values, extra]), type=pa.large_string())
+        return dictionary.take(pa.array(codes))
 
     def _times(self) -> Any:
         date_times = pa.array(self.dates.time_of_day, type=pa.large_string())

@@ -16,10 +16,9 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow.compute as pc
 
-from rehab.analysis.text import plural
 from rehab.importer.coded import CodedColumn
 from rehab.importer.dates import DateResult, resolve_dates, serial_range, settle_order, split_dates
-from rehab.importer.messages import shown, to_objects
+from rehab.importer.messages import plural, shown, to_objects
 from rehab.importer.rowreport import report_grouped
 from rehab.importer.times import clock_text, parse_times
 from rehab.importer.validate import Checked

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pyarrow as pa
 
-from rehab.analysis.text import plural
 from rehab.importer.coded import CodedColumn, encode
+from rehab.importer.messages import plural
 from rehab.importer.report import FileProblem, ImportOptions
 from rehab.schema import PAIN, header_lookup, normalise_header
 

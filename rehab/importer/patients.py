@@ -22,9 +22,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rehab.analysis.text import plural
 from rehab.importer.headers import GENERIC_IDS, PERSON_HEADERS
-from rehab.importer.messages import INVISIBLE, to_objects
+from rehab.importer.messages import INVISIBLE, plural, to_objects
 from rehab.importer.names import is_date_name
 from rehab.importer.rowreport import report_grouped
 from rehab.schema import normalise_header
@@ -65,6 +64,9 @@ def _is_row_id(column: PatientColumn, size: int) -> bool:
     checked = column.checked
     key = normalise_header(column.header)
     if checked is None or size < ROW_ID_MIN_ROWS or key in PERSON_HEADERS:
+        return False
+    # Distinct rows need at least as many distinct values: a cheap no before sorting codes.
+    if len(checked.values) < size:
         return False
     usable = ~(checked.invalid | checked.blank)
     if not usable[column.codes].all() or len(np.unique(column.codes)) != size:

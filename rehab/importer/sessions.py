@@ -28,10 +28,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rehab.analysis.text import plural
 from rehab.importer.coded import repeated_keys
 from rehab.importer.frames import empty_like
-from rehab.importer.messages import compose
+from rehab.importer.messages import compose, plural
 from rehab.importer.rowreport import describe_rows
 from rehab.schema import frame_dtypes
 
