@@ -16,8 +16,8 @@ import io
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow.csv as pacsv
 
@@ -25,6 +25,9 @@ from rehab.importer import ImportOptions, import_files
 from rehab.importer.pipeline import import_bytes
 from rehab.library import load_library
 from rehab.sample import DEMO_END, random_cohort, write_cohort
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def build_files(patients: int, days: int) -> list[tuple[str, bytes]]:
