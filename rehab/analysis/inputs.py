@@ -76,13 +76,20 @@ def _days(dates: pd.Series) -> np.ndarray:
 
 
 def _coded(frame: pd.DataFrame, columns: tuple[str, ...], as_of_day: int) -> pd.DataFrame:
-    """Keep ``columns`` of the rows dated on or before the as-of date, plus their day."""
-    dated = frame[frame["date"].notna()]
-    days = _days(dated["date"])
-    keep = days <= as_of_day
-    out = dated.loc[keep, list(columns)].reset_index(drop=True)
+    """Keep ``columns`` of the rows dated on or before the as-of date, plus their day.
+
+    Only the kept columns are copied, and only once (no copy at all when every row is kept).
+    """
+    dated = frame["date"].notna().to_numpy()
+    days = _days(frame["date"])
+    keep = dated & (days <= as_of_day)
+    out = frame.loc[:, [*columns, "patient_id"]]
+    if not keep.all():
+        out = out[keep]
+    out = out.reset_index(drop=True)
+    patient_id = out.pop("patient_id").fillna("")
     out["day"] = days[keep]
-    out["patient_id"] = dated.loc[keep, "patient_id"].fillna("").reset_index(drop=True)
+    out["patient_id"] = patient_id
     return out
 
 
@@ -102,12 +109,15 @@ def _pain_entries(
     sessions: pd.DataFrame, pain_log: pd.DataFrame, patient_count: int
 ) -> tuple[pd.DataFrame, list[PainSource | None]]:
     """Pain values per patient: the pain log, or ``pain_before`` when a patient has no pain log."""
-    logged = pain_log[pain_log["pain"].notna()]
+    columns = ["patient", "day", "pain", "flare", "source_file", "source_row", "time"]
+    logged = pain_log.loc[pain_log["pain"].notna(), columns]
     has_log = np.zeros(patient_count, dtype=bool)
     has_log[logged["patient"].to_numpy()] = True
-    fallback = sessions[sessions["pain_before"].notna() & ~has_log[sessions["patient"].to_numpy()]]
-    columns = ["patient", "day", "pain", "flare", "source_file", "source_row", "time"]
-    from_log = logged.loc[:, columns]
+    fallback = sessions.loc[
+        sessions["pain_before"].notna() & ~has_log[sessions["patient"].to_numpy()],
+        ["patient", "day", "pain_before", "source_file", "source_row", "time"],
+    ]
+    from_log = logged
     from_sessions = fallback.rename(columns={"pain_before": "pain"}).assign(flare=pd.NA)
     entries = pd.concat([from_log, from_sessions.loc[:, columns]], ignore_index=True).astype(
         {"pain": "float64", "flare": "boolean"}
