@@ -46,6 +46,8 @@ STOP_RED: Final[Colour] = (178, 34, 34)
 RED_FLAG_HEADING: Final = "Red-flag symptoms (seek care now, whatever this report says):"
 FOOTER_TEXT_SIZE: Final = 6.5
 FOOTER_LINE: Final = 2.9
+# Footer height (mm) by text width (mm): the footer's text is fixed, so one measure serves all.
+_FOOTER_HEIGHTS: dict[float, float] = {}
 
 
 def red_flag_advice() -> list[str]:
@@ -219,12 +221,16 @@ class ReportDocument(FPDF):
         """Height of the footer: disclaimer, red-flag lines, their source, the page line."""
         if self._footer_height is None:
             text_width = self.w - self.l_margin - self.r_margin
-            body = self.text_height(DISCLAIMER, 7, 3.2, width=text_width, bold=True)
-            lines = sum(
-                self.text_height(f"\u00b7 {line}", FOOTER_TEXT_SIZE, FOOTER_LINE, width=text_width)
-                for line in red_flag_advice()
-            )
-            self._footer_height = 3 + body + 1 + FOOTER_LINE + lines + FOOTER_LINE
+            # The same for every page of every report (trial layouts included): measured once.
+            known = _FOOTER_HEIGHTS.get(text_width)
+            if known is None:
+                body = self.text_height(DISCLAIMER, 7, 3.2, width=text_width, bold=True)
+                lines = sum(
+                    self.text_height(f"\u00b7 {line}", FOOTER_TEXT_SIZE, FOOTER_LINE, width=text_width)
+                    for line in red_flag_advice()
+                )
+                known = _FOOTER_HEIGHTS[text_width] = 3 + body + 1 + FOOTER_LINE + lines + FOOTER_LINE
+            self._footer_height = known
         return self._footer_height
 
     def footer_top(self) -> float:
