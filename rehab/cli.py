@@ -188,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write one PDF report per patient")
     _add_input_options(report)
     report.add_argument("--out", type=Path, required=True, help="folder to write the PDFs to")
+    report.add_argument(
+        "--jobs", type=int, help="processes to make the reports on (default: every core)"
+    )
     _add_analysis_options(report)
 
     docs = commands.add_parser("docs", help="regenerate the column reference in the docs")
@@ -376,13 +379,15 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Import, analyse and write one PDF report per patient."""
-    from rehab.reports.pdf import write_reports
+    from rehab.reports.batch import write_report_batch
 
     batch, cohort = _analyse(args)
     args.out.mkdir(parents=True, exist_ok=True)
-    written = write_reports(cohort, args.out)
-    print(f"wrote {len(written)} reports to {args.out}")
-    return _unused_files(batch)
+    result = write_report_batch(cohort, args.out, jobs=args.jobs)
+    print(f"wrote {len(result.written)} reports to {args.out}")
+    for patient_id, error in result.failed:
+        print(f"rehab: the report of {patient_id} could not be made ({error})", file=sys.stderr)
+    return 1 if result.failed else _unused_files(batch)
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
