@@ -106,7 +106,11 @@ def _read_arrow(utf8: bytes, delimiter: str, width: int) -> Any:
     names = [f"c{i}" for i in range(width)]
     return pacsv.read_csv(
         pa.py_buffer(utf8),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=_BLOCK_SIZE, use_threads=True),
+        # A file of one block is parsed by one thread anyway: handing it to the pool only
+        # adds the pool's fixed cost to every small file.
+        read_options=pacsv.ReadOptions(
+            column_names=names, block_size=_BLOCK_SIZE, use_threads=len(utf8) > _BLOCK_SIZE
+        ),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
             quote_char='"',

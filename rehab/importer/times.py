@@ -97,6 +97,11 @@ def _serial_minutes(trimmed: Any) -> tuple[BoolArray, IntArray]:
     return serial, np.where(serial, minutes, -1).astype(np.int64)
 
 
+# The last texts read and their times: the date check and the time column's own check read
+# the same distinct times of a file, and each reading is a dozen Arrow kernels.
+_last_read: tuple[Any, TimesOfDay] | None = None
+
+
 def parse_times(texts: Any) -> TimesOfDay:
     """Read times of day (24 h, 12 h with am/pm, or a spreadsheet day fraction); seconds are dropped.
 
@@ -105,6 +110,21 @@ def parse_times(texts: Any) -> TimesOfDay:
     texts
         pyarrow string array (distinct cell values).
     """
+    global _last_read
+    last = _last_read
+    if last is not None and last[0] is texts:
+        return _copied(last[1])
+    read = _parse_times(texts)
+    _last_read = (texts, _copied(read))
+    return read
+
+
+def _copied(read: TimesOfDay) -> TimesOfDay:
+    """Return a copy whose arrays the caller may change (the remembered reading stays)."""
+    return TimesOfDay(read.text.copy(), read.valid.copy(), read.minutes.copy(), read.serial.copy())
+
+
+def _parse_times(texts: Any) -> TimesOfDay:
     trimmed = pc.utf8_trim_whitespace(plain_marks(texts))
     match = pc.extract_regex(trimmed, _TIME_RE)
     matched = np.asarray(pc.is_valid(match).to_numpy(zero_copy_only=False), dtype=bool)
