@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from rehab.analysis.inputs import PreparedLogs, prepare
 from rehab.analysis.measure_flags import MeasureChange, measure_changes, measure_flags, patient_measures
 from rehab.analysis.pain import flare_days, pain_free_days, pain_totals
 from rehab.analysis.pain_flags import PainFlagInputs
+from rehab.analysis.patient_rows import CohortRows, FrameField, cut_state
 from rehab.analysis.pauses import current_pauses, paused_grid, trip_day_grid
 from rehab.analysis.phases import phase_timeline
 from rehab.analysis.prescription import Prescription
@@ -55,12 +56,18 @@ class PatientAnalysis:
     """
 
     summary: PatientSummary
-    daily: pd.DataFrame
-    phases: list[Phase]
-    exercise_response: pd.DataFrame
-    flags: list[Flag]
+    # Frames given as a DataFrame or as CohortRows (cut on first read; see patient_rows.py).
+    # FrameField is no default (dataclasses find none on the class); mypy takes it for one.
+    daily: FrameField = FrameField()  # noqa: RUF009 (a descriptor)
+    phases: list[Phase]  # type: ignore[misc]
+    exercise_response: FrameField = FrameField()  # noqa: RUF009 (a descriptor)
+    flags: list[Flag]  # type: ignore[misc]
     measures: pd.DataFrame = field(default_factory=pd.DataFrame)
     measure_changes: list[MeasureChange] = field(default_factory=list)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the patient's own rows, never the cohort-wide frames they are cut from."""
+        return cut_state(self.__dict__)
 
 
 @dataclass
@@ -198,17 +205,6 @@ def _compute(
     return _Computed(arrays=arrays, daily=daily, response=response.table)
 
 
-def _rows(frame: pd.DataFrame, begin: int, end: int) -> pd.DataFrame:
-    """Rows ``begin:end`` of ``frame``, numbered from 0 (a cheap view under copy-on-write).
-
-    The new slice is renumbered in place: ``set_axis`` would make one more copy of its
-    column blocks, and this runs twice per patient.
-    """
-    rows = frame.iloc[begin:end]
-    rows.index = pd.RangeIndex(end - begin)
-    return rows
-
-
 def _add_measures(
     computed: _Computed, measures: pd.DataFrame | None, as_of: date, settings: RuleSettings
 ) -> dict[str, tuple[pd.DataFrame, list[MeasureChange]]]:
@@ -246,9 +242,9 @@ def _per_patient(
         rows, changes = measures.get(patient_id, (pd.DataFrame(), []))
         patients[patient_id] = PatientAnalysis(
             summary=patient_summary(arrays, patient),
-            daily=_rows(computed.daily, offsets[patient], offsets[patient + 1]),
+            daily=CohortRows(computed.daily, offsets[patient], offsets[patient + 1]),
             phases=arrays.periods[patient],
-            exercise_response=_rows(table, cuts[patient], cuts[patient + 1]),
+            exercise_response=CohortRows(table, cuts[patient], cuts[patient + 1]),
             flags=arrays.flags[patient],
             measures=rows,
             measure_changes=changes,
