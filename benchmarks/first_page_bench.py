@@ -13,7 +13,10 @@ Two modes, each with a server of its own: the bundled demo cohort (``plain``) an
 The same runs also open a reference page (one title and one small Altair chart, a server of
 its own): what any Streamlit page costs on this machine at that moment, since the machine is
 shared. Never fails on speed: it measures and prints min and median.
-Run: ``.venv/bin/python benchmarks/first_page_bench.py [--runs N] [--mode plain|workspace|both]``.
+Run: ``.venv/bin/python benchmarks/first_page_bench.py [--runs N] [--servers N]
+[--mode plain|workspace|both] [--baseline DIR]`` (DIR: another checkout, e.g.
+``git archive COMMIT | tar -x -C DIR`` with DIR/.venv linked to this .venv, timed in the same
+rounds, interleaved).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,6 +64,7 @@ SETTLED = """([path, minCharts]) => {
   return charts.every((c) => c.querySelector('svg.marks, canvas.marks'));
 }"""
 MODES = {"plain": None, "workspace": "demo"}
+MIN_CHARTS = 4  # the progress page's own charts; the questionnaires add more
 # The floor: Streamlit's own first page with one small Altair chart, in the same browser and
 # run, so a figure can be read against what any Streamlit page costs on this machine now.
 REFERENCE_APP = """import altair as alt
@@ -80,7 +85,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(workspace: str | None, log: Path, script: Path | None = None) -> Iterator[tuple[str, float]]:
+def server(
+    workspace: str | None, log: Path, script: Path | None = None, root: Path = ROOT
+) -> Iterator[tuple[str, float]]:
     """Run the app (or ``script``); yield its URL and the seconds from the start to health."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "REHAB_WORKSPACE"}
@@ -101,7 +108,7 @@ def server(workspace: str | None, log: Path, script: Path | None = None) -> Iter
     ]
     began = time.perf_counter()
     with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -145,33 +152,77 @@ def figures(values: list[float]) -> str:
     return f"min {min(values):.2f} s, median {statistics.median(values):.2f} s"
 
 
-def bench_mode(browser: Browser, mode: str, runs: int, min_charts: int, shots: Path | None) -> None:
-    """Cold first run and ``runs - 1`` warm runs against one fresh server; print the figures."""
-    with tempfile.TemporaryDirectory() as folder:
-        script = None
-        settled = ("/progress", min_charts)
-        if mode == "reference":
-            script = Path(folder) / "reference.py"
-            script.write_text(REFERENCE_APP)
-            settled = ("/", 1)
-        with server(MODES.get(mode), Path(folder) / "log", script) as (url, startup):
-            times = []
-            for run in range(runs):
-                shot = shots / f"first_page_{mode}_{run}.png" if shots is not None else None
-                times.append(settle_once(browser, url, settled, shot))
-    later = times[1:] or times
-    print(
-        f"{mode:9s} server healthy after {startup:.2f} s | first run {times[0]:.2f} s | "
-        f"later runs ({len(later)}): {figures(later)} | all: " + " ".join(f"{t:.2f}" for t in times),
-        flush=True,
+@dataclass
+class Target:
+    """One server to time: an app checkout in a mode (or the reference page)."""
+
+    name: str
+    mode: str
+    root: Path = ROOT
+    times: list[float] = field(default_factory=list)
+    startup: float = 0.0
+
+
+def _serve(target: Target, folder: Path, stack: ExitStack) -> tuple[str, tuple[str, int]]:
+    """Start the target's server in ``stack``; return its URL and what settled means there."""
+    script = None
+    if target.mode == "reference":
+        script = folder / "reference.py"
+        script.write_text(REFERENCE_APP)
+    url, target.startup = stack.enter_context(
+        server(MODES.get(target.mode), folder / f"{target.name}.log", script, target.root)
     )
+    return url, ("/", 1) if target.mode == "reference" else ("/progress", MIN_CHARTS)
+
+
+def bench_round(browser: Browser, targets: list[Target], runs: int, shots: Path | None) -> None:
+    """Start every target's server, then load each first page ``runs`` times, interleaved.
+
+    Loads go round-robin over the targets (A B C A B C ...), so a change in the machine's
+    load touches every figure alike; each target's first load is its cold one.
+    """
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        served = [_serve(target, Path(folder), stack) for target in targets]
+        for run in range(runs):
+            for target, (url, settled) in zip(targets, served, strict=True):
+                shot = shots / f"first_page_{target.name}_{run}.png" if shots is not None else None
+                target.times.append(settle_once(browser, url, settled, shot))
+        for target in targets:
+            times = target.times[-runs:]
+            later = times[1:] or times
+            print(
+                f"{target.name:20s} healthy after {target.startup:.2f} s | first run {times[0]:.2f} s"
+                f" | later runs ({len(later)}): {figures(later)} | all: "
+                + " ".join(f"{t:.2f}" for t in times),
+                flush=True,
+            )
+
+
+def summary(targets: list[Target], runs: int) -> None:
+    """Every target's cold and later loads over all rounds, and each against the reference."""
+    reference = next((t for t in targets if t.mode == "reference"), None)
+
+    def split(target: Target) -> tuple[list[float], list[float]]:
+        rounds = [target.times[i : i + runs] for i in range(0, len(target.times), runs)]
+        return [r[0] for r in rounds], [t for r in rounds for t in r[1:]]
+
+    ref_later = statistics.median(split(reference)[1]) if reference and runs > 1 else None
+    print("summary over all server starts:")
+    for target in targets:
+        first, later = split(target)
+        line = f"  {target.name:20s} first runs: {figures(first)}"
+        if later:
+            line += f" | later runs: {figures(later)}"
+            if ref_later:
+                line += f" ({statistics.median(later) / ref_later:.2f}x the reference page)"
+        print(line, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Measure; print one line per mode and server start; never fail on speed."""
+    """Measure; print one line per target and server start, then a summary; never fail."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=6, help="page loads per server (the first cold)")
-    parser.add_argument("--servers", type=int, default=2, help="server starts per mode")
+    parser.add_argument("--servers", type=int, default=2, help="server starts per target")
     parser.add_argument(
         "--mode",
         choices=[*MODES, "both"],
@@ -181,26 +232,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-reference", action="store_true", help="skip the one-chart Streamlit page (the floor)"
     )
-    parser.add_argument("--min-charts", type=int, default=4, help="charts the page must draw")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another checkout of the app (e.g. from git archive) timed in the same rounds",
+    )
     parser.add_argument("--screenshots", type=Path, default=None, help="folder for a PNG per run")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     if args.screenshots is not None:
         args.screenshots.mkdir(parents=True, exist_ok=True)
-    modes = (list(MODES) if args.mode == "both" else [args.mode]) + (
-        [] if args.no_reference else ["reference"]
-    )
+    modes = list(MODES) if args.mode == "both" else [args.mode]
+    targets = [Target(mode, mode) for mode in modes]
+    if args.baseline is not None:
+        targets += [Target(f"baseline {mode}", mode, args.baseline.resolve()) for mode in modes]
+    if not args.no_reference:
+        targets.append(Target("reference", "reference"))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
         )
         try:
             for _ in range(args.servers):
-                for mode in modes:
-                    bench_mode(browser, mode, args.runs, args.min_charts, args.screenshots)
+                bench_round(browser, targets, args.runs, args.screenshots)
         finally:
             browser.close()
+    summary(targets, args.runs)
     return 0
 
 
