@@ -74,7 +74,8 @@ def test_demo_opens_on_a_patient_whose_alert_and_stop_card_show_what_the_app_doe
         shown(w.value).startswith("Paused since 18 Nov: it raised your pain (+2 on 17 Nov).")
         for w in at.warning
     )
-    assert len(at.get("vega_lite_chart")) == 4
+    # Four progress charts, then PT-0103's two questionnaires (STarT Back and the Oswestry).
+    assert len(at.get("vega_lite_chart")) == 6
     # The demo is analysed as of its last log, not today.
     assert at.date_input(key="as_of").value == date(2026, 11, 20)
 
