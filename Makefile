@@ -35,6 +35,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_bench.py
+	$(BIN)/python benchmarks/files_bench.py
 	$(BIN)/python benchmarks/analysis_bench.py
 	$(BIN)/python benchmarks/screening_bench.py
 
