@@ -21,10 +21,10 @@ from rehab.schema import PROVENANCE
 if TYPE_CHECKING:
     from rehab.importer.results import FileImport
 
-__all__ = ["drop_cross_file_repeats"]
+__all__ = ["CROSS_FILE_KINDS", "drop_cross_file_repeats", "repeat_issue"]
 
 # Questionnaires too (rehab/measures): the same form uploaded twice is one response.
-_KINDS: Final[tuple[str, ...]] = ("sessions", "pain", "measures")
+CROSS_FILE_KINDS: Final[tuple[str, ...]] = ("sessions", "pain", "measures")
 
 
 def _first_of_group(frame: pd.DataFrame) -> np.ndarray:
@@ -34,6 +34,22 @@ def _first_of_group(frame: pd.DataFrame) -> np.ndarray:
     first = np.full(int(group.max()) + 1, len(frame), dtype=np.int64)
     np.minimum.at(first, group, np.arange(len(frame)))
     return first[group]
+
+
+def repeat_issue(source: str, picked: np.ndarray) -> ImportIssue:
+    """Return the one issue naming a file's rows already imported from ``source`` (sorted, unique).
+
+    Shared with the Dask path (rehab/scale), which finds the same repeats across partitions.
+    """
+    return ImportIssue(
+        row=int(picked[0]),
+        column=None,
+        code="duplicate_across_files",
+        severity="warning",
+        message=_message(source),
+        count=len(picked),
+        rows=row_ranges(picked, 20) if len(picked) > 1 else None,
+    )
 
 
 def _message(source: str) -> str:
@@ -59,24 +75,14 @@ def _drop(file: FileImport, kind: str, repeat: np.ndarray, sources: list[str]) -
     report.sessions = remaining if remaining != report.accepted else None
     for source in sorted(set(sources)):
         picked = np.unique(rows[repeat][np.asarray(sources) == source])
-        report.issues.append(
-            ImportIssue(
-                row=int(picked[0]),
-                column=None,
-                code="duplicate_across_files",
-                severity="warning",
-                message=_message(source),
-                count=len(picked),
-                rows=row_ranges(picked, 20) if len(picked) > 1 else None,
-            )
-        )
+        report.issues.append(repeat_issue(source, picked))
 
 
 def drop_cross_file_repeats(files: list[FileImport]) -> None:
     """Drop, from later files, the rows already imported from an earlier file of the upload."""
     if len(files) < 2:
         return
-    for kind in _KINDS:
+    for kind in CROSS_FILE_KINDS:
         frames = [(i, getattr(f, kind)) for i, f in enumerate(files) if len(getattr(f, kind))]
         if len({i for i, _ in frames}) < 2:
             continue

@@ -17,7 +17,7 @@ import pandas as pd
 
 from rehab.analysis import analyse
 from rehab.importer import FileImport, FileReport, ImportBatch
-from rehab.importer.crossfile import _KINDS as CROSS_FILE_KINDS
+from rehab.importer.crossfile import CROSS_FILE_KINDS
 from rehab.library import load_library
 from rehab.measures.summary import add_latest_scores
 from rehab.scale.schema import FILE, KIND, POSITION, empty_summaries, frames_of, kinds, summaries_frame

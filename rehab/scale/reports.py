@@ -13,10 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rehab.importer import FileImport, ImportBatch, ImportIssue
-from rehab.importer.crossfile import _KINDS as CROSS_FILE_KINDS
-from rehab.importer.crossfile import _message as repeat_message
-from rehab.importer.issuelog import row_ranges
+from rehab.importer import FileImport, ImportBatch
+from rehab.importer.crossfile import CROSS_FILE_KINDS, repeat_issue
 from rehab.scale.schema import FILE, KIND, kinds
 
 if TYPE_CHECKING:
@@ -25,9 +23,6 @@ if TYPE_CHECKING:
     from rehab.importer import FileReport
 
 __all__ = ["FileOutcome", "apply_repeats", "report_batch"]
-
-# Ranges of rows an issue lists before 'and N more rows' (as the importer writes them).
-_RANGES: int = 20
 
 
 @dataclass
@@ -48,18 +43,7 @@ def _apply_one(outcome: FileOutcome, kind: str, part: pd.DataFrame, names: np.nd
     report.sessions = remaining if remaining != report.accepted else None
     rows = part["source_row"].to_numpy()
     for name in sorted(set(names.tolist())):
-        picked = np.unique(rows[names == name])
-        report.issues.append(
-            ImportIssue(
-                row=int(picked[0]),
-                column=None,
-                code="duplicate_across_files",
-                severity="warning",
-                message=repeat_message(name),
-                count=len(picked),
-                rows=row_ranges(picked, _RANGES) if len(picked) > 1 else None,
-            )
-        )
+        report.issues.append(repeat_issue(name, np.unique(rows[names == name])))
 
 
 def apply_repeats(outcomes: list[FileOutcome], found: pd.DataFrame) -> None:
