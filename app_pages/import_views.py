@@ -11,7 +11,6 @@ import streamlit as st
 
 from app_pages import issue_views, state
 from rehab import present
-from rehab.analysis.text import plural
 from rehab.importer.longform import SERIES_NAMES, VALUE_NAMES
 from rehab.importer.mapping import (
     canonical_columns,
@@ -23,6 +22,7 @@ from rehab.importer.mapping import (
 from rehab.markup import literal
 from rehab.reports.filenames import safe_filename
 from rehab.schema import normalise_header
+from rehab.wording import plural
 
 if TYPE_CHECKING:
     from rehab.importer import FileImport, ImportBatch

@@ -2,7 +2,7 @@ import streamlit as st
 
 from app_pages import import_views, screening_views, state, views, workspace_views
 from rehab import review, screening
-from rehab.analysis.text import plural
+from rehab.wording import plural
 
 # Back on the list: a patient page opened later from the sidebar is the patient's own view.
 st.session_state.pop("opened_from_screening", None)

@@ -10,8 +10,8 @@ import streamlit as st
 from app_pages import state
 from app_pages.views import lazy_download, pdf_reports, upload_controls
 from rehab import screening
-from rehab.analysis.text import plural
 from rehab.present import PHASE_WORDS, TIER_WORDS
+from rehab.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

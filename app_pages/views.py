@@ -12,11 +12,11 @@ import streamlit as st
 
 from app_pages import import_views, state, workspace_source
 from rehab import present
-from rehab.analysis.text import plural
 from rehab.disclaimer import DISCLAIMER, RED_FLAG_SOURCE, red_flag_lines
 from rehab.importer.report import ImportOptions
 from rehab.markup import literal
 from rehab.settings import rule
+from rehab.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -15,7 +15,6 @@ import streamlit as st
 
 from app_pages import import_views, state, workspace_source
 from app_pages.views import DATE_ORDERS
-from rehab.analysis.text import plural
 from rehab.importer.report import ImportOptions
 from rehab.markup import literal
 from rehab.reports.filenames import safe_filename
@@ -27,6 +26,7 @@ from rehab.review import (
     snooze_problem,
     when_words,
 )
+from rehab.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 
-from rehab.analysis.text import plural, short_date
+from rehab.analysis.text import short_date
 from rehab.settings import DEFAULT_SETTINGS, RuleSettings, rule
+from rehab.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

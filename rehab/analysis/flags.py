@@ -22,7 +22,8 @@ from rehab.analysis.pain_flags import (
     pain_flare_flags,
     severe_pain_flags,
 )
-from rehab.analysis.text import date_list, plural, short_date
+from rehab.analysis.text import date_list, short_date
+from rehab.wording import plural
 
 if TYPE_CHECKING:
     from rehab.analysis.adherence import AdherenceTotals

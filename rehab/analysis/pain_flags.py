@@ -10,8 +10,9 @@ import pandas as pd
 
 from rehab.analysis.inputs import day_date
 from rehab.analysis.models import Flag
-from rehab.analysis.text import date_list, pain_value, plural, short_date
+from rehab.analysis.text import date_list, pain_value, short_date
 from rehab.analysis.thresholds import at_least
+from rehab.wording import plural
 
 if TYPE_CHECKING:
     from datetime import date

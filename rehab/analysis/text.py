@@ -33,11 +33,6 @@ def date_list(days: Sequence[date], limit: int = 3) -> str:
     return joined
 
 
-def plural(count: int, noun: str) -> str:
-    """Count a noun: ``1 day``, ``2 days``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def pain_value(value: float) -> str:
     """Write a pain value with at most one decimal: ``7``, ``6.5``."""
     return f"{round(value, 1):g}"

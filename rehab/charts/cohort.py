@@ -9,7 +9,6 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from rehab.analysis.text import plural
 from rehab.charts.theme import (
     BLUISH_GREEN,
     FIT,
@@ -21,6 +20,7 @@ from rehab.charts.theme import (
     VERMILLION,
     YELLOW,
 )
+from rehab.wording import plural
 
 TIERS: Final = ("critical", "high", "moderate", "none")
 TIER_LABELS: Final = {"critical": "Critical", "high": "High", "moderate": "Moderate", "none": "No alert"}

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Final
 import altair as alt
 import pandas as pd
 
-from rehab.analysis.text import plural
 from rehab.charts.axes import time_axis
 from rehab.charts.daily import SESSIONS_PREFIX, daily_target_total, exercise_ids, paused_counts
 from rehab.charts.labels import cut_names
 from rehab.charts.limits import MAX_CHART_ROWS, TimeBin, bin_end, bin_start, choose_time_bin
 from rehab.charts.selection import exercise_pick
 from rehab.charts.theme import BLACK, DATE_FORMAT, DEFAULT_HEIGHT, EXERCISE_PALETTE, FIT, GREY_MARK
+from rehab.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -9,6 +9,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rehab.wording import plural
+
 __all__ = ["INVISIBLE", "ODD_SPACES", "compose", "plural", "shown", "to_objects"]
 
 _SHOWN_CHARS: Final = 40
@@ -24,15 +26,6 @@ _UNSEEN: Final = tuple(
         *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A),
     )
 )  # fmt: skip
-
-
-def plural(count: int, noun: str) -> str:
-    """Count a noun: ``1 row``, ``2 rows``.
-
-    The importer's own copy of :func:`rehab.analysis.text.plural`: importing that package
-    loads the whole analysis engine, a cost every import process paid for one f-string.
-    """
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _visible(texts: Any) -> Any:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Final
 import pandas as pd
 
 from rehab import present
-from rehab.analysis.text import plural, short_date
+from rehab.analysis.text import short_date
 from rehab.reports.pdf_text import MAX_ID_CHARS, MAX_NAME_CHARS, cut
+from rehab.wording import plural
 
 if TYPE_CHECKING:
     from rehab.analysis import CohortAnalysis, PatientAnalysis, PatientSummary

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from io import BytesIO
 from typing import TYPE_CHECKING, Final
 
-from rehab.analysis.text import plural
 from rehab.reports.pdf_content import (
     ACTION_VERDICTS,
     EXERCISE_COLUMNS,
@@ -22,6 +21,7 @@ from rehab.reports.pdf_content import (
     PHASE_COLUMNS,
 )
 from rehab.reports.pdf_document import ACCENT, MUTED, STOP_RED, ReportDocument
+from rehab.wording import plural
 
 if TYPE_CHECKING:
     from datetime import date

@@ -164,7 +164,7 @@ def _import_json(outcome: WorkspaceImport) -> dict[str, Any]:
 
 
 def _print_merge(outcome: WorkspaceImport) -> None:
-    from rehab.analysis.text import plural
+    from rehab.wording import plural
 
     added = outcome.added
     print(
@@ -271,7 +271,7 @@ def _export(workspace: Workspace, args: argparse.Namespace) -> int:
 
 
 def _forget(workspace: Workspace, args: argparse.Namespace) -> int:
-    from rehab.analysis.text import plural
+    from rehab.wording import plural
 
     patient = args.patient
     if not args.yes:

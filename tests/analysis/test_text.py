@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from rehab.analysis.text import date_list, pain_value, plural, points, short_date, signed
+from rehab.analysis.text import date_list, pain_value, points, short_date, signed
+from rehab.wording import plural
 
 
 def test_short_date_is_day_and_month_without_padding():
