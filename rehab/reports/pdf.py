@@ -1,7 +1,7 @@
 """One-page PDF reports for the clinical record (two with questionnaires), generated offline.
 
 >>> pdf = patient_pdf(cohort, "PT-0101")  # doctest: +SKIP
->>> write_reports(cohort, Path("reports"))  # doctest: +SKIP
+>>> write_report_batch(cohort, Path("reports"))  # rehab.reports.batch  # doctest: +SKIP
 
 Each page: the patient id, the period, the as-of date and when the report was generated, the
 alert tier in words, the flags (most urgent first) with their rules and sources, adherence and
@@ -32,7 +32,6 @@ from rehab.reports.pdf_page import ChartImage, draw_measures_page, draw_page, fi
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from pathlib import Path
 
     import altair as alt
 
@@ -46,7 +45,6 @@ __all__ = [
     "patient_pdf",
     "report_file_names",
     "report_pain_chart",
-    "write_reports",
 ]
 
 # Chart size in CSS pixels; the PNG is drawn across the text width (178 mm), so these numbers
@@ -255,45 +253,3 @@ def report_file_names(patient_ids: Sequence[str]) -> list[str]:
         taken.add(name.casefold())
         names.append(name)
     return names
-
-
-def write_reports(
-    cohort: CohortAnalysis,
-    out_dir: Path,
-    patient_ids: Sequence[str] | None = None,
-    *,
-    library: ExerciseLibrary | None = None,
-    generated_at: datetime | None = None,
-) -> list[Path]:
-    """Write one ``<patient_id>.pdf`` per patient into ``out_dir`` (for ``rehab report``).
-
-    Parameters
-    ----------
-    cohort
-        The analysis.
-    out_dir
-        Folder to write to; created when missing. File names are made safe, so no patient
-        id can place a file outside it.
-    patient_ids
-        Patients to report; every patient, most urgent first, when not given.
-    library
-        Names the exercises; the bundled library when not given.
-    generated_at
-        When the reports are made (one time for all of them); now when not given.
-
-    Returns
-    -------
-    list[Path]
-        The files written, in the order of ``patient_ids``.
-    """
-    if patient_ids is None:
-        patient_ids = [str(patient_id) for patient_id in cohort.triage()["patient_id"]]
-    library = library or load_library()
-    generated_at = generated_at or datetime.now().astimezone()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for patient_id, name in zip(patient_ids, report_file_names(patient_ids), strict=True):
-        path = out_dir / name
-        path.write_bytes(patient_pdf(cohort, patient_id, library=library, generated_at=generated_at))
-        written.append(path)
-    return written

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from rehab.analysis import analyse
 from rehab.disclaimer import DISCLAIMER, RED_FLAG_SOURCE, RED_FLAG_SYMPTOMS, URGENCY_ADVICE
 from rehab.library import load_library
+from rehab.reports.batch import write_report_batch
 from rehab.reports.pdf import (
     CHART_HEIGHT_PX,
     CHART_SCALE,
@@ -21,7 +22,6 @@ from rehab.reports.pdf import (
     pain_chart_png,
     patient_pdf,
     report_file_names,
-    write_reports,
 )
 from rehab.reports.pdf_content import FlagItem, page_content
 from rehab.reports.pdf_document import ReportDocument
@@ -404,16 +404,16 @@ def cached_chart(monkeypatch, chart):
     monkeypatch.setattr("rehab.reports.pdf.pain_chart_png", lambda cohort, patient_id: chart.png)
 
 
-def test_write_reports_defaults_to_every_patient_most_urgent_first(cohort, tmp_path, cached_chart):
-    written = write_reports(cohort, tmp_path)
+def test_write_report_batch_defaults_to_every_patient_most_urgent_first(cohort, tmp_path, cached_chart):
+    written = write_report_batch(cohort, tmp_path, jobs=1).written
     triage = [str(patient_id) for patient_id in cohort.triage()["patient_id"]]
     assert [path.name for path in written] == report_file_names(triage)
     assert len(written) == len(cohort.patients) == 3
 
 
-def test_write_reports_writes_one_pdf_per_patient_inside_the_folder(cohort, tmp_path, cached_chart):
+def test_write_report_batch_writes_one_pdf_per_patient_inside_the_folder(cohort, tmp_path, cached_chart):
     out = tmp_path / "reports" / "today"
-    written = write_reports(cohort, out, [GONE, ACCENTED])
+    written = write_report_batch(cohort, out, [GONE, ACCENTED], jobs=1).written
     assert written == [out / "evil_x.pdf", out / "Zoe-1.pdf"]
     assert sorted(path.name for path in tmp_path.rglob("*") if path.is_file()) == [
         "Zoe-1.pdf",
