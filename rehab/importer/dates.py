@@ -143,8 +143,54 @@ def _month_numbers(match: Any) -> IntArray:
     return numbers[where.reshape(-1)] if len(words) else np.zeros(0, dtype=np.int64)
 
 
+# The usual date column: every distinct text a plain ISO date, nothing around it.
+_PLAIN_ISO: Final = r"^\d{4}-\d{2}-\d{2}$"
+_STRING_ARRAYS: Final = (pa.StringArray, pa.LargeStringArray)
+
+
+def _digits(texts: Any, width: int) -> IntArray:
+    """Return the digits of ASCII texts of ``width`` characters, one row per text."""
+    codes = np.asarray(texts.to_numpy(zero_copy_only=False), dtype=f"U{width}").view(np.uint32)
+    return codes.reshape(len(texts), width).astype(np.int64) - ord("0")
+
+
+def _plain_iso_parts(texts: Any) -> DateParts | None:
+    """Return the parts of a column of plain ``YYYY-MM-DD`` dates in one check, else ``None``.
+
+    Such texts hold no marks, spaces, time or zone, and only the ISO pattern reads them:
+    the parts are exactly what the six-pattern extraction gives, without its few dozen
+    Arrow calls (most of a small file's date check).
+    """
+    if not len(texts) or texts.null_count or not isinstance(texts, _STRING_ARRAYS):
+        return None
+    if not pc.all(pc.match_substring_regex(texts, _PLAIN_ISO)).as_py():
+        return None
+    digits = _digits(texts, 10)
+    size = len(texts)
+    empty = np.full(size, "", dtype=object)
+    return DateParts(
+        texts=texts,
+        style=np.full(size, ISO, dtype=np.int8),
+        year=digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3],
+        first=digits[:, 8] * 10 + digits[:, 9],
+        second=digits[:, 5] * 10 + digits[:, 6],
+        time_text=empty,
+        short_year=np.zeros(size, dtype=bool),
+        utc=np.zeros(size, dtype=bool),
+        serial=np.full(size, np.nan),
+        serial_time=np.zeros(size, dtype=bool),
+    )
+
+
 def split_dates(texts: Any) -> DateParts:
     """Recognise the style of each distinct date text and pull out its numbers."""
+    plain = _plain_iso_parts(texts)
+    if plain is not None:
+        return plain
+    return _split_dates(texts)
+
+
+def _split_dates(texts: Any) -> DateParts:
     trimmed = pc.utf8_trim_whitespace(plain_marks(texts))
     found = np.flatnonzero(_as_bools(pc.match_substring_regex(trimmed, _ANY_STYLE)))
     if len(found) == len(trimmed):

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rehab.importer import FileImport, ImportOptions, import_file
+from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, split_dates
 from rehab.importer.dialect import header_line
+from rehab.importer.times import TimesOfDay, _parse_times, _plain_clock_times, _read_times
+from rehab.sample import DEMO_END, random_cohort, write_cohort
 
 
 def _header_line_by_splitting(utf8: bytes) -> str:
@@ -34,3 +43,133 @@ def test_header_line_reads_the_line_splitting_the_decoded_head_reads(data):
 def test_header_line_stops_at_the_first_64_kb_like_before():
     for data in (b"\n" * 70_000 + b"Date\n", b"\n" * 65_530 + b"Date,Pain\n", b" " * 65_535 + b"\xe9x"):
         assert header_line(data) == _header_line_by_splitting(data)
+
+
+# Dates: plain ISO texts (the fast path), near misses, and other styles.
+_DATE_TEXTS = st.one_of(
+    st.builds(
+        "{:04d}-{:02d}-{:02d}".format,
+        st.integers(0, 9999),
+        st.integers(0, 99),
+        st.integers(0, 99),
+    ),
+    st.sampled_from(
+        ["", " ", "2026-09-01 ", "2026-9-01", "2026/09/01", "2026-09-01T08:30", "2026-09-01 8:30Z",
+         "01/09/2026", "13/09/26", "1.9.2026", "2 Nov 2026", "46328", "46328.5", "x", "٢٠٢٦-٠٩-٠١",
+         "2026\u201309\u201301", "2026-02-30", "1899-12-31", "2026-09-01\u200b"]
+    ),
+)  # fmt: skip
+
+
+def _same_parts(fast, general):
+    for name in DateParts.__dataclass_fields__:
+        a, b = getattr(fast, name), getattr(general, name)
+        if name == "texts":
+            assert a.equals(b)
+            continue
+        assert a.dtype == b.dtype, name
+        np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_DATE_TEXTS, min_size=1, max_size=12, unique=True))
+def test_split_dates_reads_plain_iso_columns_as_the_six_patterns_do(texts):
+    array = pa.array(texts, type=pa.string())
+    _same_parts(split_dates(array), _split_dates(array))
+
+
+def test_split_dates_takes_the_plain_iso_path_for_a_clean_column():
+    array = pa.array(["2026-09-01", "2026-02-30", "0000-00-00"])
+    assert _plain_iso_parts(array) is not None
+    assert _plain_iso_parts(pa.array(["2026-09-01", "2026-09-01T08:30"])) is None
+    assert _plain_iso_parts(pa.array(["2026-09-01", None])) is None
+
+
+_TIME_TEXTS = st.one_of(
+    st.builds("{:02d}:{:02d}".format, st.integers(0, 99), st.integers(0, 99)),
+    st.sampled_from(
+        ["", " ", "8:30", "08:30 ", "08:30:00", "8 pm", "08:30\u202fPM", "0.875", ",5", "0.30", "x",
+         "24:00", "٠٨:٣٠", "08.30"]
+    ),
+)  # fmt: skip
+
+
+def _same_times(fast, general):
+    for name in TimesOfDay.__dataclass_fields__:
+        a, b = getattr(fast, name), getattr(general, name)
+        assert a.dtype == b.dtype, name
+        assert a.tolist() == b.tolist(), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TIME_TEXTS, max_size=12, unique=True))
+def test_plain_clock_times_are_read_as_the_time_pattern_reads_them(texts):
+    array = pa.array(texts, type=pa.string())
+    _same_times(_parse_times(array), _read_times(array))
+
+
+def test_the_plain_clock_path_is_taken_for_hh_mm_and_blanks_only():
+    assert _plain_clock_times(pa.array(["", "08:30", "25:61"])) is not None
+    assert _plain_clock_times(pa.array(["", "8:30"])) is None
+    assert _plain_clock_times(pa.array(["08:30", None])) is None
+
+
+# Whole files: every shortcut on (as imported) against every shortcut off (the general path).
+_SHORTCUTS = (
+    ("rehab.importer.dates._plain_iso_parts", lambda texts: None),
+    ("rehab.importer.times._plain_clock_times", lambda texts: None),
+)
+
+_SESSIONS_HEAD = "Date,Time,Exercise,Sets,Reps,Hold (s),Pain before,Pain after,Notes\n"
+_FILES = {
+    "clean": _SESSIONS_HEAD
+    + "2026-08-23,07:40,Back Extension,1,10,20,,,\n2026-08-23,07:44,Cat Stretch,1,10,15,7,6,\n",
+    "one row": _SESSIONS_HEAD + "2026-08-23,07:40,Back Extension,1,10,20,,,\n",
+    "no rows": _SESSIONS_HEAD,
+    "typos and blanks": _SESSIONS_HEAD
+    + "2026-08-23,07:40,knee rolls,2,10,4,7,6,\n2026-08-24,,Cat Strech,,10,15,,6,sore\n"
+    + "2026-02-30,25:10,Back Extension,1,ten,20,7,6,\n,07:40,Hip Rolls,1,10,5,7,6,\n",
+    "duplicates": _SESSIONS_HEAD
+    + "2026-08-23,07:40,Back Extension,1,10,20,,,\n2026-08-23,07:40,Back Extension,1,10,20,,,\n",
+    "ambiguous slash dates": _SESSIONS_HEAD
+    + "03/04/2026,07:40,Back Extension,1,10,20,,,\n04/05/2026,07:44,Cat Stretch,1,10,15,7,6,\n",
+    "settled slash dates": _SESSIONS_HEAD + "13/04/2026,07:40,Back Extension,1,10,20,,,\n",
+    "date-times": "Date,Exercise,Reps\n2026-08-23T07:40Z,Back Extension,10\n"
+    + "2026-08-24 8:05 pm,Cat Stretch,9\n",
+    "future dates": _SESSIONS_HEAD + "2026-12-23,07:40,Back Extension,1,10,20,,,\n",
+    "set rows": "Date,Time,Exercise,Set,Reps\n2026-08-23,07:40,Back Extension,1,10\n"
+    + "2026-08-23,07:40,Back Extension,2,9\n2026-08-23,07:40,Back Extension,3,8\n",
+    "pain": "Date,Time,Pain,Flare,Notes\n2026-08-23,14:22,7,no,\n2026-08-24,08:02,11,maybe,\n"
+    + "2026-08-25,,6,yes,\"stiff, easier by lunch\"\n",
+    "patients": "patient_id,date,time,pain\nPT-1,2026-08-23,08:00,3\nPT-2,2026-08-23,8:00,4\n",
+    "serial dates": "Date,Exercise,Reps\n46328,Back Extension,10\n46329.5,Cat Stretch,9\n",
+}  # fmt: skip
+
+
+def _both_ways(name: str, data: bytes, options: ImportOptions) -> tuple[FileImport, FileImport]:
+    fast = import_file(name, data, options)
+    with pytest.MonkeyPatch.context() as patch:
+        for target, replacement in _SHORTCUTS:
+            patch.setattr(target, replacement)
+        general = import_file(name, data, options)
+    return fast, general
+
+
+def _assert_same_import(fast: FileImport, general: FileImport) -> None:
+    assert fast.report.model_dump() == general.report.model_dump()
+    for kind in ("sessions", "pain", "measures", "rejected"):
+        pd.testing.assert_frame_equal(getattr(fast, kind), getattr(general, kind))
+
+
+@pytest.mark.parametrize("case", sorted(_FILES))
+@pytest.mark.parametrize("as_of", [None, datetime.date(2026, 9, 1)])
+def test_a_file_imports_the_same_with_and_without_the_shortcuts(case, as_of):
+    name = "PT-0101_pain.csv" if case == "pain" else "PT-0101_sessions.csv"
+    _assert_same_import(*_both_ways(name, _FILES[case].encode(), ImportOptions(as_of=as_of)))
+
+
+def test_the_sample_cohort_imports_the_same_with_and_without_the_shortcuts(tmp_path):
+    cohort = random_cohort(6, 30, end=DEMO_END)
+    for path in sorted(write_cohort(cohort, tmp_path, typos=True)):
+        if path.suffix == ".csv":
+            _assert_same_import(*_both_ways(path.name, path.read_bytes(), ImportOptions()))
