@@ -86,8 +86,40 @@ def _worded(where: BoolArray, word: Callable[[Any], ObjectArray]) -> ObjectArray
     return message
 
 
+# The usual number column: whole numbers of a few digits, or empty cells.
+_PLAIN_WHOLE_RE: Final = r"^(?:\d{1,6})?$"
+
+
+def _plain_whole_numbers(column: ColumnSpec, texts: Any) -> Checked | None:
+    """Check a column of whole numbers (and empty cells) all in range, else return ``None``.
+
+    Such texts need no trimming, no decimal comma and no message, and a float reads a
+    number of up to six digits exactly as the Arrow cast does: the same check, without
+    its half dozen Arrow calls per column.
+    """
+    if texts.null_count or not isinstance(texts, (pa.StringArray, pa.LargeStringArray)):
+        return None
+    if not pc.all(pc.match_substring_regex(texts, _PLAIN_WHOLE_RE)).as_py():
+        return None
+    cells = texts.to_pylist()
+    blank = np.array([not text for text in cells], dtype=bool)
+    values = np.array([float(text) if text else np.nan for text in cells], dtype=np.float64)
+    low = column.minimum if column.minimum is not None else -np.inf
+    high = column.maximum if column.maximum is not None else np.inf
+    with np.errstate(invalid="ignore"):
+        if (~blank & ~((values >= low) & (values <= high))).any():
+            return None  # out of range: the general check words the messages
+    none = np.full(len(blank), "", dtype=object)
+    return Checked(values, blank, none, none.copy())
+
+
 def check_number(column: ColumnSpec, texts: Any) -> Checked:
     """Numbers and 0-10 scores: decimal commas accepted, range from the schema."""
+    plain = _plain_whole_numbers(column, texts)
+    return plain if plain is not None else _check_number(column, texts)
+
+
+def _check_number(column: ColumnSpec, texts: Any) -> Checked:
     trimmed, blank = _trimmed(texts)
     numeric = _bools(pc.match_substring_regex(trimmed, _NUMBER_RE))
     normal = pc.replace_substring(trimmed, ",", ".")
@@ -126,10 +158,11 @@ def check_flag(column: ColumnSpec, texts: Any) -> Checked:
     true = _bools(pc.is_in(lower, value_set=pa.array(sorted(TRUE_WORDS))))
     false = _bools(pc.is_in(lower, value_set=pa.array(sorted(FALSE_WORDS))))
     unknown = ~(true | false | blank)
-    error, message = _errors(
-        [(unknown, "invalid_flag", compose(f"{column.name} is ", shown(texts), "; use yes or no"))],
-        len(true),
-    )
+
+    def not_a_flag(bad: Any) -> ObjectArray:
+        return compose(f"{column.name} is ", shown(texts.filter(bad)), "; use yes or no")
+
+    error, message = _errors([(unknown, "invalid_flag", _worded(unknown, not_a_flag))], len(true))
     return Checked(true, blank, error, message)
 
 
@@ -139,9 +172,11 @@ def check_time(column: ColumnSpec, texts: Any) -> Checked:
     times = parse_times(texts)
     wrong = ~times.valid & ~blank
     hint = ", which is not a time of day; write times like 08:30 or 8:30 am"
-    error, message = _errors(
-        [(wrong, "invalid_time", compose(f"{column.name} is ", shown(texts), hint))], len(blank)
-    )
+
+    def not_a_time(bad: Any) -> ObjectArray:
+        return compose(f"{column.name} is ", shown(texts.filter(bad)), hint)
+
+    error, message = _errors([(wrong, "invalid_time", _worded(wrong, not_a_time))], len(blank))
     return Checked(times.text, blank, error, message)
 
 

@@ -15,8 +15,17 @@ from hypothesis import strategies as st
 from rehab.importer import FileImport, ImportOptions, import_file
 from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, split_dates
 from rehab.importer.dialect import header_line
+from rehab.importer.messages import compose, shown
 from rehab.importer.times import TimesOfDay, _parse_times, _plain_clock_times, _read_times
+from rehab.importer.validate import (
+    _check_number,
+    _plain_whole_numbers,
+    check_flag,
+    check_number,
+    check_time,
+)
 from rehab.sample import DEMO_END, random_cohort, write_cohort
+from rehab.schema import SPECS
 
 
 def _header_line_by_splitting(utf8: bytes) -> str:
@@ -118,6 +127,7 @@ def test_the_plain_clock_path_is_taken_for_hh_mm_and_blanks_only():
 _SHORTCUTS = (
     ("rehab.importer.dates._plain_iso_parts", lambda texts: None),
     ("rehab.importer.times._plain_clock_times", lambda texts: None),
+    ("rehab.importer.validate._plain_whole_numbers", lambda column, texts: None),
 )
 
 _SESSIONS_HEAD = "Date,Time,Exercise,Sets,Reps,Hold (s),Pain before,Pain after,Notes\n"
@@ -173,3 +183,61 @@ def test_the_sample_cohort_imports_the_same_with_and_without_the_shortcuts(tmp_p
     for path in sorted(write_cohort(cohort, tmp_path, typos=True)):
         if path.suffix == ".csv":
             _assert_same_import(*_both_ways(path.name, path.read_bytes(), ImportOptions()))
+
+
+_FLARE = SPECS["pain"].column("flare")
+_NUMBER_SPECS = {
+    spec.name: spec
+    for kind in ("sessions", "pain")
+    for spec in SPECS[kind].columns
+    if spec.type in ("number", "score")
+}
+_NUMBER_TEXTS = st.one_of(
+    st.integers(0, 10**7).map(str),
+    st.integers(0, 30).map("{:03d}".format),
+    st.sampled_from(
+        ["", " ", " 7", "7 ", "-1", "+3", "7.5", "7,5", ".5", "1e3", "ten", "٣", "½", "0x1"]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NUMBER_TEXTS, max_size=10, unique=True), st.sampled_from(sorted(_NUMBER_SPECS)))
+def test_plain_whole_numbers_are_checked_as_the_number_check_does(texts, column):
+    spec = _NUMBER_SPECS[column]
+    array = pa.array(texts, type=pa.string())
+    _same_checked(check_number(spec, array), _check_number(spec, array))
+
+
+def test_the_whole_number_path_is_taken_for_in_range_digits_and_blanks_only():
+    pain = SPECS["pain"].column("pain")
+    assert _plain_whole_numbers(pain, pa.array(["", "0", "10", "007"])) is not None
+    assert _plain_whole_numbers(pain, pa.array(["", "11"])) is None
+    assert _plain_whole_numbers(pain, pa.array(["7", " 7"])) is None
+
+
+_FLAG_TEXTS = st.sampled_from(["", " ", "yes", "No", "y", "maybe", "1", "ja", "\u200bno"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_TIME_TEXTS, _FLAG_TEXTS), max_size=8, unique=True))
+def test_time_and_flag_messages_are_those_worded_for_every_text_before(texts):
+    # Messages are now worded for the bad texts only; each is the one worded before.
+    array = pa.array(texts, type=pa.string())
+    hints = {
+        "time": ", which is not a time of day; write times like 08:30 or 8:30 am",
+        "flag": "; use yes or no",
+    }
+    for spec, check in ((SPECS["sessions"].column("time"), check_time), (_FLARE, check_flag)):
+        checked = check(spec, array)
+        before = compose(f"{spec.name} is ", shown(array), hints[spec.type])
+        expected = np.where(checked.invalid, before, "")
+        assert checked.message.tolist() == expected.tolist()
+        assert checked.invalid.any() == any(checked.message.tolist())
+
+
+def _same_checked(fast, general):
+    for name in ("values", "blank", "error", "message"):
+        a, b = getattr(fast, name), getattr(general, name)
+        assert a.dtype == b.dtype, name
+        np.testing.assert_array_equal(a, b, err_msg=name)
