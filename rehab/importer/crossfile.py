@@ -78,12 +78,34 @@ def _drop(file: FileImport, kind: str, repeat: np.ndarray, sources: list[str]) -
         report.issues.append(repeat_issue(source, picked))
 
 
+def _sharing_a_patient(frames: list[tuple[int, pd.DataFrame]]) -> list[tuple[int, pd.DataFrame]]:
+    """Keep the frames holding a patient that another frame holds too.
+
+    A repeat has the same patient as the row it repeats, so a file whose patients no other
+    file has can hold no repeat and be the source of none: an upload of one file per patient
+    and kind skips concatenating and grouping every row (a millisecond a file).
+    """
+    if any("patient_id" not in frame.columns for _, frame in frames):
+        return frames
+    patients = [set(frame["patient_id"].unique().tolist()) for _, frame in frames]
+    files_per_patient: dict[object, int] = {}
+    for names in patients:
+        for name in names:
+            files_per_patient[name] = files_per_patient.get(name, 0) + 1
+    return [
+        frame
+        for frame, names in zip(frames, patients, strict=True)
+        if any(files_per_patient[name] > 1 for name in names)
+    ]
+
+
 def drop_cross_file_repeats(files: list[FileImport]) -> None:
     """Drop, from later files, the rows already imported from an earlier file of the upload."""
     if len(files) < 2:
         return
     for kind in CROSS_FILE_KINDS:
         frames = [(i, getattr(f, kind)) for i, f in enumerate(files) if len(getattr(f, kind))]
+        frames = _sharing_a_patient(frames)
         if len({i for i, _ in frames}) < 2:
             continue
         # The owner of each row from the frames' lengths: a file_index column added to every

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rehab.importer import FileImport, ImportOptions, import_file
+from rehab.importer import FileImport, ImportBatch, ImportOptions, import_file, import_files
+from rehab.importer.crossfile import _sharing_a_patient
 from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, split_dates
 from rehab.importer.dialect import header_line
 from rehab.importer.messages import compose, shown
@@ -241,3 +242,56 @@ def _same_checked(fast, general):
         a, b = getattr(fast, name), getattr(general, name)
         assert a.dtype == b.dtype, name
         np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def _batch_both_ways(files: list[tuple[str, bytes]]) -> tuple[ImportBatch, ImportBatch]:
+    fast = import_files(files)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("rehab.importer.crossfile._sharing_a_patient", lambda frames: frames)
+        general = import_files(files)
+    return fast, general
+
+
+def _assert_same_batch(fast: ImportBatch, general: ImportBatch) -> None:
+    assert fast.report_json() == general.report_json()
+    for one, other in zip(fast.files, general.files, strict=True):
+        _assert_same_import(one, other)
+    for kind in ("sessions", "pain", "measures"):
+        pd.testing.assert_frame_equal(getattr(fast, kind), getattr(general, kind))
+
+
+def test_cross_file_repeats_are_found_only_among_files_sharing_a_patient(tmp_path):
+    cohort = random_cohort(4, 20, end=DEMO_END)
+    files = [
+        (path.name, path.read_bytes())
+        for path in sorted(write_cohort(cohort, tmp_path, typos=True))
+        if path.suffix == ".csv"
+    ]
+    name, data = files[0]
+    lines = data.splitlines(keepends=True)
+    files += [
+        (f"copy/{name}", data),  # the same file twice
+        (f"later/{name}", b"".join(lines[:1] + lines[len(lines) // 2 :])),
+        # Rows of two patients in one file: one of them repeats another file's rows.
+        (
+            "clinic_sessions.csv",
+            b"patient_id,date,exercise,reps\nPT-9,2026-08-01,Cat Stretch,10\n"
+            + b"PT-9,2026-08-01,Cat Stretch,10\nPT-8,2026-08-01,Cat Stretch,10\n",
+        ),
+        ("PT-8_sessions.csv", b"date,exercise,reps\n2026-08-01,Cat Stretch,10\n"),
+        ("PT-7_sessions.csv", b"date,exercise,reps\n2026-08-01,Cat Stretch,10\n"),
+    ]
+    fast, general = _batch_both_ways(files)
+    _assert_same_batch(fast, general)
+    codes = [issue["code"] for report in fast.report_json()["files"] for issue in report["issues"]]
+    assert codes.count("duplicate_across_files") == 3
+
+
+def test_one_file_per_patient_skips_grouping_and_finds_no_repeats(tmp_path):
+    cohort = random_cohort(5, 10, end=DEMO_END)
+    paths = sorted(write_cohort(cohort, tmp_path, typos=True))
+    files = [(path.name, path.read_bytes()) for path in paths if path.suffix == ".csv"]
+    fast, general = _batch_both_ways(files)
+    _assert_same_batch(fast, general)
+    batch_frames = [(i, f.sessions) for i, f in enumerate(fast.files) if len(f.sessions)]
+    assert _sharing_a_patient(batch_frames) == []
