@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -28,6 +28,8 @@ from rehab.importer.rowreport import report_duplicates
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    import pandas as pd
 
     from rehab.importer.coded import CodedColumn
     from rehab.importer.headers import ColumnMap
@@ -151,6 +153,28 @@ def _log_checker(columns: ColumnMap, library: ExerciseLibrary) -> Checker:
     return check
 
 
+# A file without rejected rows gets an empty frame that depends on its header alone: built
+# once per header (a few hundred microseconds) and handed out as shallow copies, which
+# copy-on-write keeps apart. Cleared when full: uploads mix few headers.
+_NO_REJECTED: dict[tuple[str, ...], pd.DataFrame] = {}
+_NO_REJECTED_HEADERS: Final = 64
+
+
+def _rejected_rows(
+    table: RawTable, coded: list[CodedColumn], rejected: np.ndarray, issues: IssueLog
+) -> pd.DataFrame:
+    """Return the rejected rows as written (see :func:`rejected_frame`)."""
+    if len(rejected):
+        return rejected_frame(table, coded, rejected, issues.problems_by_row(table.rows[rejected]))
+    empty = _NO_REJECTED.get(table.header)
+    if empty is None:
+        if len(_NO_REJECTED) >= _NO_REJECTED_HEADERS:
+            _NO_REJECTED.clear()
+        empty = rejected_frame(table, coded, rejected, issues.problems_by_row(table.rows[rejected]))
+        _NO_REJECTED[table.header] = empty
+    return empty.copy(deep=False)
+
+
 def _import_table(
     name: str,
     table: RawTable,
@@ -171,9 +195,7 @@ def _import_table(
     outcome = check(TableRows(name, table, coded, unique, options, issues, clock))
     with clock("report"):
         rejected = np.sort(np.concatenate([outcome.rejected, too_long]))
-        rejected_rows = rejected_frame(
-            table, coded, rejected, issues.problems_by_row(table.rows[rejected])
-        )
+        rejected_rows = _rejected_rows(table, coded, rejected, issues)
         report = FileReport(
             file=name,
             kind=kind,
@@ -195,9 +217,7 @@ def _import_table(
         report.duplicates,
         table.parser,
     )
-    result = FileImport(report=report, rejected=rejected_rows)
-    setattr(result, kind, outcome.frame)
-    return result
+    return FileImport(report=report, rejected=rejected_rows, **{kind: outcome.frame})
 
 
 def import_bytes(

@@ -16,6 +16,7 @@ from rehab.importer import FileImport, ImportBatch, ImportOptions, import_file, 
 from rehab.importer.crossfile import _sharing_a_patient
 from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, split_dates
 from rehab.importer.dialect import header_line
+from rehab.importer.frames import rejected_frame
 from rehab.importer.messages import compose, shown
 from rehab.importer.times import TimesOfDay, _parse_times, _plain_clock_times, _read_times
 from rehab.importer.validate import (
@@ -129,6 +130,12 @@ _SHORTCUTS = (
     ("rehab.importer.dates._plain_iso_parts", lambda texts: None),
     ("rehab.importer.times._plain_clock_times", lambda texts: None),
     ("rehab.importer.validate._plain_whole_numbers", lambda column, texts: None),
+    (
+        "rehab.importer.pipeline._rejected_rows",
+        lambda table, coded, rejected, issues: rejected_frame(
+            table, coded, rejected, issues.problems_by_row(table.rows[rejected])
+        ),
+    ),
 )
 
 _SESSIONS_HEAD = "Date,Time,Exercise,Sets,Reps,Hold (s),Pain before,Pain after,Notes\n"
@@ -295,3 +302,15 @@ def test_one_file_per_patient_skips_grouping_and_finds_no_repeats(tmp_path):
     _assert_same_batch(fast, general)
     batch_frames = [(i, f.sessions) for i, f in enumerate(fast.files) if len(f.sessions)]
     assert _sharing_a_patient(batch_frames) == []
+
+
+def test_a_shared_empty_rejected_frame_is_not_changed_through_another_file():
+    data = _FILES["clean"].encode()
+    first = import_file("PT-1_sessions.csv", data)
+    first.rejected["fixed"] = "yes"
+    del first.rejected["problem"]
+    first.rejected.columns = [f"x{i}" for i in range(len(first.rejected.columns))]
+    second = import_file("PT-2_sessions.csv", data)
+    assert len(second.rejected) == 0
+    assert list(second.rejected.columns) == ["row", "problem", *_SESSIONS_HEAD.strip().split(",")]
+    pd.testing.assert_frame_equal(second.rejected, import_file("PT-3_sessions.csv", data).rejected)
