@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from rehab.importer.issuelog import cut_text
 from rehab.importer.report import FileProblem, IssueLog
-from rehab.schema import PAIN, SESSIONS, SPECS, LogKind, header_lookup, normalise_header
+from rehab.schema import PAIN, SESSIONS, SPECS, LogKind, header_lookup
+from rehab.schema import normalise_header as _normalise
+
+# Many files of an upload share their headers: each header's key is worked out once (two
+# regex passes, asked three times per header and file). Long headers are not kept.
+_KEPT_HEADER_CHARS: Final = 200
+_known_keys = lru_cache(maxsize=1024)(_normalise)
+
+
+def normalise_header(header: str) -> str:
+    """Return the matching key of ``header`` (see :func:`rehab.schema.normalise_header`)."""
+    return _known_keys(header) if len(header) <= _KEPT_HEADER_CHARS else _normalise(header)
+
 
 __all__ = ["GENERIC_IDS", "PERSON_HEADERS", "ColumnMap", "detect_kind", "resolve_headers"]
 

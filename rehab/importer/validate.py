@@ -195,6 +195,24 @@ def check_text(column: ColumnSpec, texts: Any, *, strip: bool) -> Checked:
     return Checked(values, blank, none, none.copy())
 
 
+# The library's keys as an Arrow value set and its ids, for the last lookup table seen
+# (the library caches its table): built once per upload instead of once per file.
+_last_lookup: tuple[dict[str, str], Any, ObjectArray] | None = None
+
+
+def _lookup_arrays(lookup: dict[str, str]) -> tuple[Any, ObjectArray]:
+    """Return the keys of ``lookup`` as a pyarrow array, and its ids followed by ``""``."""
+    global _last_lookup
+    last = _last_lookup
+    if last is not None and last[0] is lookup and len(last[2]) == len(lookup) + 1:
+        return last[1], last[2]
+    value_set = pa.array(list(lookup), type=pa.string())
+    ids = np.asarray([*list(lookup.values()), ""], dtype=object)
+    ids.flags.writeable = False
+    _last_lookup = (lookup, value_set, ids)
+    return value_set, ids
+
+
 def check_exercise(texts: Any, library: ExerciseLibrary) -> Checked:
     """Match names to library ids (id, name or alias, case- and punctuation-blind).
 
@@ -206,8 +224,8 @@ def check_exercise(texts: Any, library: ExerciseLibrary) -> Checked:
     trimmed, blank = _trimmed(texts)
     keys = pc.replace_substring_regex(pc.utf8_lower(trimmed), _NON_ALNUM_RE, "")
     lookup = library.lookup()
-    index = pc.index_in(keys, value_set=pa.array(list(lookup), type=pa.string()))
-    ids = np.asarray([*list(lookup.values()), ""], dtype=object)
+    value_set, ids = _lookup_arrays(lookup)
+    index = pc.index_in(keys, value_set=value_set)
     position = np.asarray(
         pc.fill_null(index, len(lookup)).to_numpy(zero_copy_only=False), dtype=np.int64
     )

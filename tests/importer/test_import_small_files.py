@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rehab.importer import FileImport, ImportBatch, ImportOptions, import_file, import_files
+from rehab import schema
+from rehab.importer import FileImport, ImportBatch, ImportOptions, headers, import_file, import_files
 from rehab.importer.crossfile import _sharing_a_patient
 from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, split_dates
 from rehab.importer.dialect import header_line
@@ -21,6 +22,7 @@ from rehab.importer.messages import compose, shown
 from rehab.importer.times import TimesOfDay, _parse_times, _plain_clock_times, _read_times
 from rehab.importer.validate import (
     _check_number,
+    _lookup_arrays,
     _plain_whole_numbers,
     check_flag,
     check_number,
@@ -314,3 +316,20 @@ def test_a_shared_empty_rejected_frame_is_not_changed_through_another_file():
     assert len(second.rejected) == 0
     assert list(second.rejected.columns) == ["row", "problem", *_SESSIONS_HEAD.strip().split(",")]
     pd.testing.assert_frame_equal(second.rejected, import_file("PT-3_sessions.csv", data).rejected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30), st.integers(0, 300))
+def test_remembered_header_keys_are_the_schema_keys(text, padding):
+    header = text + " " * padding + " Hold (s)"
+    for _ in range(2):  # worked out, then remembered
+        assert headers.normalise_header(header) == schema.normalise_header(header)
+
+
+def test_the_exercise_value_set_follows_the_lookup_table_it_was_built_from():
+    first = {"catstretch": "cat_stretch", "hiprolls": "hip_rolls"}
+    second = {"kneerolls": "knee_rolls"}
+    for lookup in (first, second, first, dict(first)):
+        value_set, ids = _lookup_arrays(lookup)
+        assert value_set.to_pylist() == list(lookup)
+        assert ids.tolist() == [*lookup.values(), ""]
