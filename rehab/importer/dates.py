@@ -411,7 +411,8 @@ def resolve_dates(
     minutes = np.where(serial_time, serial_minutes, np.where(timed, times.minutes, -1))
     time_of_day = times.text.copy()
     time_of_day[~timed] = None
-    time_of_day[serial_time] = clock_text(serial_minutes[serial_time])
+    if serial_time.any():  # no serial date-time, no clock text to write (five Arrow calls)
+        time_of_day[serial_time] = clock_text(serial_minutes[serial_time])
     return DateResult(
         days=days.astype("datetime64[ns]"),
         error=error,
