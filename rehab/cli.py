@@ -15,17 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from rehab.disclaimer import DISCLAIMER_SHORT as DISCLAIMER
-from rehab.settings import RuleSettings
-
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rehab.analysis import CohortAnalysis
     from rehab.importer import ImportBatch, ImportOptions
     from rehab.library import ExerciseLibrary
+    from rehab.settings import RuleSettings
 
 
 def _iso_date(text: str) -> date:
@@ -146,8 +142,13 @@ def _add_analysis_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the ``rehab`` command."""
+def build_parser(*, features: bool = True) -> argparse.ArgumentParser:
+    """Return the argument parser of the ``rehab`` command.
+
+    ``features=False`` leaves out the commands of :data:`FEATURE_COMMANDS`: importing their
+    modules loads their packages (the workspace's pulls in its whole store), which a core
+    command run from the shell should not pay for.
+    """
     parser = argparse.ArgumentParser(prog="rehab", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -195,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     docs = commands.add_parser("docs", help="regenerate the column reference in the docs")
     docs.add_argument("--check", action="store_true", help="fail when the docs are out of date")
-    for module in FEATURE_COMMANDS:
+    for module in FEATURE_COMMANDS if features else ():
         COMMANDS.update(_feature(module).add_commands(commands))
     return parser
 
@@ -256,6 +257,10 @@ def _library(args: argparse.Namespace) -> ExerciseLibrary:
 
 
 def _settings(assignments: Sequence[str]) -> RuleSettings:
+    from pydantic import ValidationError
+
+    from rehab.settings import RuleSettings
+
     values: dict[str, Any] = {}
     for item in assignments:
         name, sep, value = item.partition("=")
@@ -339,6 +344,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if ignored:
         print(f"rehab: {', '.join(ignored)} only work with --engine dask.", file=sys.stderr)
         return 2
+    from rehab.disclaimer import DISCLAIMER_SHORT as DISCLAIMER
+
     batch, cohort = _analyse(args)
     if args.json:
         payload = cohort.summary_json()
@@ -417,10 +424,15 @@ COMMANDS = {
     "docs": cmd_docs,
 }
 
+_CORE_COMMANDS = frozenset(COMMANDS)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``rehab`` command line; return the exit status."""
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    # A core command needs only its own parser (a feature command, --help or a typo: all).
+    core = bool(arguments) and arguments[0] in _CORE_COMMANDS
+    args = build_parser(features=not core).parse_args(arguments)
     try:
         return COMMANDS[args.command](args)
     except FileNotFoundError as error:
