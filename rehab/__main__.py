@@ -4,4 +4,5 @@ import sys
 
 from rehab.cli import main
 
-sys.exit(main())
+# The input CSV files are parsed on a background thread while the modules load.
+sys.exit(main(early=True))

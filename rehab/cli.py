@@ -8,9 +8,11 @@ could not be used at all.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -242,12 +244,63 @@ def import_options(args: argparse.Namespace, as_of: date | None) -> ImportOption
 def _load_batch(args: argparse.Namespace, as_of: date | None) -> ImportBatch:
     from rehab.archive import expand_uploads
     from rehab.importer import import_files
+    from rehab.importer.parse import discard_early
 
-    # ZIP archives are unpacked exactly as the app unpacks an upload.
-    unpacked = expand_uploads((path.name, path.read_bytes()) for path in _expand(args.files))
-    for note in unpacked.notes:
-        print(f"rehab: {note}", file=sys.stderr)
-    return import_files(unpacked.files, import_options(args, as_of), _library(args))
+    try:
+        # ZIP archives are unpacked exactly as the app unpacks an upload.
+        unpacked = expand_uploads((path.name, _read(path)) for path in _expand(args.files))
+        for note in unpacked.notes:
+            print(f"rehab: {note}", file=sys.stderr)
+        return import_files(unpacked.files, import_options(args, as_of), _library(args))
+    finally:
+        discard_early()
+
+
+def _read(path: Path) -> bytes:
+    """Return the file's bytes: as the early-parse thread read them, when it did."""
+    from rehab.importer.parse import early_bytes
+
+    if _early_registered is not None:
+        _early_registered.wait()
+        data = early_bytes(path)
+        if data is not None:
+            return data
+    return path.read_bytes()
+
+
+# Set while ``main(early=True)`` runs a command whose CSV files are parsed early.
+_early_registered: threading.Event | None = None
+_EARLY_COMMANDS = frozenset({"validate", "summary", "report"})
+
+
+def _start_early_parse(args: argparse.Namespace) -> threading.Event | None:
+    """Read and parse the input CSV files on a background thread (see rehab.importer.parse).
+
+    pyarrow parses without the GIL, so on a machine with two cores the parse overlaps the
+    imports of pandas and the importer that the command does meanwhile.
+    """
+    if args.command not in _EARLY_COMMANDS or getattr(args, "engine", "pandas") != "pandas":
+        return None
+    try:
+        paths = [p for p in _expand(args.files) if p.suffix.lower() == ".csv" and p.is_file()]
+    except OSError:
+        return None
+    if not paths:
+        return None
+    registered = threading.Event()
+    threading.Thread(
+        target=_parse_early, args=(paths, registered), name="rehab-early-parse", daemon=True
+    ).start()
+    return registered
+
+
+def _parse_early(paths: list[Path], registered: threading.Event) -> None:
+    # Whatever goes wrong here, the import reads and parses the files itself.
+    with contextlib.suppress(Exception):
+        from rehab.importer.parse import parse_early
+
+        parse_early(paths, registered)
+    registered.set()
 
 
 def _library(args: argparse.Namespace) -> ExerciseLibrary:
@@ -427,14 +480,22 @@ COMMANDS = {
 _CORE_COMMANDS = frozenset(COMMANDS)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``rehab`` command line; return the exit status."""
+def main(argv: Sequence[str] | None = None, *, early: bool = False) -> int:
+    """Run the ``rehab`` command line; return the exit status.
+
+    ``early=True`` (``python -m rehab``) parses the input CSV files on a background thread
+    while the modules load; the results are the same either way.
+    """
+    global _early_registered
     arguments = sys.argv[1:] if argv is None else list(argv)
     # A core command needs only its own parser (a feature command, --help or a typo: all).
     core = bool(arguments) and arguments[0] in _CORE_COMMANDS
     args = build_parser(features=not core).parse_args(arguments)
+    _early_registered = _start_early_parse(args) if early else None
     try:
         return COMMANDS[args.command](args)
     except FileNotFoundError as error:
         print(f"rehab: no such file: {error.filename}", file=sys.stderr)
         return 2
+    finally:
+        _early_registered = None
