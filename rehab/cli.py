@@ -8,17 +8,14 @@ could not be used at all.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from pydantic import ValidationError
-
-from rehab.disclaimer import DISCLAIMER_SHORT as DISCLAIMER
-from rehab.settings import RuleSettings
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -26,6 +23,7 @@ if TYPE_CHECKING:
     from rehab.analysis import CohortAnalysis
     from rehab.importer import ImportBatch, ImportOptions
     from rehab.library import ExerciseLibrary
+    from rehab.settings import RuleSettings
 
 
 def _iso_date(text: str) -> date:
@@ -146,8 +144,13 @@ def _add_analysis_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the ``rehab`` command."""
+def build_parser(*, features: bool = True) -> argparse.ArgumentParser:
+    """Return the argument parser of the ``rehab`` command.
+
+    ``features=False`` leaves out the commands of :data:`FEATURE_COMMANDS`: importing their
+    modules loads their packages (the workspace's pulls in its whole store), which a core
+    command run from the shell should not pay for.
+    """
     parser = argparse.ArgumentParser(prog="rehab", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -195,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     docs = commands.add_parser("docs", help="regenerate the column reference in the docs")
     docs.add_argument("--check", action="store_true", help="fail when the docs are out of date")
-    for module in FEATURE_COMMANDS:
+    for module in FEATURE_COMMANDS if features else ():
         COMMANDS.update(_feature(module).add_commands(commands))
     return parser
 
@@ -241,12 +244,63 @@ def import_options(args: argparse.Namespace, as_of: date | None) -> ImportOption
 def _load_batch(args: argparse.Namespace, as_of: date | None) -> ImportBatch:
     from rehab.archive import expand_uploads
     from rehab.importer import import_files
+    from rehab.importer.parse import discard_early
 
-    # ZIP archives are unpacked exactly as the app unpacks an upload.
-    unpacked = expand_uploads((path.name, path.read_bytes()) for path in _expand(args.files))
-    for note in unpacked.notes:
-        print(f"rehab: {note}", file=sys.stderr)
-    return import_files(unpacked.files, import_options(args, as_of), _library(args))
+    try:
+        # ZIP archives are unpacked exactly as the app unpacks an upload.
+        unpacked = expand_uploads((path.name, _read(path)) for path in _expand(args.files))
+        for note in unpacked.notes:
+            print(f"rehab: {note}", file=sys.stderr)
+        return import_files(unpacked.files, import_options(args, as_of), _library(args))
+    finally:
+        discard_early()
+
+
+def _read(path: Path) -> bytes:
+    """Return the file's bytes: as the early-parse thread read them, when it did."""
+    from rehab.importer.parse import early_bytes
+
+    if _early_registered is not None:
+        _early_registered.wait()
+        data = early_bytes(path)
+        if data is not None:
+            return data
+    return path.read_bytes()
+
+
+# Set while ``main(early=True)`` runs a command whose CSV files are parsed early.
+_early_registered: threading.Event | None = None
+_EARLY_COMMANDS = frozenset({"validate", "summary", "report"})
+
+
+def _start_early_parse(args: argparse.Namespace) -> threading.Event | None:
+    """Read and parse the input CSV files on a background thread (see rehab.importer.parse).
+
+    pyarrow parses without the GIL, so on a machine with two cores the parse overlaps the
+    imports of pandas and the importer that the command does meanwhile.
+    """
+    if args.command not in _EARLY_COMMANDS or getattr(args, "engine", "pandas") != "pandas":
+        return None
+    try:
+        paths = [p for p in _expand(args.files) if p.suffix.lower() == ".csv" and p.is_file()]
+    except OSError:
+        return None
+    if not paths:
+        return None
+    registered = threading.Event()
+    threading.Thread(
+        target=_parse_early, args=(paths, registered), name="rehab-early-parse", daemon=True
+    ).start()
+    return registered
+
+
+def _parse_early(paths: list[Path], registered: threading.Event) -> None:
+    # Whatever goes wrong here, the import reads and parses the files itself.
+    with contextlib.suppress(Exception):
+        from rehab.importer.parse import parse_early
+
+        parse_early(paths, registered)
+    registered.set()
 
 
 def _library(args: argparse.Namespace) -> ExerciseLibrary:
@@ -256,6 +310,10 @@ def _library(args: argparse.Namespace) -> ExerciseLibrary:
 
 
 def _settings(assignments: Sequence[str]) -> RuleSettings:
+    from pydantic import ValidationError
+
+    from rehab.settings import RuleSettings
+
     values: dict[str, Any] = {}
     for item in assignments:
         name, sep, value = item.partition("=")
@@ -339,6 +397,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if ignored:
         print(f"rehab: {', '.join(ignored)} only work with --engine dask.", file=sys.stderr)
         return 2
+    from rehab.disclaimer import DISCLAIMER_SHORT as DISCLAIMER
+
     batch, cohort = _analyse(args)
     if args.json:
         payload = cohort.summary_json()
@@ -417,12 +477,25 @@ COMMANDS = {
     "docs": cmd_docs,
 }
 
+_CORE_COMMANDS = frozenset(COMMANDS)
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``rehab`` command line; return the exit status."""
-    args = build_parser().parse_args(argv)
+
+def main(argv: Sequence[str] | None = None, *, early: bool = False) -> int:
+    """Run the ``rehab`` command line; return the exit status.
+
+    ``early=True`` (``python -m rehab``) parses the input CSV files on a background thread
+    while the modules load; the results are the same either way.
+    """
+    global _early_registered
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    # A core command needs only its own parser (a feature command, --help or a typo: all).
+    core = bool(arguments) and arguments[0] in _CORE_COMMANDS
+    args = build_parser(features=not core).parse_args(arguments)
+    _early_registered = _start_early_parse(args) if early else None
     try:
         return COMMANDS[args.command](args)
     except FileNotFoundError as error:
         print(f"rehab: no such file: {error.filename}", file=sys.stderr)
         return 2
+    finally:
+        _early_registered = None

@@ -348,3 +348,40 @@ def test_summary_judges_questionnaire_change_by_the_clinics_settings(capsys):
     assert odi_of_pt_0101()["meaningful"] == "better"  # 40 % -> 2 %: beyond 10 points and 30 %
     stricter = odi_of_pt_0101("odi_mcid_points=50", "odi_mcid_percent=99")
     assert stricter["meaningful"] == ""
+
+
+def test_a_core_command_loads_no_feature_package_but_every_command_is_listed(tmp_path):
+    import subprocess
+    import sys
+
+    clean = _write(tmp_path, "PT-1_pain.csv", CLEAN)
+    probe = (
+        "import sys; from rehab.cli import main; code = main(sys.argv[1:]); "
+        "print(code, sorted(m for m in ('rehab.store', 'rehab.analysis') if m in sys.modules))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe, "validate", str(clean)], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.splitlines()[-1] == "0 []"
+    listed = subprocess.run(
+        [sys.executable, "-m", "rehab", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert all(name in listed for name in ("validate", "summary", "workspace", "measures", "export"))
+
+
+def test_python_m_rehab_writes_all_its_output_and_keeps_the_exit_status(tmp_path):
+    import subprocess
+    import sys
+
+    bad = _write(tmp_path, "PT-2_pain.csv", BAD)
+    rejected = tmp_path / "rejected.csv"
+    run = subprocess.run(
+        [sys.executable, "-m", "rehab", "validate", "--json", str(bad), "--rejected", str(rejected)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert json.loads(run.stdout)["files"][0]["rejected"] == 2
+    assert "2 rejected rows written" in run.stderr
+    assert rejected.read_text(encoding="utf-8").count("\n") == 3

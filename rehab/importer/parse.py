@@ -5,6 +5,11 @@ is used when every record is exactly one line (no blank lines, no line breaks in
 quotes, no ragged rows), because then record *i* is spreadsheet row *i + 1*. Anything
 else goes to the exact parser, Python's :mod:`csv`, which counts blank lines and
 multi-line quoted notes the way a spreadsheet does.
+
+On the command line, the input files are read and parsed by the fast parser on a
+background thread while the process loads pandas and the rest (:func:`parse_early`); the
+import then takes that table for the same bytes and delimiter instead of parsing again, so
+every decision (encoding, delimiter, width, fast or exact) is still the import's own.
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import threading
+from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
@@ -21,14 +28,23 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from rehab.importer.dialect import header_line
+from rehab.importer.dialect import header_line, sniff_delimiter
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
+    from pathlib import Path
 
     from rehab.importer.decode import Decoded
 
-__all__ = ["RawTable", "parse_exact", "parse_fast", "parse_table"]
+__all__ = [
+    "RawTable",
+    "discard_early",
+    "early_bytes",
+    "parse_early",
+    "parse_exact",
+    "parse_fast",
+    "parse_table",
+]
 
 # A 1 MB note is a normal cell here; the csv module's default limit is 128 kB.
 csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
@@ -218,7 +234,103 @@ def _parse_records(text: str, delimiter: str) -> RawTable:
 
 def parse_table(decoded: Decoded, delimiter: str) -> RawTable:
     """Parse a decoded file: the fast parser when it is exact for this file, else csv."""
-    fast = parse_fast(decoded.utf8, delimiter)
+    parsed, fast = _early_table(decoded.utf8, delimiter)
+    if not parsed:
+        fast = parse_fast(decoded.utf8, delimiter)
     if fast is not None:
         return fast
     return parse_exact(decoded.text(), delimiter)
+
+
+# Early parsing is speculation: files past these are left to the import itself (which
+# refuses too many columns before parsing, and too many rows per upload).
+_EARLY_MAX_BYTES: Final = 512 << 20
+_EARLY_MAX_COLUMNS: Final = 1000
+
+
+@dataclass
+class _EarlyFile:
+    """One input file on the early-parse thread: its bytes, then its fast parse."""
+
+    path: str
+    data: Future[bytes | None] = field(default_factory=Future)
+    # (delimiter, parse_fast's result), or None when it was not parsed early.
+    table: Future[tuple[str, RawTable | None] | None] = field(default_factory=Future)
+    handed_out: bool = False
+
+
+_early: list[_EarlyFile] = []
+_early_lock = threading.Lock()
+
+
+def parse_early(paths: Sequence[Path], registered: threading.Event) -> None:
+    """Read and fast-parse ``paths`` in turn (run on a background thread).
+
+    ``registered`` is set as soon as the files are known, so that :func:`early_bytes` never
+    misses one. Nothing here raises: a file that cannot be read or parsed is left to the
+    import, which reads it again and reports what is wrong the usual way.
+    """
+    files = [_EarlyFile(str(path)) for path in paths]
+    with _early_lock:
+        _early.extend(files)
+    registered.set()
+    try:
+        for file, path in zip(files, paths, strict=True):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = None
+            file.data.set_result(data)
+            file.table.set_result(None if data is None else _parse_speculatively(data))
+    finally:
+        for file in files:  # after an unexpected error: the import does it all itself
+            for future in (file.data, file.table):
+                if not future.done():
+                    future.set_result(None)
+
+
+def _parse_speculatively(data: bytes) -> tuple[str, RawTable | None] | None:
+    if len(data) > _EARLY_MAX_BYTES:
+        return None
+    try:
+        delimiter = sniff_delimiter(header_line(data))
+        if _header_width(data, delimiter) > _EARLY_MAX_COLUMNS:
+            return None
+        return delimiter, parse_fast(data, delimiter)
+    except Exception:  # the import parses the file itself, and reports
+        return None
+
+
+def early_bytes(path: Path) -> bytes | None:
+    """Return the bytes the early-parse thread read from ``path``, or ``None``."""
+    with _early_lock:
+        file = next((f for f in _early if f.path == str(path) and not f.handed_out), None)
+        if file is None:
+            return None
+        file.handed_out = True
+    return file.data.result()
+
+
+def _early_table(utf8: bytes, delimiter: str) -> tuple[bool, RawTable | None]:
+    """Return ``(True, parse_fast's result)`` for bytes parsed early with this delimiter.
+
+    Else ``(False, None)``. Each table is handed out once.
+    """
+    with _early_lock:
+        file = next((f for f in _early if f.handed_out and f.data.result() is utf8), None)
+        if file is None:
+            return False, None
+        _early.remove(file)
+    early = file.table.result()
+    if early is None or early[0] != delimiter:
+        return False, None
+    return True, early[1]
+
+
+def discard_early() -> None:
+    """Wait for the early-parse thread to finish, then drop whatever the import did not use."""
+    with _early_lock:
+        files = list(_early)
+        _early.clear()
+    for file in files:
+        file.table.result()

@@ -1,0 +1,151 @@
+"""The command line's early parse (``python -m rehab``) changes nothing but when the parse runs.
+
+The input CSV files are read and fast-parsed on a background thread while the modules load
+(rehab.importer.parse.parse_early); the import takes that table only for the very bytes and
+delimiter it would have parsed itself. Every report must be the one of the plain run.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rehab.cli import main
+from rehab.importer import parse
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+HEADER = "patient_id,date,time,exercise,sets,reps,pain_before,pain_after,notes"
+ROW = "PT-{p:04d},2026-10-{d:02d},08:{m:02d},Core,2,10,{s},3,felt good"
+
+
+def _log(rows: int) -> str:
+    lines = [ROW.format(p=i % 7, d=1 + i % 28, m=i % 60, s=i % 12) for i in range(rows)]
+    return "\n".join([HEADER, *lines]) + "\n"
+
+
+CASES = {
+    "plain": _log(50).encode(),
+    # Big enough for pyarrow's threaded reader (more than one 1 MB block).
+    "big": _log(30_000).encode(),
+    "blank_lines": (HEADER + "\n\n" + _log(5).split("\n", 1)[1] + "\n\n").encode(),
+    "multi_line_note": (_log(3) + 'PT-0001,2026-10-05,09:00,Core,1,8,4,3,"two\nlines"\n').encode(),
+    "crlf": _log(20).replace("\n", "\r\n").encode(),
+    "lone_cr": _log(20).replace("\n", "\r", 3).encode(),
+    "bom": b"\xef\xbb\xbf" + _log(10).encode(),
+    "latin1": (_log(4) + "PT-0001,2026-10-06,09:00,Core,1,8,4,3,gen\xfcgend\n").encode("latin-1"),
+    "utf16": _log(6).encode("utf-16"),
+    "semicolons": _log(10).replace(",", ";").encode(),
+    "control_char": _log(10).replace("felt good", "felt\x0bgood", 1).encode(),
+    "ragged": (_log(3) + "PT-0001,2026-10-07,09:00,Core,1,8,4,3,ok,extra\nPT-0001\n").encode(),
+    "header_only": (HEADER + "\n").encode(),
+    "empty": b"",
+    "not_csv": b"PK\x03\x04 a workbook",
+}
+
+
+def _validate(capsys: pytest.CaptureFixture[str], files: list[Path], *, early: bool) -> tuple[int, str]:
+    code = main(["validate", "--json", *map(str, files)], early=early)
+    out, err = capsys.readouterr()
+    assert parse._early == []  # nothing left behind, used or not
+    return code, out + err
+
+
+def _spy_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the thread each call of the fast parser runs on."""
+    threads: list[str] = []
+    real = parse.parse_fast
+
+    def spy(utf8: bytes, delimiter: str) -> parse.RawTable | None:
+        threads.append(threading.current_thread().name)
+        return real(utf8, delimiter)
+
+    monkeypatch.setattr(parse, "parse_fast", spy)
+    return threads
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_early_parse_gives_the_report_of_the_plain_run(tmp_path, capsys, case):
+    path = tmp_path / f"PT-0101_{case}.csv"
+    path.write_bytes(CASES[case])
+    assert _validate(capsys, [path], early=True) == _validate(capsys, [path], early=False)
+
+
+def test_many_files_a_missing_one_and_a_repeat(tmp_path, capsys):
+    paths = []
+    for case in ("plain", "bom", "blank_lines", "plain"):
+        paths.append(tmp_path / f"PT-{len(paths):04d}_{case}.csv")
+        paths[-1].write_bytes(CASES[case])
+    paths.append(paths[0])  # the same file twice: two reports, the second all duplicates
+    assert _validate(capsys, paths, early=True) == _validate(capsys, paths, early=False)
+    missing = [*paths, tmp_path / "PT-9999_gone.csv"]
+    code, text = _validate(capsys, missing, early=True)
+    assert (code, text) == _validate(capsys, missing, early=False)
+    assert code == 2
+    assert "no such file" in text
+
+
+def test_a_plain_file_is_parsed_once_on_the_early_thread(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "PT-0101_sessions.csv"
+    path.write_bytes(CASES["big"])
+    threads = _spy_threads(monkeypatch)
+    assert _validate(capsys, [path], early=True)[0] == 0
+    assert threads == ["rehab-early-parse"]
+    threads.clear()
+    assert _validate(capsys, [path], early=False)[0] == 0
+    assert threads == ["MainThread"]
+
+
+def test_bytes_the_import_decodes_differently_are_parsed_again(tmp_path, capsys, monkeypatch):
+    # A BOM is cut off before parsing: the early table (of the bytes with the BOM) is not used.
+    path = tmp_path / "PT-0101_sessions.csv"
+    path.write_bytes(CASES["bom"])
+    threads = _spy_threads(monkeypatch)
+    _validate(capsys, [path], early=True)
+    assert threads == ["rehab-early-parse", "MainThread"]
+
+
+def test_summary_and_zip_and_folder_inputs_match(tmp_path, capsys):
+    import zipfile
+
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "PT-0001_sessions.csv").write_bytes(CASES["big"])
+    (folder / "PT-0002_sessions.csv").write_bytes(CASES["blank_lines"])
+    archive = tmp_path / "more.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("PT-0003_sessions.csv", CASES["crlf"])
+    command = ["summary", "--json", "--as-of", "2026-10-31", str(folder), str(archive)]
+    early = main(command, early=True), capsys.readouterr()
+    plain = main(command, early=False), capsys.readouterr()
+    assert early == plain
+    assert len(json.loads(plain[1].out)["patients"]) == 7
+    assert parse._early == []
+
+
+LINES = st.sampled_from(
+    [
+        "PT-0001,2026-10-01,08:00,Core,2,10,4,3,ok",
+        "PT-0002,2026-10-02,,Hip Rolls,1,8,11,3,",
+        'PT-0003,2026-10-03,09:00,Core,1,8,4,3,"a, b"',
+        'PT-0003,2026-10-03,09:00,Core,1,8,4,3,"two\nlines"',
+        "PT-0004,2026-02-30,09:00,Plank,1,8,4,3,x",
+        "PT-0005,2026-10-04,09:00,Core,1,8,4",
+        "PT-0005,2026-10-04,09:00,Core,1,8,4,3,ok,more",
+        "",
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(LINES, max_size=12), end=st.sampled_from(["\n", "\r\n", "\r"]))
+def test_early_parse_property(tmp_path, capsys, lines, end):
+    path = tmp_path / "PT-0101_sessions.csv"
+    path.write_bytes(end.join([HEADER, *lines, ""]).encode())
+    assert _validate(capsys, [path], early=True) == _validate(capsys, [path], early=False)
