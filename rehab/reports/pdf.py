@@ -25,7 +25,7 @@ from rehab.charts import pain_chart
 from rehab.charts.export import _vl_version, _with_fixed_width
 from rehab.charts.pain import legends_beside
 from rehab.library import load_library
-from rehab.reports.filenames import safe_filename
+from rehab.reports.filenames import report_file_names
 from rehab.reports.pdf_content import page_content
 from rehab.reports.pdf_document import ReportDocument
 from rehab.reports.pdf_page import ChartImage, draw_measures_page, draw_page, fit_layout
@@ -45,6 +45,7 @@ __all__ = [
     "patient_pdf",
     "report_file_names",
     "report_pain_chart",
+    "warm_up",
 ]
 
 # Chart size in CSS pixels; the PNG is drawn across the text width (178 mm), so these numbers
@@ -118,6 +119,12 @@ def pain_chart_png(cohort: CohortAnalysis, patient_id: str) -> bytes:
     svg = vl_convert.vegalite_to_svg(spec, vl_version=_vl_version())
     png: bytes = vl_convert.svg_to_png(svg, scale=CHART_SCALE)
     return png
+
+
+def warm_up() -> None:
+    """Start vl-convert's JavaScript engine and load its fonts: a worker's first chart is slow."""
+    spec = {"data": {"values": [{"x": 1}]}, "mark": "text", "encoding": {"text": {"field": "x"}}}
+    vl_convert.svg_to_png(vl_convert.vegalite_to_svg(spec, vl_version=_vl_version()), scale=1)
 
 
 def page_count(cohort: CohortAnalysis, patient_id: str) -> int:
@@ -235,21 +242,3 @@ def patient_pdf(
     return cohort_pdf(
         cohort, [patient_id], library=library, compress=compress, generated_at=generated_at
     )
-
-
-def report_file_names(patient_ids: Sequence[str]) -> list[str]:
-    """Return a distinct, safe ``.pdf`` file name for each patient id, in order.
-
-    Ids that would clash once made safe (``a/b`` and ``a_b``, or ``PT-1`` and ``pt-1`` on a
-    case-blind disk) get a numbered suffix.
-    """
-    taken: set[str] = set()
-    names = []
-    for patient_id in patient_ids:
-        stem = safe_filename(patient_id, fallback="patient")
-        name, number = f"{stem}.pdf", 2
-        while name.casefold() in taken:
-            name, number = f"{stem}-{number}.pdf", number + 1
-        taken.add(name.casefold())
-        names.append(name)
-    return names
