@@ -14,16 +14,19 @@ callers that need equal bytes (tests) pass ``generated_at``.
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
+import altair as alt
 import vl_convert
 from altair.utils.schemapi import debug_mode
+from altair.vegalite.v6.api import _dataset_name
 
 from rehab import present
-from rehab.charts import pain_chart
 from rehab.charts.export import _vl_version, _with_fixed_width
-from rehab.charts.pain import legends_beside
+from rehab.charts.pain import PainChartParts, legends_beside, pain_chart_of, pain_chart_parts
 from rehab.library import load_library
 from rehab.reports.filenames import report_file_names
 from rehab.reports.pdf_content import page_content
@@ -33,8 +36,6 @@ from rehab.reports.pdf_page import ChartImage, draw_measures_page, draw_page, fi
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    import altair as alt
-
     from rehab.analysis import CohortAnalysis, PatientAnalysis
     from rehab.library import ExerciseLibrary
     from rehab.settings import RuleSettings
@@ -43,6 +44,7 @@ __all__ = [
     "cohort_pdf",
     "pain_chart_png",
     "patient_pdf",
+    "report_chart_spec",
     "report_file_names",
     "report_pain_chart",
     "warm_up",
@@ -77,22 +79,83 @@ def report_pain_chart(cohort: CohortAnalysis, patient_id: str) -> alt.TopLevelMi
         return _pain_chart(patient, cohort.settings)
 
 
-def _pain_chart(patient: PatientAnalysis, settings: RuleSettings) -> alt.TopLevelMixin:
+def _parts(patient: PatientAnalysis, settings: RuleSettings) -> PainChartParts:
     summary = patient.summary
-    chart = pain_chart(
+    return pain_chart_parts(
         patient.daily,
         patient.phases,
         baseline=summary.pain.baseline,
         mcid_points=settings.mcid_points,
         pain_free_max=settings.pain_free_max,
         markers=present.chart_markers(summary),
-        # The page has its own heading and caption; a title in the picture would repeat them.
-        title="",
-    ).properties(height=CHART_HEIGHT_PX)
+    )
+
+
+def _finished(chart: alt.LayerChart) -> alt.TopLevelMixin:
     # Legends beside the plot leave it the full height, and stack however many events there are.
     # (legends_beside also keeps them clear of the baseline and goal labels right of the plot.)
-    configured: alt.TopLevelMixin = legends_beside(chart)
+    configured: alt.TopLevelMixin = legends_beside(chart.properties(height=CHART_HEIGHT_PX))
     return configured
+
+
+def _pain_chart(patient: PatientAnalysis, settings: RuleSettings) -> alt.TopLevelMixin:
+    # The page has its own heading and caption; a title in the picture would repeat them.
+    return _finished(pain_chart_of(_parts(patient, settings), title=""))
+
+
+# A dataset's name in a spec: Altair names each by a hash of its values.
+_DATASET_NAME: Final = re.compile(r'"(data-[0-9a-f]{32})"')
+# Per chart shape: the spec's JSON (datasets left out), the roles of its datasets in the
+# spec's order, and the name each role had in it.
+_templates: dict[tuple[object, ...], tuple[str, list[str], dict[str, str]]] = {}
+
+
+def report_chart_spec(cohort: CohortAnalysis, patient_id: str) -> dict[str, Any]:
+    """Return ``report_pain_chart(cohort, patient_id).to_dict(validate=False)``, faster.
+
+    Building a chart in Altair costs far more than its data: charts of one shape
+    (:meth:`PainChartParts.shape`) differ only in their data sets, so the first chart of each
+    shape is built by Altair and kept without its data, and the next ones of that shape are
+    that spec with their own data sets (named by Altair's own hash, in Altair's order).
+    """
+    patient = _patient(cohort, patient_id)
+    parts = _parts(patient, cohort.settings)
+    if alt.data_transformers.active != "default" or not alt.data_transformers.consolidate_datasets:
+        return _built(parts)
+    frames = parts.frames()
+    transform = alt.data_transformers.get()
+    if transform is None:
+        return _built(parts)
+    values = {role: transform(frame)["values"] for role, frame in frames.items()}
+    names = {role: _dataset_name(rows) for role, rows in values.items()}
+    key = (parts.shape(), alt.theme.active, tuple(frames))
+    template = _templates.get(key)
+    if template is None:
+        spec = _built(parts)
+        datasets = list(spec.get("datasets", {}))
+        # Kept only when each role has a name of its own (two frames of equal values, say
+        # two empty ones, share one data set and could not be told apart).
+        distinct = len(set(names.values())) == len(names) == len(datasets)
+        if distinct and set(datasets) == set(names.values()) and "empty" not in datasets:
+            role_of = {name: role for role, name in names.items()}
+            text = json.dumps({**spec, "datasets": None})
+            _templates[key] = (text, [role_of[name] for name in datasets], names)
+        return spec
+    text, order, old_names = template
+    renamed = {old_names[role]: names[role] for role in old_names}
+    fresh: dict[str, Any] = json.loads(
+        _DATASET_NAME.sub(lambda match: f'"{renamed.get(match[1], match[1])}"', text)
+    )
+    fresh["datasets"] = {}
+    for role in order:
+        fresh["datasets"].setdefault(names[role], values[role])
+    return fresh
+
+
+def _built(parts: PainChartParts) -> dict[str, Any]:
+    with debug_mode(False):
+        spec: dict[str, Any] = _finished(pain_chart_of(parts, title="")).to_dict(validate=False)
+    return spec
 
 
 def pain_chart_png(cohort: CohortAnalysis, patient_id: str) -> bytes:
@@ -110,9 +173,7 @@ def pain_chart_png(cohort: CohortAnalysis, patient_id: str) -> bytes:
     bytes
         The PNG, :data:`CHART_WIDTH_PX` x :data:`CHART_HEIGHT_PX` at :data:`CHART_SCALE`.
     """
-    spec = _with_fixed_width(
-        report_pain_chart(cohort, patient_id).to_dict(validate=False), CHART_WIDTH_PX
-    )
+    spec = _with_fixed_width(report_chart_spec(cohort, patient_id), CHART_WIDTH_PX)
     # The same pixels as ``rehab.charts.chart_png`` (the tests compare them), in less time: the
     # spec is not validated again (the tests validate it), and drawing the SVG to PNG in two
     # steps spares vl-convert's slower direct path to PNG.
