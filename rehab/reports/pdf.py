@@ -103,6 +103,9 @@ def _pain_chart(patient: PatientAnalysis, settings: RuleSettings) -> alt.TopLeve
     return _finished(pain_chart_of(_parts(patient, settings), title=""))
 
 
+# Shapes kept at most (a shape is a time bin, an axis, the lines and the kinds of event drawn:
+# a clinic's batch has a few dozen).
+MAX_TEMPLATES: Final = 256
 # A dataset's name in a spec: Altair names each by a hash of its values.
 _DATASET_NAME: Final = re.compile(r'"(data-[0-9a-f]{32})"')
 # Per chart shape: the spec's JSON (datasets left out), the roles of its datasets in the
@@ -136,7 +139,12 @@ def report_chart_spec(cohort: CohortAnalysis, patient_id: str) -> dict[str, Any]
         # Kept only when each role has a name of its own (two frames of equal values, say
         # two empty ones, share one data set and could not be told apart).
         distinct = len(set(names.values())) == len(names) == len(datasets)
-        if distinct and set(datasets) == set(names.values()) and "empty" not in datasets:
+        if (
+            distinct
+            and set(datasets) == set(names.values())
+            and "empty" not in datasets
+            and len(_templates) < MAX_TEMPLATES
+        ):
             role_of = {name: role for role, name in names.items()}
             text = json.dumps({**spec, "datasets": None})
             _templates[key] = (text, [role_of[name] for name in datasets], names)
