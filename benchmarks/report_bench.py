@@ -7,8 +7,13 @@ times, in this process:
 
 - the reference: the serial path as it was before issue 13 (each chart validated by Altair and
   drawn straight to PNG by ``rehab.charts.chart_png``, one report after another);
-- the serial path now (``write_report_batch(jobs=1)``);
+- the serial path now (``write_report_batch(jobs=1)``: each chart's spec from the template of
+  its shape, see ``rehab.reports.pdf.report_chart_spec``);
 - the parallel path (``write_report_batch(jobs=N)``, worker start-up included).
+
+``rehab report`` starts its workers before it imports and analyses the logs
+(``rehab.reports.batch.ReportWorkers``), so their start-up, counted here, overlaps the analysis
+there; that only shows in the whole-process figures.
 
 Prints seconds, seconds per report and each path's ratio to the reference. It measures and
 never judges: no threshold, exit status 0. Whole-process figures (``rehab report`` from start

@@ -439,11 +439,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Import, analyse and write one PDF report per patient."""
-    from rehab.reports.batch import write_report_batch
+    from rehab.reports.batch import ReportWorkers, write_report_batch
 
-    batch, cohort = _analyse(args)
-    args.out.mkdir(parents=True, exist_ok=True)
-    result = write_report_batch(cohort, args.out, jobs=args.jobs)
+    # The workers start (import, warm up) while this process imports and analyses the logs.
+    with ReportWorkers(args.jobs) as workers:
+        batch, cohort = _analyse(args)
+        args.out.mkdir(parents=True, exist_ok=True)
+        result = write_report_batch(cohort, args.out, workers=workers)
     print(f"wrote {len(result.written)} reports to {args.out}")
     for patient_id, error in result.failed:
         print(f"rehab: the report of {patient_id} could not be made ({error})", file=sys.stderr)

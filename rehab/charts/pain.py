@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 import altair as alt
 import pandas as pd
 
 from rehab.charts.axes import pain_y, time_axis
-from rehab.charts.events import event_layers, mark_near_end, marker_frame
+from rehab.charts.events import MAX_LABELLED_MARKERS, event_layers, mark_near_end, marker_frame
 from rehab.charts.labels import haloed_text
 from rehab.charts.limits import MAX_CHART_ROWS, TimeBin, bin_start, choose_time_bin
 from rehab.charts.phases import PhaseLike, phase_frame
@@ -164,13 +165,24 @@ def _reference_frame(baseline: float | None, mcid_points: float) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["line", "y", "label"])
 
 
-def _reference_layers(
-    baseline: float | None, mcid_points: float, pain_free_max: float
-) -> tuple[list[alt.Chart], list[alt.Chart]]:
-    """Return the pain-free band and reference lines, and their labels (drawn over the data)."""
-    band = pd.DataFrame(
+def reference_rows(baseline: float | None, mcid_points: float) -> dict[str, pd.DataFrame]:
+    """Return each reference line drawn (``baseline``, ``mcid``) and its one-row frame."""
+    references = _reference_frame(baseline, mcid_points)
+    rows = {line: references[references["line"] == line] for line in REFERENCE_COLOURS}
+    return {line: frame for line, frame in rows.items() if not frame.empty}
+
+
+def pain_free_band(pain_free_max: float) -> pd.DataFrame:
+    """Return the one-row frame of the shaded pain-free band."""
+    return pd.DataFrame(
         {"low": [PAIN_DOMAIN[0]], "high": [pain_free_max], "label": [f"Pain-free (0–{pain_free_max:g})"]}
     )
+
+
+def _reference_layers(
+    band: pd.DataFrame, references: dict[str, pd.DataFrame]
+) -> tuple[list[alt.Chart], list[alt.Chart]]:
+    """Return the pain-free band and reference lines, and their labels (drawn over the data)."""
     band_label = (
         alt.Chart(band)
         .encode(y=alt.Y("mid:Q", scale=alt.Scale(domain=list(PAIN_DOMAIN), nice=False)), text="label:N")
@@ -182,12 +194,10 @@ def _reference_layers(
     labels = haloed_text(
         band_label, align="left", baseline="middle", x=6, color=BLUISH_GREEN, fontWeight="bold"
     )
-    references = _reference_frame(baseline, mcid_points)
     for line, colour in REFERENCE_COLOURS.items():
-        rows = references[references["line"] == line]
-        if rows.empty:
+        if line not in references:
             continue
-        base = alt.Chart(rows).encode(y=pain_y("y"))
+        base = alt.Chart(references[line]).encode(y=pain_y("y"))
         shapes.append(
             base.mark_rule(strokeDash=[6, 4], strokeWidth=1.5, color=colour).encode(
                 tooltip=[alt.Tooltip("label:N", title="Line")]
@@ -255,28 +265,103 @@ def pain_chart(
     alt.LayerChart
         Pain on a fixed 0-10 axis; days without a pain entry are absent, never 0.
     """
+    return pain_chart_of(
+        pain_chart_parts(
+            daily,
+            phases,
+            baseline=baseline,
+            mcid_points=mcid_points,
+            pain_free_max=pain_free_max,
+            markers=markers,
+        ),
+        title,
+    )
+
+
+@dataclass(frozen=True)
+class PainChartParts:
+    """What a pain chart draws: its frames (drawn as data) and the choices made from them.
+
+    :func:`pain_chart_of` reads the frames only as data to draw; everything else it decides
+    comes from :meth:`shape`, so two patients of one shape differ only in the data sets.
+    """
+
+    series: pd.DataFrame
+    time_bin: TimeBin
+    x: alt.X
+    x_start: alt.X
+    phases: pd.DataFrame
+    band: pd.DataFrame
+    references: dict[str, pd.DataFrame]
+    events: pd.DataFrame
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Return each frame the chart draws, by role."""
+        drawn = {"phases": self.phases, "band": self.band, "series": self.series}
+        drawn.update({f"line:{line}": rows for line, rows in self.references.items()})
+        if not self.events.empty:
+            drawn["events"] = self.events
+        return drawn
+
+    def shape(self) -> tuple[object, ...]:
+        """Return everything besides the frames' values that the chart depends on."""
+        kinds = tuple(sorted(self.events["kind"].unique())) if not self.events.empty else ()
+        return (
+            self.time_bin,
+            repr(self.x.to_dict()),
+            repr(self.x_start.to_dict()),
+            tuple(self.references),
+            self.events.empty,
+            len(self.events) > MAX_LABELLED_MARKERS,
+            kinds,
+        )
+
+
+def pain_chart_parts(
+    daily: pd.DataFrame,
+    phases: Sequence[PhaseLike],
+    *,
+    baseline: float | None,
+    mcid_points: float = 2.0,
+    pain_free_max: float = 1.0,
+    markers: pd.DataFrame | None = None,
+) -> PainChartParts:
+    """Return the frames and choices of :func:`pain_chart` (same parameters)."""
     events = marker_frame(markers)
     phase_rows = phase_frame(phases, daily["date"].max() if not daily.empty else pd.Timestamp.now())
     reserved = len(events) + len(phase_rows) + 3
     series, time_bin = pain_series(daily, min(MAX_SERIES_POINTS, MAX_CHART_ROWS - reserved))
-    x = time_axis("date", series["date"])
     if not series.empty:
         events = mark_near_end(events, series["date"].min(), series["date"].max())
     span_days = (phase_rows["days"].sum() or 1) if not phase_rows.empty else 1
     phase_rows["show_label"] = phase_rows["days"] >= max(4, span_days // 12)
-    reference_shapes, reference_labels = _reference_layers(baseline, mcid_points, pain_free_max)
+    return PainChartParts(
+        series=series,
+        time_bin=time_bin,
+        x=time_axis("date", series["date"]),
+        x_start=time_axis("start", series["date"]),
+        phases=phase_rows,
+        band=pain_free_band(pain_free_max),
+        references=reference_rows(baseline, mcid_points),
+        events=events,
+    )
+
+
+def pain_chart_of(parts: PainChartParts, title: str = "Pain over time") -> alt.LayerChart:
+    """Return the pain chart of ``parts`` (:func:`pain_chart_parts`), titled ``title``."""
+    reference_shapes, reference_labels = _reference_layers(parts.band, parts.references)
     layers = [
-        *_phase_layers(phase_rows, time_axis("start", series["date"])),
+        *_phase_layers(parts.phases, parts.x_start),
         *reference_shapes,
-        *_pain_layers(series, time_bin, x),
+        *_pain_layers(parts.series, parts.time_bin, parts.x),
         *reference_labels,
     ]
-    if not events.empty:
-        layers.extend(event_layers(events, x))
+    if not parts.events.empty:
+        layers.extend(event_layers(parts.events, parts.x))
     # Short lines: a title does not wrap, and a phone's column is about 350 px wide.
     subtitle = ["0 = no pain, 10 = worst imaginable.", "Days without a pain entry are left blank."]
-    if not time_bin.is_daily:
-        subtitle.append(f"Long period: one point per {time_bin.unit}.")
+    if not parts.time_bin.is_daily:
+        subtitle.append(f"Long period: one point per {parts.time_bin.unit}.")
     return alt.LayerChart(
         layer=[*layers],
         title=alt.Title(title, subtitle=subtitle),

@@ -7,6 +7,17 @@ laid out, PDF written to bytes) from that patient's analysis alone; the parent w
 in the order asked, so the result does not depend on which worker finished first. A patient
 whose report fails is named with the kind of error (never a value from the logs) and the
 others are still written.
+
+A worker spends about a second starting (a new Python importing pandas, Altair, fpdf2 and
+vl-convert's JavaScript engine). A caller that has work to do first starts them ahead of it,
+so that second overlaps its own work:
+
+>>> with ReportWorkers(jobs=2) as workers:  # doctest: +SKIP
+...     cohort = analyse(...)  # the workers start meanwhile
+...     write_report_batch(cohort, Path("reports"), workers=workers)
+
+This module imports neither Altair nor fpdf2 itself: a parent that only hands out the work
+does not pay for them.
 """
 
 from __future__ import annotations
@@ -18,26 +29,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
-from rehab.analysis import CohortAnalysis
-from rehab.library import load_library
-from rehab.reports.pdf import patient_pdf, report_file_names
+from rehab.reports.filenames import report_file_names
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from pathlib import Path
+    from types import TracebackType
 
+    from rehab.analysis import CohortAnalysis
     from rehab.library import ExerciseLibrary
 
-__all__ = ["BatchResult", "default_jobs", "report_bytes", "write_report_batch"]
+__all__ = ["BatchResult", "ReportWorkers", "default_jobs", "report_bytes", "write_report_batch"]
 
 # Fewer patients than this per worker are made in this process: starting a worker (a new
 # Python that imports pandas, Altair and vl-convert) costs about as much as a few reports.
 MIN_PATIENTS_PER_WORKER: Final = 4
 # Chunks per worker: small enough that a slow patient does not leave a core idle at the end.
 CHUNKS_PER_WORKER: Final = 8
-
-_worker_library: ExerciseLibrary | None = None
-_worker_generated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -58,12 +66,21 @@ def default_jobs() -> int:
 
 def _one_patient(cohort: CohortAnalysis, patient_id: str) -> CohortAnalysis:
     """Return the analysis cut down to one patient: all a report reads, cheap to send."""
+    from rehab.analysis import CohortAnalysis
+
     return CohortAnalysis(
         as_of=cohort.as_of,
         settings=cohort.settings,
         # An unknown id travels as no patient: its worker says KeyError, like the serial path.
         patients={patient_id: cohort.patients[patient_id]} if patient_id in cohort.patients else {},
     )
+
+
+def patient_pdf(cohort: CohortAnalysis, patient_id: str, **options: object) -> bytes:
+    """:func:`rehab.reports.pdf.patient_pdf`, imported (with Altair and fpdf2) when first used."""
+    from rehab.reports.pdf import patient_pdf as made
+
+    return made(cohort, patient_id, **options)  # type: ignore[arg-type]
 
 
 def report_bytes(
@@ -79,15 +96,72 @@ def report_bytes(
         return type(error).__name__
 
 
-def _start_worker(library: ExerciseLibrary, generated_at: datetime) -> None:
-    global _worker_library, _worker_generated_at
-    _worker_library, _worker_generated_at = library, generated_at
+def _worker_report(job: tuple[CohortAnalysis, str, ExerciseLibrary, datetime]) -> bytes | str:
+    return report_bytes(*job)
 
 
-def _worker_report(job: tuple[CohortAnalysis, str]) -> bytes | str:
-    assert _worker_library is not None
-    assert _worker_generated_at is not None
-    return report_bytes(job[0], job[1], _worker_library, _worker_generated_at)
+def _warm_up() -> None:
+    """Import what a report needs and start vl-convert's engine (its first chart is slow)."""
+    from rehab.reports.pdf import warm_up
+
+    warm_up()
+
+
+class ReportWorkers:
+    """Worker processes for report batches, started (and warmed up) as soon as this is made.
+
+    Parameters
+    ----------
+    jobs
+        Processes; :func:`default_jobs` when not given. Fewer than two starts none: the
+        batches are then made in this process.
+    """
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = jobs or default_jobs()
+        self._pool: ProcessPoolExecutor | None = None
+        if self.jobs < 2:
+            return
+        # "spawn": a fresh interpreter, safe whatever threads this process runs (vl-convert has
+        # some).
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn")
+        )
+        # The pool starts a worker per task submitted while none is idle: one task each starts
+        # them all now, and each spends its start-up while the caller does its own work.
+        for _ in range(self.jobs):
+            self._pool.submit(_warm_up)
+
+    def map(
+        self, jobs: Iterator[tuple[CohortAnalysis, str, ExerciseLibrary, datetime]], count: int
+    ) -> Iterator[bytes | str]:
+        """Yield each job's PDF (or error name) in the order given, made on the workers."""
+        assert self._pool is not None
+        chunk = max(1, count // (self.jobs * CHUNKS_PER_WORKER))
+        # map keeps the order asked, whichever worker finishes first.
+        yield from self._pool.map(_worker_report, jobs, chunksize=chunk)
+
+    @property
+    def started(self) -> bool:
+        """True when there are worker processes (``jobs`` of two or more)."""
+        return self._pool is not None
+
+    def close(self) -> None:
+        """Stop the workers (after the work given to them)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> ReportWorkers:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 def _made(
@@ -96,24 +170,25 @@ def _made(
     library: ExerciseLibrary,
     generated_at: datetime,
     jobs: int,
+    workers: ReportWorkers | None,
 ) -> Iterator[bytes | str]:
     """Yield each patient's PDF (or error name) in the order of ``patient_ids``."""
-    workers = min(jobs, len(patient_ids) // MIN_PATIENTS_PER_WORKER)
-    if workers < 2:
+    wanted = workers.jobs if workers is not None else jobs
+    if min(wanted, len(patient_ids) // MIN_PATIENTS_PER_WORKER) < 2 or (
+        workers is not None and not workers.started
+    ):
         for patient_id in patient_ids:
             yield report_bytes(cohort, patient_id, library, generated_at)
         return
-    # "spawn": a fresh interpreter, safe whatever threads this process runs (vl-convert has some).
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(library, generated_at),
-    ) as pool:
-        chunk = max(1, len(patient_ids) // (workers * CHUNKS_PER_WORKER))
-        work = ((_one_patient(cohort, patient_id), patient_id) for patient_id in patient_ids)
-        # map keeps the order asked, whichever worker finishes first.
-        yield from pool.map(_worker_report, work, chunksize=chunk)
+    work = (
+        (_one_patient(cohort, patient_id), patient_id, library, generated_at)
+        for patient_id in patient_ids
+    )
+    if workers is not None:
+        yield from workers.map(work, len(patient_ids))
+        return
+    with ReportWorkers(min(jobs, len(patient_ids) // MIN_PATIENTS_PER_WORKER)) as own:
+        yield from own.map(work, len(patient_ids))
 
 
 def write_report_batch(
@@ -124,6 +199,7 @@ def write_report_batch(
     library: ExerciseLibrary | None = None,
     generated_at: datetime | None = None,
     jobs: int | None = None,
+    workers: ReportWorkers | None = None,
 ) -> BatchResult:
     """Write one ``<patient_id>.pdf`` per patient into ``out_dir``, on ``jobs`` processes.
 
@@ -133,7 +209,7 @@ def write_report_batch(
         The analysis.
     out_dir
         Folder to write to; created when missing. File names are made safe
-        (:func:`rehab.reports.pdf.report_file_names`).
+        (:func:`rehab.reports.filenames.report_file_names`).
     patient_ids
         Patients to report; every patient, most urgent first, when not given.
     library
@@ -143,6 +219,9 @@ def write_report_batch(
     jobs
         Processes to use; :func:`default_jobs` when not given. A small batch is made in this
         process whatever ``jobs`` says.
+    workers
+        Workers started beforehand (:class:`ReportWorkers`); they take the place of ``jobs``
+        and are left running for the caller to close.
 
     Returns
     -------
@@ -152,11 +231,14 @@ def write_report_batch(
     """
     if patient_ids is None:
         patient_ids = [str(patient_id) for patient_id in cohort.triage()["patient_id"]]
-    library = library or load_library()
+    if library is None:
+        from rehab.library import load_library
+
+        library = load_library()
     generated_at = generated_at or datetime.now().astimezone()
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BatchResult()
-    made = _made(cohort, patient_ids, library, generated_at, jobs or default_jobs())
+    made = _made(cohort, patient_ids, library, generated_at, jobs or default_jobs(), workers)
     for patient_id, name, pdf in zip(patient_ids, report_file_names(patient_ids), made, strict=True):
         if isinstance(pdf, str):
             result.failed.append((patient_id, pdf))

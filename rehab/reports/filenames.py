@@ -14,11 +14,14 @@ shows as written.
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rehab.reports.pdf_text import safe_file_stem
 
-__all__ = ["safe_filename"]
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["report_file_names", "safe_filename"]
 
 # A short extension at the end of a name (".csv"), kept when the rest is cut to length.
 _EXTENSION: Final = re.compile(r"(?<=[^./\\])\.[A-Za-z0-9]{1,8}$")
@@ -56,3 +59,21 @@ def safe_filename(name: str, suffix: str = "", *, fallback: str = "download") ->
     match = _EXTENSION.search(name)
     stem, extension = (name[: match.start()], match.group().lower()) if match else (name, "")
     return f"{safe_file_stem(stem, fallback=fallback)}{extension}{suffix}"
+
+
+def report_file_names(patient_ids: Sequence[str]) -> list[str]:
+    """Return a distinct, safe ``.pdf`` file name for each patient id, in order.
+
+    Ids that would clash once made safe (``a/b`` and ``a_b``, or ``PT-1`` and ``pt-1`` on a
+    case-blind disk) get a numbered suffix.
+    """
+    taken: set[str] = set()
+    names = []
+    for patient_id in patient_ids:
+        stem = safe_filename(patient_id, fallback="patient")
+        name, number = f"{stem}.pdf", 2
+        while name.casefold() in taken:
+            name, number = f"{stem}-{number}.pdf", number + 1
+        taken.add(name.casefold())
+        names.append(name)
+    return names

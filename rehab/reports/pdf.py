@@ -14,26 +14,27 @@ callers that need equal bytes (tests) pass ``generated_at``.
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
+import altair as alt
 import vl_convert
 from altair.utils.schemapi import debug_mode
+from altair.vegalite.v6.api import _dataset_name
 
 from rehab import present
-from rehab.charts import pain_chart
 from rehab.charts.export import _vl_version, _with_fixed_width
-from rehab.charts.pain import legends_beside
+from rehab.charts.pain import PainChartParts, legends_beside, pain_chart_of, pain_chart_parts
 from rehab.library import load_library
-from rehab.reports.filenames import safe_filename
+from rehab.reports.filenames import report_file_names
 from rehab.reports.pdf_content import page_content
 from rehab.reports.pdf_document import ReportDocument
 from rehab.reports.pdf_page import ChartImage, draw_measures_page, draw_page, fit_layout
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    import altair as alt
 
     from rehab.analysis import CohortAnalysis, PatientAnalysis
     from rehab.library import ExerciseLibrary
@@ -43,8 +44,10 @@ __all__ = [
     "cohort_pdf",
     "pain_chart_png",
     "patient_pdf",
+    "report_chart_spec",
     "report_file_names",
     "report_pain_chart",
+    "warm_up",
 ]
 
 # Chart size in CSS pixels; the PNG is drawn across the text width (178 mm), so these numbers
@@ -76,22 +79,91 @@ def report_pain_chart(cohort: CohortAnalysis, patient_id: str) -> alt.TopLevelMi
         return _pain_chart(patient, cohort.settings)
 
 
-def _pain_chart(patient: PatientAnalysis, settings: RuleSettings) -> alt.TopLevelMixin:
+def _parts(patient: PatientAnalysis, settings: RuleSettings) -> PainChartParts:
     summary = patient.summary
-    chart = pain_chart(
+    return pain_chart_parts(
         patient.daily,
         patient.phases,
         baseline=summary.pain.baseline,
         mcid_points=settings.mcid_points,
         pain_free_max=settings.pain_free_max,
         markers=present.chart_markers(summary),
-        # The page has its own heading and caption; a title in the picture would repeat them.
-        title="",
-    ).properties(height=CHART_HEIGHT_PX)
+    )
+
+
+def _finished(chart: alt.LayerChart) -> alt.TopLevelMixin:
     # Legends beside the plot leave it the full height, and stack however many events there are.
     # (legends_beside also keeps them clear of the baseline and goal labels right of the plot.)
-    configured: alt.TopLevelMixin = legends_beside(chart)
+    configured: alt.TopLevelMixin = legends_beside(chart.properties(height=CHART_HEIGHT_PX))
     return configured
+
+
+def _pain_chart(patient: PatientAnalysis, settings: RuleSettings) -> alt.TopLevelMixin:
+    # The page has its own heading and caption; a title in the picture would repeat them.
+    return _finished(pain_chart_of(_parts(patient, settings), title=""))
+
+
+# Shapes kept at most (a shape is a time bin, an axis, the lines and the kinds of event drawn:
+# a clinic's batch has a few dozen).
+MAX_TEMPLATES: Final = 256
+# A dataset's name in a spec: Altair names each by a hash of its values.
+_DATASET_NAME: Final = re.compile(r'"(data-[0-9a-f]{32})"')
+# Per chart shape: the spec's JSON (datasets left out), the roles of its datasets in the
+# spec's order, and the name each role had in it.
+_templates: dict[tuple[object, ...], tuple[str, list[str], dict[str, str]]] = {}
+
+
+def report_chart_spec(cohort: CohortAnalysis, patient_id: str) -> dict[str, Any]:
+    """Return ``report_pain_chart(cohort, patient_id).to_dict(validate=False)``, faster.
+
+    Building a chart in Altair costs far more than its data: charts of one shape
+    (:meth:`PainChartParts.shape`) differ only in their data sets, so the first chart of each
+    shape is built by Altair and kept without its data, and the next ones of that shape are
+    that spec with their own data sets (named by Altair's own hash, in Altair's order).
+    """
+    patient = _patient(cohort, patient_id)
+    parts = _parts(patient, cohort.settings)
+    if alt.data_transformers.active != "default" or not alt.data_transformers.consolidate_datasets:
+        return _built(parts)
+    frames = parts.frames()
+    transform = alt.data_transformers.get()
+    if transform is None:
+        return _built(parts)
+    values = {role: transform(frame)["values"] for role, frame in frames.items()}
+    names = {role: _dataset_name(rows) for role, rows in values.items()}
+    key = (parts.shape(), alt.theme.active, tuple(frames))
+    template = _templates.get(key)
+    if template is None:
+        spec = _built(parts)
+        datasets = list(spec.get("datasets", {}))
+        # Kept only when each role has a name of its own (two frames of equal values, say
+        # two empty ones, share one data set and could not be told apart).
+        distinct = len(set(names.values())) == len(names) == len(datasets)
+        if (
+            distinct
+            and set(datasets) == set(names.values())
+            and "empty" not in datasets
+            and len(_templates) < MAX_TEMPLATES
+        ):
+            role_of = {name: role for role, name in names.items()}
+            text = json.dumps({**spec, "datasets": None})
+            _templates[key] = (text, [role_of[name] for name in datasets], names)
+        return spec
+    text, order, old_names = template
+    renamed = {old_names[role]: names[role] for role in old_names}
+    fresh: dict[str, Any] = json.loads(
+        _DATASET_NAME.sub(lambda match: f'"{renamed.get(match[1], match[1])}"', text)
+    )
+    fresh["datasets"] = {}
+    for role in order:
+        fresh["datasets"].setdefault(names[role], values[role])
+    return fresh
+
+
+def _built(parts: PainChartParts) -> dict[str, Any]:
+    with debug_mode(False):
+        spec: dict[str, Any] = _finished(pain_chart_of(parts, title="")).to_dict(validate=False)
+    return spec
 
 
 def pain_chart_png(cohort: CohortAnalysis, patient_id: str) -> bytes:
@@ -109,15 +181,19 @@ def pain_chart_png(cohort: CohortAnalysis, patient_id: str) -> bytes:
     bytes
         The PNG, :data:`CHART_WIDTH_PX` x :data:`CHART_HEIGHT_PX` at :data:`CHART_SCALE`.
     """
-    spec = _with_fixed_width(
-        report_pain_chart(cohort, patient_id).to_dict(validate=False), CHART_WIDTH_PX
-    )
+    spec = _with_fixed_width(report_chart_spec(cohort, patient_id), CHART_WIDTH_PX)
     # The same pixels as ``rehab.charts.chart_png`` (the tests compare them), in less time: the
     # spec is not validated again (the tests validate it), and drawing the SVG to PNG in two
     # steps spares vl-convert's slower direct path to PNG.
     svg = vl_convert.vegalite_to_svg(spec, vl_version=_vl_version())
     png: bytes = vl_convert.svg_to_png(svg, scale=CHART_SCALE)
     return png
+
+
+def warm_up() -> None:
+    """Start vl-convert's JavaScript engine and load its fonts: a worker's first chart is slow."""
+    spec = {"data": {"values": [{"x": 1}]}, "mark": "text", "encoding": {"text": {"field": "x"}}}
+    vl_convert.svg_to_png(vl_convert.vegalite_to_svg(spec, vl_version=_vl_version()), scale=1)
 
 
 def page_count(cohort: CohortAnalysis, patient_id: str) -> int:
@@ -235,21 +311,3 @@ def patient_pdf(
     return cohort_pdf(
         cohort, [patient_id], library=library, compress=compress, generated_at=generated_at
     )
-
-
-def report_file_names(patient_ids: Sequence[str]) -> list[str]:
-    """Return a distinct, safe ``.pdf`` file name for each patient id, in order.
-
-    Ids that would clash once made safe (``a/b`` and ``a_b``, or ``PT-1`` and ``pt-1`` on a
-    case-blind disk) get a numbered suffix.
-    """
-    taken: set[str] = set()
-    names = []
-    for patient_id in patient_ids:
-        stem = safe_filename(patient_id, fallback="patient")
-        name, number = f"{stem}.pdf", 2
-        while name.casefold() in taken:
-            name, number = f"{stem}-{number}.pdf", number + 1
-        taken.add(name.casefold())
-        names.append(name)
-    return names

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from rehab import cli
 from rehab.analysis import analyse
 from rehab.charts import chart_png
 from rehab.library import load_library
-from rehab.reports.batch import write_report_batch
+from rehab.reports.batch import ReportWorkers, write_report_batch
 from rehab.reports.pdf import (
     CHART_SCALE,
     CHART_WIDTH_PX,
@@ -79,3 +81,49 @@ def test_the_report_command_names_a_patient_whose_report_failed_and_writes_the_r
     assert sorted(path.name for path in out.iterdir()) == [
         f"PT-010{number}.pdf" for number in (1, 2, 4, 5, 6, 7, 8)
     ]
+
+
+def test_workers_started_before_the_analysis_make_the_same_files_and_serve_two_batches(demo, tmp_path):
+    library = load_library()
+    patient_ids = [str(patient_id) for patient_id in demo.triage()["patient_id"]]
+    with ReportWorkers(jobs=2) as workers:
+        assert workers.started
+        first = write_report_batch(
+            demo, tmp_path / "a", library=library, generated_at=GENERATED, workers=workers
+        )
+        second = write_report_batch(
+            demo,
+            tmp_path / "b",
+            patient_ids[:4],
+            library=library,
+            generated_at=GENERATED,
+            workers=workers,
+        )
+    assert [path.name for path in first.written] == report_file_names(patient_ids)
+    assert [path.name for path in second.written] == report_file_names(patient_ids[:4])
+    for path in [*first.written, *second.written]:
+        alone = patient_pdf(demo, path.stem, library=library, generated_at=GENERATED)
+        assert path.read_bytes() == alone, path.name
+
+
+def test_one_job_starts_no_worker_and_makes_the_batch_here(demo, tmp_path, monkeypatch):
+    made_here = []
+    monkeypatch.setattr(
+        "rehab.reports.batch.patient_pdf",
+        lambda cohort, patient_id, **options: made_here.append(patient_id) or b"%PDF",
+    )
+    with ReportWorkers(jobs=1) as workers:
+        assert not workers.started
+        result = write_report_batch(demo, tmp_path, ["PT-0101", "PT-0102"], workers=workers)
+    assert made_here == ["PT-0101", "PT-0102"]
+    assert len(result.written) == 2
+
+
+def test_the_parent_that_hands_out_reports_does_not_import_altair_or_fpdf():
+    # The workers draw the charts: a parent importing Altair and fpdf2 would only lose time.
+    code = (
+        "import sys, rehab.reports.batch\n"
+        "print(sorted({'altair', 'fpdf', 'vl_convert'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
