@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml requirements/constraints.txt | $(BIN)/python
 
 # The demo opens on a temporary workspace (two weekly imports and a few reviews), deleted when
 # the app stops. A clinic's own file: make run REHAB_WORKSPACE=/path/to/clinic.db
+# app_pages.serve is `streamlit run app.py` (same options) that prepares the first page in the
+# background once the server is up, so the first visitor does not wait for it.
 REHAB_WORKSPACE ?= demo
 run: $(STAMP)
-	REHAB_WORKSPACE=$(REHAB_WORKSPACE) $(BIN)/streamlit run app.py --server.port $(PORT)
+	REHAB_WORKSPACE=$(REHAB_WORKSPACE) $(BIN)/python -m app_pages.serve --server.port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -261,6 +261,12 @@ def _memo(key: tuple[Any, ...], compute: Any) -> Any:
 
 def imported(data: Dataset) -> ImportBatch:
     """Import the dataset (once per session and content; the demo once per process)."""
+    result: ImportBatch = _memo(("import", data.digest), lambda: _import(data))
+    return result
+
+
+def _import(data: Dataset) -> ImportBatch:
+    """Import the dataset: the shared demo's import once per process, anything else anew."""
     from rehab.importer import import_files
 
     def build() -> ImportBatch:
@@ -268,11 +274,7 @@ def imported(data: Dataset) -> ImportBatch:
             return _stored_batch()
         return import_files(data.files, data.options, library())
 
-    def compute() -> ImportBatch:
-        return shared.batch(data.digest, build) if _shared(data) else build()
-
-    result: ImportBatch = _memo(("import", data.digest), compute)
-    return result
+    return shared.batch(data.digest, build) if _shared(data) else build()
 
 
 def _shared(data: Dataset) -> bool:
@@ -290,6 +292,32 @@ def _shared(data: Dataset) -> bool:
     return False
 
 
+def warm_shared_demo() -> Dataset | None:
+    """Import and analyse the shared demo as a first visit would, before any visitor comes.
+
+    The same calls as the progress page's first run with the default settings (the same
+    dataset, digest and as-of day), so that run finds both in ``app_pages.shared``. Only the
+    synthetic demo: the bundled cohort, or the temporary demo workspace; with a clinic's
+    workspace nothing is opened or read (returns None). Returns the dataset warmed.
+    """
+    from app_pages import workspace_source
+
+    if workspace_source.choice() is None:
+        data = Dataset(source="demo", files=_demo_files())
+    elif workspace_source.is_demo():
+        store = workspace()
+        if store is None:
+            return None
+        data = Dataset(source="workspace", files=(), version=workspace_version(store))
+    else:
+        return None
+    if not _shared(data):
+        return None
+    batch = _import(data)
+    _analyse(data, batch, _last_day(batch) or date.today(), DEFAULT_SETTINGS)
+    return data
+
+
 def _stored_batch() -> ImportBatch:
     """The workspace's stored rows as an import of no files (the reports are the imports')."""
     from rehab.importer import ImportBatch
@@ -304,10 +332,20 @@ def _stored_batch() -> ImportBatch:
 
 def analysed(data: Dataset, as_of: date) -> CohortAnalysis:
     """Analyse the dataset as of a day (once per session, content, day and settings)."""
-    from rehab.analysis import analyse
-
     batch = imported(data)
     rule_settings = settings()
+    result: CohortAnalysis = _memo(
+        ("analysis", data.digest, as_of, rule_settings),
+        lambda: _analyse(data, batch, as_of, rule_settings),
+    )
+    return result
+
+
+def _analyse(
+    data: Dataset, batch: ImportBatch, as_of: date, rule_settings: RuleSettings
+) -> CohortAnalysis:
+    """Analyse the dataset's import: the shared demo's once per process and day, else anew."""
+    from rehab.analysis import analyse
 
     def build() -> CohortAnalysis:
         return analyse(
@@ -319,18 +357,17 @@ def analysed(data: Dataset, as_of: date) -> CohortAnalysis:
             library=library(),
         )
 
-    def compute() -> CohortAnalysis:
-        if rule_settings == DEFAULT_SETTINGS and _shared(data):
-            return shared.analysis(data.digest, as_of, build)
-        return build()
-
-    result: CohortAnalysis = _memo(("analysis", data.digest, as_of, rule_settings), compute)
-    return result
+    if rule_settings == DEFAULT_SETTINGS and _shared(data):
+        return shared.analysis(data.digest, as_of, build)
+    return build()
 
 
 def last_log_day(data: Dataset) -> date | None:
     """The last day any log of the dataset mentions (the demo's natural as-of date)."""
-    batch = imported(data)
+    return _last_day(imported(data))
+
+
+def _last_day(batch: ImportBatch) -> date | None:
     days = [frame["date"].max() for frame in (batch.sessions, batch.pain) if len(frame)]
     return max(days).date() if days else None
 

@@ -1,6 +1,7 @@
 """Benchmark the first page a visitor sees: ``/`` (forwarded to /progress) in headless chromium.
 
-Starts the real server (``streamlit run app.py``) on a free loopback port, waits for
+Starts the real server as ``make run`` does (``python -m app_pages.serve``: ``streamlit run
+app.py`` with the first page warmed in the background) on a free loopback port, waits for
 ``/_stcore/health``, then opens the root URL in Debian's chromium (Playwright, the flags of
 tests/e2e/conftest.py) in a fresh browser context per run, and times from the navigation to
 the page being settled: the script has stopped (``data-test-script-state='notRunning'``) on
@@ -84,6 +85,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def start_command(root: Path, script: Path | None) -> list[str]:
+    """How the server starts: the app as ``make run`` starts it, another script as is.
+
+    The app's launcher (``python -m app_pages.serve``, ``streamlit run app.py`` with the first
+    page warmed) when the checkout has one; an older checkout (``--baseline``) and the
+    reference page run ``streamlit run``.
+    """
+    if script is None and (root / "app_pages" / "serve.py").is_file():
+        return [str(root / ".venv" / "bin" / "python"), "-m", "app_pages.serve"]
+    return [str(STREAMLIT), "run", str(script) if script is not None else "app.py"]
+
+
 @contextmanager
 def server(
     workspace: str | None, log: Path, script: Path | None = None, root: Path = ROOT
@@ -94,9 +107,7 @@ def server(
     if workspace is not None:
         env["REHAB_WORKSPACE"] = workspace
     command = [
-        str(STREAMLIT),
-        "run",
-        str(script) if script is not None else "app.py",
+        *start_command(root, script),
         "--server.headless",
         "true",
         "--server.port",
@@ -176,15 +187,20 @@ def _serve(target: Target, folder: Path, stack: ExitStack) -> tuple[str, tuple[s
 
 
 def bench_round(browser: Browser, targets: list[Target], runs: int, shots: Path | None) -> None:
-    """Start every target's server, then load each first page ``runs`` times, interleaved.
+    """Load each target's first page ``runs`` times, interleaved, the first as its server is up.
 
     Loads go round-robin over the targets (A B C A B C ...), so a change in the machine's
-    load touches every figure alike; each target's first load is its cold one.
+    load touches every figure alike; each target's first load is its cold one, made as soon
+    as its server answers the health check (a server started earlier and left idle would
+    give a launcher that warms up in the background time no first visitor is sure to give).
     """
     with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
-        served = [_serve(target, Path(folder), stack) for target in targets]
+        served: list[tuple[str, tuple[str, int]]] = []
         for run in range(runs):
-            for target, (url, settled) in zip(targets, served, strict=True):
+            for index, target in enumerate(targets):
+                if run == 0:
+                    served.append(_serve(target, Path(folder), stack))
+                url, settled = served[index]
                 shot = shots / f"first_page_{target.name}_{run}.png" if shots is not None else None
                 target.times.append(settle_once(browser, url, settled, shot))
         for target in targets:

@@ -82,18 +82,19 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
 
 
 @contextmanager
-def streamlit_server(script: str, cwd: Path, log: Path) -> Iterator[str]:
+def streamlit_server(script: str, cwd: Path, log: Path, *, launcher: bool = False) -> Iterator[str]:
     """Run ``streamlit run SCRIPT`` in ``cwd`` on a free loopback port; yield its URL.
 
+    With ``launcher`` the app starts as ``make run`` starts it: ``python -m app_pages.serve``
+    (``streamlit run app.py`` warming the first page in the background; ``script`` unused).
     The output goes to ``log`` (read back when the server fails to start), never to a pipe.
     """
     port = _free_port()
+    start = ["app_pages.serve"] if launcher else ["streamlit", "run", script]
     command = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        script,
+        *start,
         "--server.port",
         str(port),
         "--server.address",
@@ -119,7 +120,8 @@ def streamlit_server(script: str, cwd: Path, log: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
-    with streamlit_server("app.py", ROOT, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with streamlit_server("app.py", ROOT, log, launcher=True) as url:
         yield url
 
 
