@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from whole_process import compare_to_raw_parse
 
 from rehab.analysis import analyse
 from rehab.importer import import_files
@@ -102,47 +101,6 @@ def import_and_analyse(paths: list[Path]) -> CohortAnalysis:
     return analyse(batch.sessions, batch.pain, as_of=AS_OF)
 
 
-RAW_PARSE = "import sys, pyarrow.csv as c; print(sum(c.read_csv(p).num_rows for p in sys.argv[1:]))"
-
-
-def _child_run(command: list[str]) -> tuple[float, float]:
-    """Wall and CPU (user + system) seconds of one child process, output discarded."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    began = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - began
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def whole_process(paths: list[Path], runs: int) -> None:
-    """``rehab summary --json`` vs the raw parse as whole processes, in turn; min and median."""
-    summary = [sys.executable, "-m", "rehab", "summary", "--json", "--as-of", AS_OF.isoformat()]
-    commands = {
-        "rehab summary --json": [*summary, *map(str, paths)],
-        "raw parse process": [sys.executable, "-c", RAW_PARSE, *map(str, paths)],
-    }
-    for command in commands.values():
-        _child_run(command)  # warm-up: file cache, bytecode
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            times[name].append(_child_run(command))
-    for name, runs_of in times.items():
-        walls, cpus = [w for w, _ in runs_of], [c for _, c in runs_of]
-        print(
-            f"{name:<24} wall min {min(walls):6.2f} median {statistics.median(walls):6.2f} s, "
-            f"cpu min {min(cpus):6.2f} median {statistics.median(cpus):6.2f} s"
-        )
-    (a, b) = times.values()
-    for index, what in ((0, "wall"), (1, "cpu")):
-        ratios = [x[index] / y[index] for x, y in zip(a, b, strict=True)]
-        print(
-            f"whole process, summary / raw parse ({what}): min {min(ratios):4.1f}x, "
-            f"median {statistics.median(ratios):4.1f}x  (target: within 6x)"
-        )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--patients", type=int, default=1000)
@@ -184,7 +142,13 @@ def main() -> None:
         print(f"peak memory traced during import + analysis: {peak_full:,.0f} MiB")
         peak = traced_peak(lambda: analyse(sessions, pain, as_of=AS_OF))
         print(f"peak memory traced during analysis: {peak:,.0f} MiB")
-        whole_process(paths, args.runs)
+        compare_to_raw_parse(
+            "rehab summary --json",
+            [sys.executable, "-m", "rehab", "summary", "--json", "--as-of", AS_OF.isoformat()],
+            paths,
+            args.runs,
+            "within 6x",
+        )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory of the whole run: {rss:,.0f} MiB")
 

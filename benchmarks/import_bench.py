@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from whole_process import compare_to_raw_parse
 
 from rehab.importer import ImportOptions
 from rehab.importer.decode import decode_bytes
@@ -146,46 +145,6 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 1e6
 
 
-RAW_PARSE = "import sys, pyarrow.csv as c; print(c.read_csv(sys.argv[1]).num_rows)"
-
-
-def _child_run(command: list[str]) -> tuple[float, float]:
-    """Wall and CPU (user + system) seconds of one child process, output discarded."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    began = time.perf_counter()
-    subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - began
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def whole_process(path: Path, runs: int) -> None:
-    """``rehab validate --json`` vs the raw parse as whole processes, in turn; min and median."""
-    commands = {
-        "rehab validate --json": [sys.executable, "-m", "rehab", "validate", "--json", str(path)],
-        "raw parse process": [sys.executable, "-c", RAW_PARSE, str(path)],
-    }
-    for command in commands.values():
-        _child_run(command)  # warm-up: file cache, bytecode
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            times[name].append(_child_run(command))
-    for name, runs_of in times.items():
-        walls, cpus = [w for w, _ in runs_of], [c for _, c in runs_of]
-        print(
-            f"{name:<24} wall min {min(walls):6.2f} median {statistics.median(walls):6.2f} s, "
-            f"cpu min {min(cpus):6.2f} median {statistics.median(cpus):6.2f} s"
-        )
-    (a, b) = times.values()
-    for index, what in ((0, "wall"), (1, "cpu")):
-        ratios = [x[index] / y[index] for x, y in zip(a, b, strict=True)]
-        print(
-            f"whole process, validate / raw parse ({what}): min {min(ratios):4.2f}x, "
-            f"median {statistics.median(ratios):4.2f}x  (target: within 3x)"
-        )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -224,7 +183,13 @@ def main() -> None:
         _, traced_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
 
-        whole_process(path, args.process_runs)
+        compare_to_raw_parse(
+            "rehab validate --json",
+            [sys.executable, "-m", "rehab", "validate", "--json"],
+            [path],
+            args.process_runs,
+            "within 3x",
+        )
 
         decoded = decode_bytes(data)
         exact_start = time.perf_counter()
