@@ -241,7 +241,9 @@ def import_options(args: argparse.Namespace, as_of: date | None) -> ImportOption
     )
 
 
-def _load_batch(args: argparse.Namespace, as_of: date | None) -> ImportBatch:
+def _load_batch(
+    args: argparse.Namespace, as_of: date | None, library: ExerciseLibrary | None = None
+) -> ImportBatch:
     from rehab.archive import expand_uploads
     from rehab.importer import import_files
     from rehab.importer.parse import discard_early
@@ -251,7 +253,7 @@ def _load_batch(args: argparse.Namespace, as_of: date | None) -> ImportBatch:
         unpacked = expand_uploads((path.name, _read(path)) for path in _expand(args.files))
         for note in unpacked.notes:
             print(f"rehab: {note}", file=sys.stderr)
-        return import_files(unpacked.files, import_options(args, as_of), _library(args))
+        return import_files(unpacked.files, import_options(args, as_of), library or _library(args))
     finally:
         discard_early()
 
@@ -368,19 +370,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return batch.exit_code
 
 
-def _analyse(args: argparse.Namespace) -> tuple[ImportBatch, CohortAnalysis]:
+def _analyse(
+    args: argparse.Namespace, library: ExerciseLibrary | None = None
+) -> tuple[ImportBatch, CohortAnalysis]:
     from rehab.analysis import analyse
 
     settings = _settings(args.set)
     as_of = args.as_of or date.today()
-    batch = _load_batch(args, as_of)
+    library = library or _library(args)
+    batch = _load_batch(args, as_of, library)
     cohort = analyse(
         batch.sessions,
         batch.pain,
         measures=batch.measures,
         as_of=as_of,
         settings=settings,
-        library=_library(args),
+        library=library,
     )
     return batch, cohort
 
@@ -443,9 +448,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     # The workers start (import, warm up) while this process imports and analyses the logs.
     with ReportWorkers(args.jobs) as workers:
-        batch, cohort = _analyse(args)
+        # One library names the exercises in the analysis and in the PDFs alike.
+        library = _library(args)
+        batch, cohort = _analyse(args, library)
         args.out.mkdir(parents=True, exist_ok=True)
-        result = write_report_batch(cohort, args.out, workers=workers)
+        result = write_report_batch(cohort, args.out, library=library, workers=workers)
     print(f"wrote {len(result.written)} reports to {args.out}")
     for patient_id, error in result.failed:
         print(f"rehab: the report of {patient_id} could not be made ({error})", file=sys.stderr)

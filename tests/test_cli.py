@@ -385,3 +385,41 @@ def test_python_m_rehab_writes_all_its_output_and_keeps_the_exit_status(tmp_path
     assert json.loads(run.stdout)["files"][0]["rejected"] == 2
     assert "2 rejected rows written" in run.stderr
     assert rejected.read_text(encoding="utf-8").count("\n") == 3
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """Every string the PDF's (deflated) content streams show, joined by spaces."""
+    import re
+    import zlib
+
+    shown = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            text = zlib.decompress(stream).decode("latin-1")
+        except zlib.error:
+            continue
+        shown += [re.sub(r"\\(.)", r"\1", s) for s in re.findall(r"\(((?:[^()\\]|\\.)*)\) Tj", text)]
+    return " ".join(" ".join(shown).split())
+
+
+def test_report_names_exercises_from_the_library_it_is_given(tmp_path, capsys):
+    # A clinic's own library renames Hip Rolls; the PDF must use the clinic's name, as the
+    # analysis (which matched the log's names against that library) already does.
+    bundled = (ROOT / "rehab" / "library" / "exercises.toml").read_text(encoding="utf-8")
+    assert bundled.count('name = "Hip Rolls"') == 1
+    clinic = _write(
+        tmp_path, "clinic.toml", bundled.replace('name = "Hip Rolls"', 'name = "Knee Rocking"')
+    )
+    files = [str(SAMPLE / "PT-0105_pain.csv"), str(SAMPLE / "PT-0105_sessions.csv")]
+    outputs = {}
+    for label, extra in (("bundled", []), ("clinic", ["--library", str(clinic)])):
+        out = tmp_path / label
+        assert (
+            main(["report", "--as-of", "2026-11-20", "--jobs", "1", *extra, "--out", str(out), *files])
+            == 0
+        )
+        outputs[label] = _pdf_text((out / "PT-0105.pdf").read_bytes())
+    assert "Hip Rolls" in outputs["bundled"]
+    assert "Knee Rocking" not in outputs["bundled"]
+    assert "Knee Rocking" in outputs["clinic"]
+    assert "Hip Rolls" not in outputs["clinic"]
