@@ -73,11 +73,19 @@ def today(summary: PatientSummary, daily: pd.DataFrame, settings: RuleSettings) 
     plan = present.today_plan(summary, daily, paused=[p.exercise for p in summary.paused_exercises])
     sessions, streak = st.columns(2)
     # No help icon: in half the plan column it would cut the label; the caption says it.
-    sessions.metric("Sessions today", f"{plan.sessions_done} of {plan.sessions_planned}", border=True)
+    done = f"{plan.sessions_done} of {plan.sessions_planned}"
+    sessions.metric("Sessions today", done, border=True, height="stretch")
+    # The count alone in the big type ("36 days" is cut to "36 d..." in half a laptop's
+    # column); what it counts goes under it, as the week's band does beside it.
+    run, counted = present.run_tile(summary.pain_free_streak)
     streak.metric(
         "Pain-free run",
-        present.plural_days(summary.pain_free_streak),
+        run,
+        delta=counted,
+        delta_color="off",
+        delta_arrow="off",
         border=True,
+        height="stretch",
         help=rule("maintenance", settings).text,
     )
     st.caption(f"Today: {plan.headline}. {present.today_rule(plan)} {present.streak_line(summary)}.")

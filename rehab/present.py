@@ -301,9 +301,12 @@ def summary_table(cohort: CohortAnalysis) -> str:
     return f"As of {cohort.as_of.isoformat()}\n" + "\n".join(lines)
 
 
-def plural_days(count: int) -> str:
-    """``1`` -> "1 day", ``4`` -> "4 days"."""
-    return plural(count, "day")
+def run_tile(count: int) -> tuple[str, str]:
+    """Return a run of days as a tile shows it: the count, and what it counts under it.
+
+    ``1`` -> ("1", "day in a row"); the number alone fits half a laptop's column.
+    """
+    return str(count), ("day" if count == 1 else "days") + " in a row"
 
 
 def days_ago(count: int) -> str:

@@ -85,7 +85,11 @@ def test_the_stale_threshold_is_the_clinic_s_setting():
 def test_formats_are_the_same_everywhere():
     assert present.percent(0.95) == "95%"
     assert [present.days_ago(n) for n in (0, 1, 2)] == ["today", "yesterday", "2 days ago"]
-    assert [present.plural_days(n) for n in (1, 2)] == ["1 day", "2 days"]
+    assert [present.run_tile(n) for n in (0, 1, 2)] == [
+        ("0", "days in a row"),
+        ("1", "day in a row"),
+        ("2", "days in a row"),
+    ]
     assert [present.times(n) for n in (1, 2, 3)] == ["once", "twice", "3 times"]
     assert present.exercises_done(1, 1) == "1 of 1 exercise"
     assert present.band_word("borderline") == "nearly there"
