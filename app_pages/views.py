@@ -164,7 +164,8 @@ def rule_caption(rule_ids: Sequence[str], label: str = "Rules behind this chart"
     """Name the rules (and sources) a chart's numbers follow, folded away until asked for."""
     settings = state.settings()
     described = [rule(r, settings) for r in dict.fromkeys(rule_ids)]
-    titles = ", ".join(r.title.lower() for r in described)
+    # Titles as written: lower-casing them turned "Oswestry (ODI)" into "oswestry (odi)".
+    titles = "; ".join(r.title for r in described)
     with st.expander(f"{label}: {titles}", icon=":material/menu_book:"):
         st.markdown("\n".join(f"- **{r.title}**: {r.text} *Source: {r.source}.*" for r in described))
         if "adherence_bands" in rule_ids:

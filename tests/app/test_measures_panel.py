@@ -77,9 +77,10 @@ def test_panel_shows_latest_score_change_and_whether_it_matters(app):
     assert any("Keele University" in c.value and "copyright" in c.value for c in at.caption)
     # The rules behind the scores are one click away.
     expanders = [e.label for e in at.expander]
-    assert any(
-        label.startswith("Rules behind these scores") and "oswestry" in label for label in expanders
-    )
+    (rules,) = [label for label in expanders if label.startswith("Rules behind these scores")]
+    # Names keep their own capitals (the label once read "oswestry (odi)", "start back").
+    assert "Oswestry (ODI)" in rules
+    assert "STarT Back" in rules
     # The STarT Back flag is among the alerts, with the rule's title.
     assert any("High risk on STarT Back" in info.value for info in at.info)
     titles = [str(c.proto.spec) for c in at.get("vega_lite_chart")]
