@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rehab.cli import main
-from rehab.importer import parse
+from rehab.importer import coded, parse
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -54,6 +54,7 @@ def _validate(capsys: pytest.CaptureFixture[str], files: list[Path], *, early: b
     code = main(["validate", "--json", *map(str, files)], early=early)
     out, err = capsys.readouterr()
     assert parse._early == []  # nothing left behind, used or not
+    assert coded._prepared == []
     return code, out + err
 
 
@@ -109,6 +110,46 @@ def test_bytes_the_import_decodes_differently_are_parsed_again(tmp_path, capsys,
     threads = _spy_threads(monkeypatch)
     _validate(capsys, [path], early=True)
     assert threads == ["rehab-early-parse", "MainThread"]
+
+
+def _dirty_log(rows: int) -> bytes:
+    """A log with everything the duplicate and blank-row checks look at (every ``rows // 40``)."""
+    step = max(rows // 40, 1)
+    lines = [ROW.format(p=i % 997, d=1 + i % 28, m=i % 60, s=i % 12) for i in range(rows)]
+    for i in range(1, rows, 3 * step):
+        lines[i] = lines[i // 2]  # exact repeats of an earlier row
+    for i in range(2, rows, 5 * step):
+        lines[i] = ",,,,,,,,"  # a spreadsheet's empty line: only delimiters
+    for i in range(4, rows, 7 * step):
+        lines[i] = f"PT-0001,2026-10-01,08:01,Core,2,oops,{i % 9},3,"  # bad reps; set rows
+    for i in range(6, rows, 11 * step):
+        lines[i] = "  ,2026-10-02,,,,,,,"  # no exercise: rejected
+    return ("\n".join([HEADER, *lines]) + "\n").encode()
+
+
+@pytest.mark.parametrize("rows", [40, 60_000])
+def test_columns_encoded_early_give_the_report_of_the_plain_run(tmp_path, capsys, monkeypatch, rows):
+    path = tmp_path / "PT-0101_sessions.csv"
+    path.write_bytes(_dirty_log(rows))
+    threads: list[str] = []
+    real = coded.encode
+
+    def spy(column: object) -> coded.CodedColumn:
+        threads.append(threading.current_thread().name)
+        return real(column)
+
+    monkeypatch.setattr(coded, "encode", spy)
+    early = _validate(capsys, [path], early=True)
+    # Every column was encoded once, on the early thread: the import took those codes.
+    assert threads == ["rehab-early-parse"] * len(HEADER.split(","))
+    threads.clear()
+    plain = _validate(capsys, [path], early=False)
+    assert set(threads) == {"MainThread"}
+    assert early == plain
+    report = json.loads(plain[1])["files"][0]
+    assert report["duplicates"] > 0
+    assert report["rejected"] > 0
+    assert "set_rows" in {issue["code"] for issue in report["issues"]}
 
 
 def test_summary_and_zip_and_folder_inputs_match(tmp_path, capsys):
