@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from rehab.importer.datecolumn import check_date_column
 from rehab.importer.exercises import ExerciseRows, warn_near_misses, warn_unknown_exercises
-from rehab.importer.frames import canonical_frame, string_column
+from rehab.importer.frames import canonical_frame, empty_like, string_column
 from rehab.importer.messages import to_objects
 from rehab.importer.patients import PatientColumn, assign_patients, warn_invisible
 from rehab.importer.report import IssueLog
@@ -349,9 +349,13 @@ class _FrameBuilder:
     ) -> dict[str, Callable[[], Any]]:
         """Every column's own array, as independent parts (see _in_parallel), in order."""
         spec = SPECS[self.job.kind]
+        dtypes = frame_dtypes(self.job.kind)
         parts: dict[str, Callable[[], Any]] = {}
         for name in spec.names:
             if name not in self.checked:
+                if name not in ("patient_id", "time"):  # the file's patient, the dates' times
+                    # A column the file lacks: all missing (filled by merged sets, if any).
+                    parts[name] = partial(empty_like, dtypes[name], len(self.rows))
                 continue
             self.codes(name)  # picked here, once: the parts only read them
             column = spec.column(name)

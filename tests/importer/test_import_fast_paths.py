@@ -165,7 +165,12 @@ def test_frames_built_on_threads_equal_the_frames_built_in_turn(monkeypatch, row
     pain = b"date,pain,patient_id\n" + b"".join(
         f"2026-03-{1 + i % 28:02d},{i % 12},PT-{i % 5}\n".encode() for i in range(rows)
     )
-    files = [("PT-0101_sessions.csv", data), ("clinic_pain.csv", pain)]
+    # Columns the file lacks (notes, sets, pain) get the merged set rows' values written in.
+    short = b"patient_id,date,time,exercise,reps\n" + b"".join(
+        f"PT-{i % 3},2026-05-{1 + i // 90 % 28:02d},0{7 + i % 2}:00,Core,{i % 9}\n".encode()
+        for i in range(rows)
+    )
+    files = [("PT-0101_sessions.csv", data), ("clinic_pain.csv", pain), ("short.csv", short)]
     options = ImportOptions(as_of=date(2026, 6, 1))
     monkeypatch.setattr(columns.os, "cpu_count", lambda: 4)
     monkeypatch.setattr(columns, "_PARALLEL_FROM", 0)
