@@ -55,6 +55,22 @@ def _factorize(key: IntArray) -> IntArray:
     return np.asarray(pd.factorize(key)[0], dtype=np.int64)
 
 
+_NUMPY_INTEGERS: Final = {pa.int32(): np.int32, pa.int64(): np.int64}
+
+
+def _integers(array: Any) -> npt.NDArray[Any]:
+    """Return a pyarrow integer array as numpy (a view when it has no nulls).
+
+    Read from the buffer directly: pyarrow's own conversions load pandas, which the
+    early-parse thread must not wait for (see the module's docstring).
+    """
+    dtype = _NUMPY_INTEGERS.get(array.type)
+    if dtype is None or array.null_count:
+        return np.asarray(array.to_numpy(zero_copy_only=False))
+    size = np.dtype(dtype).itemsize
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * size)
+
+
 @dataclass(frozen=True)
 class CodedColumn:
     """One column: ``uniques`` (pyarrow strings) and, per row, the index of its value."""
@@ -74,10 +90,7 @@ class CodedColumn:
 
     def blank_uniques(self) -> BoolArray:
         """Return, for each unique, whether it is empty or only whitespace."""
-        trimmed = pc.utf8_trim_whitespace(self.uniques)
-        return np.asarray(
-            pc.equal(pc.utf8_length(trimmed), 0).to_numpy(zero_copy_only=False), dtype=bool
-        )
+        return np.asarray(_integers(pc.utf8_length(pc.utf8_trim_whitespace(self.uniques))) == 0)
 
     def rows_text(self, positions: IntArray) -> Any:
         """Return the cells at ``positions`` as a pyarrow string array."""
@@ -115,10 +128,10 @@ def encode(column: Any) -> CodedColumn:
         shared = _shared_dictionary(encoded) if encoded.num_chunks else None
         if shared is None:
             return encode(column.combine_chunks() if encoded.num_chunks else pa.array([], pa.string()))
-        indices = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]
+        indices = [_integers(chunk.indices) for chunk in encoded.chunks]
         codes = np.concatenate(indices).astype(np.int32, copy=False)
         return CodedColumn(codes=codes, uniques=shared)
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+    codes = np.asarray(_integers(encoded.indices), dtype=np.int32)
     return CodedColumn(codes=codes, uniques=encoded.dictionary)
 
 

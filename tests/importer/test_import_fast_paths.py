@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -129,59 +128,32 @@ def test_no_repeats_and_all_repeats():
     assert coded.repeated_keys(np.zeros(1, dtype=np.int64)).tolist() == []
 
 
-def _session_log(rows: int) -> bytes:
-    """A session log with repeats, set rows, bad cells, missing ids, notes and several patients."""
-    header = "patient_id,date,time,exercise,sets,reps,hold_seconds,pain_before,pain_after,red_flag,notes"
-    exercises = ["Core", "back_extension", "Plank", "Cat Stretch", "Hip Rolls, Core", "??"]
-    lines = [header]
-    for i in range(rows):
-        patient = "" if i % 97 == 0 else f"PT-{i % 23:04d}"
-        day = f"2026-{1 + i % 11:02d}-{1 + i % 27:02d}" if i % 89 else "2026-02-30"
-        time = "" if i % 5 == 0 else f"0{i % 3 + 7}:{(i // 7) % 2 * 30:02d}"
-        reps = "ten" if i % 83 == 0 else str(5 + i % 4)
-        pain = str(i % 13)  # 11 and 12 are out of range
-        flag = ["", "yes", "no", "maybe"][i % 4]
-        note = ["", "ok", "sore, stopped early", " "][i % 4]
-        lines.append(
-            f'{patient},{day},{time},"{exercises[i % len(exercises)]}",{1 + i % 2},{reps},'
-            f'{i % 3 * 10},{pain},{(i + 1) % 11},{flag},"{note}"'
-        )
-    # Set rows: one patient, day, time and exercise, three sets each.
-    lines += [
-        f"PT-0001,2026-04-0{d},08:00,Core,1,{5 + k},0,3,2,no,set {k}" for d in (1, 2) for k in range(3)
-    ]
-    lines += lines[1:40:3]  # exact repeats of earlier rows
-    lines.insert(len(lines) // 2, ",,,,,,,,,,")  # a blank row
-    return ("\n".join(lines) + "\n").encode()
+@pytest.mark.parametrize("kind", [pa.int32(), pa.int64()])
+def test_integers_read_from_the_buffer_are_pyarrows_numbers(kind):
+    array = pa.array([5, -1, 7, 2**30, 0], type=kind)
+    for part in (array, array.slice(1), array.slice(2, 2), array.slice(5)):
+        assert coded._integers(part).tolist() == part.to_pylist()
+    with_null = pa.array([1, None, 3], type=kind)
+    assert np.isnan(coded._integers(with_null)[1])
 
 
-@pytest.mark.parametrize("rows", [30, 3_000])
-def test_frames_built_on_threads_equal_the_frames_built_in_turn(monkeypatch, rows):
-    from datetime import date
+def test_the_early_parse_thread_can_encode_without_pandas():
+    # pyarrow's own numpy conversions load pandas: the early-parse thread would then wait
+    # for the main thread's import of it instead of encoding meanwhile.
+    import subprocess
+    import sys
 
-    from rehab.importer import ImportOptions, columns, import_files
-
-    data = _session_log(rows)
-    pain = b"date,pain,patient_id\n" + b"".join(
-        f"2026-03-{1 + i % 28:02d},{i % 12},PT-{i % 5}\n".encode() for i in range(rows)
+    script = (
+        "import sys\n"
+        "from rehab.importer import coded, parse\n"
+        "rows = ''.join(f'PT-{i % 7},2026-10-{1 + i % 28:02d},,Core,{i % 5}\\n' for i in range(140))\n"
+        "again = ''.join(rows.splitlines(keepends=True)[:2])\n"
+        "data = ('patient_id,date,time,exercise,reps\\n' + rows + ',,,,\\n' + again).encode()\n"
+        "table = parse.parse_fast(data, ',')\n"
+        "coded.prepare(table.columns, table.size)\n"
+        "(done,) = coded._prepared\n"
+        "repeats = int((done.first != done.positions).sum())\n"
+        "print(int(done.blank.sum()), repeats, 'pandas' in sys.modules)\n"
     )
-    # Columns the file lacks (notes, sets, pain) get the merged set rows' values written in.
-    short = b"patient_id,date,time,exercise,reps\n" + b"".join(
-        f"PT-{i % 3},2026-05-{1 + i // 90 % 28:02d},0{7 + i % 2}:00,Core,{i % 9}\n".encode()
-        for i in range(rows)
-    )
-    files = [("PT-0101_sessions.csv", data), ("clinic_pain.csv", pain), ("short.csv", short)]
-    options = ImportOptions(as_of=date(2026, 6, 1))
-    monkeypatch.setattr(columns.os, "cpu_count", lambda: 4)
-    monkeypatch.setattr(columns, "_PARALLEL_FROM", 0)
-    threaded = import_files(files, options)
-    monkeypatch.setattr(columns, "_PARALLEL_FROM", 10**12)
-    plain = import_files(files, options)
-    assert threaded.report_json() == plain.report_json()
-    for mine, theirs in zip(threaded.files, plain.files, strict=True):
-        pd.testing.assert_frame_equal(mine.sessions, theirs.sessions)
-        pd.testing.assert_frame_equal(mine.pain, theirs.pain)
-        pd.testing.assert_frame_equal(mine.rejected, theirs.rejected)
-    codes = {issue["code"] for file in plain.report_json()["files"] for issue in file["issues"]}
-    assert {"set_rows", "duplicate_row", "out_of_range", "exercise_list"} <= codes
-    assert len(plain.files[0].sessions) > rows // 2
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "2", "False"]
