@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -16,7 +13,7 @@ import pyarrow.compute as pc
 
 from rehab.importer.datecolumn import check_date_column
 from rehab.importer.exercises import ExerciseRows, warn_near_misses, warn_unknown_exercises
-from rehab.importer.frames import canonical_frame, empty_like, string_column
+from rehab.importer.frames import canonical_frame, string_column
 from rehab.importer.messages import to_objects
 from rehab.importer.patients import PatientColumn, assign_patients, warn_invisible
 from rehab.importer.report import IssueLog
@@ -43,8 +40,6 @@ from rehab.importer.validate import (
 from rehab.schema import SPECS, ColumnSpec, LogKind, frame_dtypes
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from rehab.importer.coded import CodedColumn
     from rehab.importer.parse import RawTable
     from rehab.importer.report import ImportOptions
@@ -56,9 +51,6 @@ IntArray = npt.NDArray[np.int64]
 Codes = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
 
-# Frames from this many rows build their columns on threads (see _in_parallel).
-_PARALLEL_FROM: Final = 100_000
-_MAX_WORKERS: Final = 4
 _NEEDED: Final = {"date": "a date", "exercise": "an exercise", "pain": "a pain score"}
 
 
@@ -202,27 +194,9 @@ def _repeated(text: str, size: int) -> Any:
     return pa.repeat(pa.scalar(text, pa.large_string()), size)
 
 
-def _source_file(name: str, size: int) -> Any:
-    return string_column(_repeated(name, size))
-
-
 def _large(texts: Any) -> Any:
     """Return pyarrow text as ``large_string`` (pandas' text storage; no-op when it is)."""
     return texts if texts.type == pa.large_string() else pc.cast(texts, pa.large_string())
-
-
-def _in_parallel(parts: dict[str, Callable[[], Any]], size: int) -> dict[str, Any]:
-    """Run the independent ``parts`` of a frame, on threads when the frame is big.
-
-    Each part is one column: a numpy or pyarrow take over every row, which releases the
-    GIL, so two cores build two columns at once. The results are the same either way.
-    """
-    workers = min(len(parts), os.cpu_count() or 1, _MAX_WORKERS)
-    if size < _PARALLEL_FROM or workers < 2:
-        return {name: part() for name, part in parts.items()}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {name: pool.submit(part) for name, part in parts.items()}
-        return {name: future.result() for name, future in futures.items()}
 
 
 class _FrameBuilder:
@@ -232,8 +206,6 @@ class _FrameBuilder:
         self.job, self.checked, self.dates, self.accepted = job, checked, dates, accepted
         self.rows = job.table.rows[accepted]
         self._codes: dict[str, Codes] = {}
-        # Text columns built ahead (on threads, see _frame), for the parts that use them.
-        self._texts: dict[str, Any] = {}
 
     def codes(self, name: str) -> Codes:
         """Codes of the accepted rows, picked once per column (several parts use them)."""
@@ -242,8 +214,6 @@ class _FrameBuilder:
         return self._codes[name]
 
     def strings(self, name: str) -> Any:
-        if name in self._texts:
-            return self._texts[name]
         raw = self.job.table.columns[self.job.positions[name]]
         return _strings(self.checked[name], self.job.column(name), raw, self.codes(name))
 
@@ -280,7 +250,6 @@ class _FrameBuilder:
         self.accepted = self.accepted[keep]
         self.rows = self.job.table.rows[self.accepted]
         self._codes = {}
-        self._texts = {}
 
     def _plan_sets(self) -> SetPlan | None:
         """Find the rows of one patient, day, time and exercise: the sets of one session."""
@@ -319,13 +288,18 @@ class _FrameBuilder:
     def _frame(
         self, merged: dict[str, Any] | None = None, at: IntArray | None = None
     ) -> tuple[pd.DataFrame, list[str]]:
-        built = _in_parallel(self._column_parts(merged, at), len(self.rows))
+        spec = SPECS[self.job.kind]
         data: dict[str, Any] = {}
-        for name, array in built.items():
-            if name in ("patient_id", "time"):
-                self._texts[name] = array
-            elif name != "source_file":
-                data[name] = array
+        for name in spec.names:
+            if name not in self.checked or name in ("patient_id", "time"):
+                continue
+            column = spec.column(name)
+            if column.type in ("date", "number", "score", "flag"):
+                data[name] = _typed(column, self.checked[name], self.codes(name))
+            elif merged and at is not None and name in merged:
+                data[name] = string_column(self._merged_strings(name, at, merged.pop(name)))
+            else:
+                data[name] = string_column(self.strings(name))
         data["time"] = string_column(self._times())
         patients, names = self._patients()
         data["patient_id"] = string_column(patients)
@@ -337,44 +311,12 @@ class _FrameBuilder:
             )
             data["exercise_known"] = np.asarray(self.checked["exercise"].known)[self.codes("exercise")]
         self._warn_future(data["date"])
-        data["source_file"] = built["source_file"]
+        data["source_file"] = string_column(_repeated(self.job.file, len(self.rows)))
         data["source_row"] = pd.arrays.IntegerArray(self.rows, np.zeros(len(self.rows), dtype=bool))
         if merged and at is not None:
             apply_sessions(data, len(self.rows), at, merged)
         frame = canonical_frame(self.job.kind, len(self.rows), data)
         return frame, names
-
-    def _column_parts(
-        self, merged: dict[str, Any] | None, at: IntArray | None
-    ) -> dict[str, Callable[[], Any]]:
-        """Every column's own array, as independent parts (see _in_parallel), in order."""
-        spec = SPECS[self.job.kind]
-        dtypes = frame_dtypes(self.job.kind)
-        parts: dict[str, Callable[[], Any]] = {}
-        for name in spec.names:
-            if name not in self.checked:
-                if name not in ("patient_id", "time"):  # the file's patient, the dates' times
-                    # A column the file lacks: all missing (filled by merged sets, if any).
-                    parts[name] = partial(empty_like, dtypes[name], len(self.rows))
-                continue
-            self.codes(name)  # picked here, once: the parts only read them
-            column = spec.column(name)
-            if column.type in ("date", "number", "score", "flag"):
-                parts[name] = partial(_typed, column, self.checked[name], self.codes(name))
-            elif merged and at is not None and name in merged:
-                parts[name] = partial(self._merged_text, name, at, merged.pop(name))
-            elif name in ("patient_id", "time"):
-                parts[name] = partial(self.strings, name)  # pyarrow text: _times, _patients
-            else:
-                parts[name] = partial(self._text, name)
-        parts["source_file"] = partial(_source_file, self.job.file, len(self.rows))
-        return parts
-
-    def _text(self, name: str) -> Any:
-        return string_column(self.strings(name))
-
-    def _merged_text(self, name: str, at: IntArray, texts: list[Any]) -> Any:
-        return string_column(self._merged_strings(name, at, texts))
 
     def _merged_strings(self, name: str, at: IntArray, texts: list[Any]) -> Any:
         """Text of ``name`` with each merged session's ``texts`` at its row ``at``, in one take.
