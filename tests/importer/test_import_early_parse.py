@@ -190,3 +190,37 @@ def test_early_parse_property(tmp_path, capsys, lines, end):
     path = tmp_path / "PT-0101_sessions.csv"
     path.write_bytes(end.join([HEADER, *lines, ""]).encode())
     assert _validate(capsys, [path], early=True) == _validate(capsys, [path], early=False)
+
+
+def test_cycle_collection_pauses_while_loading_and_comes_back(tmp_path, capsys, monkeypatch):
+    import gc
+
+    import rehab.analysis
+    import rehab.importer.api
+
+    path = tmp_path / "PT-0101_sessions.csv"
+    path.write_bytes(CASES["plain"])
+    seen: dict[str, bool] = {}
+    real_import, real_analyse = rehab.importer.api.import_files, rehab.analysis.analyse
+
+    def spy_import(*args: object, **kwargs: object) -> object:
+        seen["loading"] = gc.isenabled()
+        return real_import(*args, **kwargs)
+
+    def spy_analyse(*args: object, **kwargs: object) -> object:
+        seen["analysing"] = gc.isenabled()
+        return real_analyse(*args, **kwargs)
+
+    monkeypatch.setattr(rehab.importer.api, "import_files", spy_import)
+    monkeypatch.setattr(rehab.importer, "import_files", spy_import, raising=False)
+    monkeypatch.setattr(rehab.analysis, "analyse", spy_analyse)
+    assert main(["summary", "--json", "--as-of", "2026-10-31", str(path)], early=True) == 0
+    capsys.readouterr()
+    assert seen == {"loading": False, "analysing": True}
+    # Back as it was for whoever goes on in this process: on, nothing frozen.
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    main(["validate", "--json", str(tmp_path / "missing.csv")], early=True)
+    capsys.readouterr()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
