@@ -289,6 +289,7 @@ _early_registered: threading.Event | None = None
 # True while ``main(early=True)`` keeps the cycle collector paused (until the files are loaded).
 _collector_paused = False
 _EARLY_COMMANDS = frozenset({"validate", "summary", "report"})
+_EARLY_SWITCH_INTERVAL = 0.0005
 
 
 def _start_early_parse(args: argparse.Namespace) -> threading.Event | None:
@@ -306,19 +307,30 @@ def _start_early_parse(args: argparse.Namespace) -> threading.Event | None:
     if not paths:
         return None
     registered = threading.Event()
+    # The early thread hands the GIL back and forth around each of its numpy and pyarrow
+    # calls while the main thread runs the imports: at the default 5 ms switch interval it
+    # waited longer for the GIL than it worked. Restored when it is done.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, _EARLY_SWITCH_INTERVAL))
     threading.Thread(
-        target=_parse_early, args=(paths, registered), name="rehab-early-parse", daemon=True
+        target=_parse_early,
+        args=(paths, registered, interval),
+        name="rehab-early-parse",
+        daemon=True,
     ).start()
     return registered
 
 
-def _parse_early(paths: list[Path], registered: threading.Event) -> None:
-    # Whatever goes wrong here, the import reads and parses the files itself.
-    with contextlib.suppress(Exception):
-        from rehab.importer.parse import parse_early
+def _parse_early(paths: list[Path], registered: threading.Event, interval: float) -> None:
+    try:
+        # Whatever goes wrong here, the import reads and parses the files itself.
+        with contextlib.suppress(Exception):
+            from rehab.importer.parse import parse_early
 
-        parse_early(paths, registered)
-    registered.set()
+            parse_early(paths, registered)
+        registered.set()
+    finally:
+        sys.setswitchinterval(interval)
 
 
 def _library(args: argparse.Namespace) -> ExerciseLibrary:

@@ -224,3 +224,17 @@ def test_cycle_collection_pauses_while_loading_and_comes_back(tmp_path, capsys, 
     capsys.readouterr()
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_the_switch_interval_is_back_once_the_early_thread_is_done(tmp_path, capsys):
+    import sys
+
+    path = tmp_path / "PT-0101_sessions.csv"
+    path.write_bytes(CASES["big"])
+    before = sys.getswitchinterval()
+    assert _validate(capsys, [path], early=True)[0] == 0
+    for thread in threading.enumerate():
+        if thread.name == "rehab-early-parse":
+            thread.join(timeout=30)
+    # Shortened while the early thread ran (its GIL hand-overs), restored as it ended.
+    assert sys.getswitchinterval() == before
