@@ -4,33 +4,71 @@ A clinic's log repeats itself: a million rows hold a few hundred dates, a handfu
 exercise names, eleven pain scores. Every check runs on the distinct values (vectorised
 with pyarrow) and reaches the rows through one ``numpy.take``, so validation costs
 O(distinct values) plus array indexing, never a Python loop over rows.
+
+The command line's early-parse thread encodes each file and finds its repeated rows here
+while the main thread still loads the modules (:func:`prepare`); the import then takes
+those results for the very same columns instead of computing them again. So that thread
+can start at once, pandas is only loaded when it is needed.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["CodedColumn", "blank_rows", "encode", "encode_all", "first_occurrence", "repeated_keys"]
+__all__ = [
+    "CodedColumn",
+    "blank_rows",
+    "discard_prepared",
+    "encode",
+    "encode_all",
+    "first_occurrence",
+    "prepare",
+    "repeated_keys",
+]
 
 _PARALLEL_FROM: Final = 100_000
-# Duplicate pre-filter: with about four buckets per row (2**22 for a million rows) roughly
-# one row in five shares a bucket and is compared exactly; small files skip it.
+# Below this many keys, repeats are grouped exactly at once; above, a sort first finds the
+# few keys that repeat at all (see :func:`_repeated`).
 _PREFILTER_FROM: Final = 50_000
-_BUCKET_BITS: Final = 22
+# Exact grouping of few keys: numpy's sort-based unique beats loading and calling pandas.
+_FEW_KEYS: Final = 4_096
 # 2**64 / golden ratio: multiplying by it spreads structured keys over the top bits.
 _FIBONACCI: Final = np.uint64(0x9E3779B97F4A7C15)
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+
+
+def _factorize(key: IntArray) -> IntArray:
+    """Group numbers of ``key``, numbered in order of first appearance (pandas' factorize)."""
+    import pandas as pd  # on demand: see the module's docstring
+
+    return np.asarray(pd.factorize(key)[0], dtype=np.int64)
+
+
+_NUMPY_INTEGERS: Final = {pa.int32(): np.int32, pa.int64(): np.int64}
+
+
+def _integers(array: Any) -> npt.NDArray[Any]:
+    """Return a pyarrow integer array as numpy (a view when it has no nulls).
+
+    Read from the buffer directly: pyarrow's own conversions load pandas, which the
+    early-parse thread must not wait for (see the module's docstring).
+    """
+    dtype = _NUMPY_INTEGERS.get(array.type)
+    if dtype is None or array.null_count:
+        return np.asarray(array.to_numpy(zero_copy_only=False))
+    size = np.dtype(dtype).itemsize
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * size)
 
 
 @dataclass(frozen=True)
@@ -52,10 +90,7 @@ class CodedColumn:
 
     def blank_uniques(self) -> BoolArray:
         """Return, for each unique, whether it is empty or only whitespace."""
-        trimmed = pc.utf8_trim_whitespace(self.uniques)
-        return np.asarray(
-            pc.equal(pc.utf8_length(trimmed), 0).to_numpy(zero_copy_only=False), dtype=bool
-        )
+        return np.asarray(_integers(pc.utf8_length(pc.utf8_trim_whitespace(self.uniques))) == 0)
 
     def rows_text(self, positions: IntArray) -> Any:
         """Return the cells at ``positions`` as a pyarrow string array."""
@@ -63,7 +98,13 @@ class CodedColumn:
 
 
 def encode_all(columns: tuple[Any, ...]) -> list[CodedColumn]:
-    """Dictionary-encode every column; pyarrow releases the GIL, so threads run them in parallel."""
+    """Dictionary-encode every column; pyarrow releases the GIL, so threads run them in parallel.
+
+    Columns the early-parse thread encoded already (:func:`prepare`) are not encoded again.
+    """
+    prepared = _find_prepared(columns)
+    if prepared is not None and prepared.columns is columns:
+        return prepared.coded
     if len(columns) < 2 or len(columns[0]) < _PARALLEL_FROM:
         return [encode(column) for column in columns]
     with ThreadPoolExecutor(max_workers=min(len(columns), os.cpu_count() or 1)) as pool:
@@ -87,15 +128,18 @@ def encode(column: Any) -> CodedColumn:
         shared = _shared_dictionary(encoded) if encoded.num_chunks else None
         if shared is None:
             return encode(column.combine_chunks() if encoded.num_chunks else pa.array([], pa.string()))
-        indices = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]
+        indices = [_integers(chunk.indices) for chunk in encoded.chunks]
         codes = np.concatenate(indices).astype(np.int32, copy=False)
         return CodedColumn(codes=codes, uniques=shared)
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+    codes = np.asarray(_integers(encoded.indices), dtype=np.int32)
     return CodedColumn(codes=codes, uniques=encoded.dictionary)
 
 
 def blank_rows(columns: list[CodedColumn], size: int) -> BoolArray:
     """Rows whose every cell is empty or whitespace: a spreadsheet's empty line, not a row."""
+    prepared = _find_prepared(columns)
+    if prepared is not None and prepared.coded is columns and len(prepared.blank) == size:
+        return prepared.blank
     blank = np.ones(size, dtype=bool)
     for column in columns:
         blank_values = column.blank_uniques()
@@ -114,7 +158,7 @@ def _combined_key(columns: list[CodedColumn], positions: IntArray) -> IntArray:
         width = max(len(column.uniques), 1)
         if span * width >= 2**62:
             # Renumber the key so far densely before it could overflow.
-            key = np.asarray(pd.factorize(key)[0], dtype=np.int64)
+            key = _factorize(key)
             span = int(key.max()) + 1 if len(key) else 1
         key *= width
         key += column.at(positions)
@@ -124,23 +168,48 @@ def _combined_key(columns: list[CodedColumn], positions: IntArray) -> IntArray:
 
 def _first_in_order(key: IntArray) -> IntArray:
     """For each element: the index of the first element with the same key (exact)."""
+    if len(key) <= _FEW_KEYS:
+        # Sorted distinct keys, each with the index of its first (stable) occurrence.
+        _, first, group = np.unique(key, return_index=True, return_inverse=True)
+        return np.asarray(first[group], dtype=np.int64)
     # factorize numbers groups in order of first appearance, so an element opens its
     # group exactly when its group number exceeds every number seen before it.
-    group = np.asarray(pd.factorize(key)[0], dtype=np.int64)
+    group = _factorize(key)
     opens = np.ones(len(group), dtype=bool)
     opens[1:] = group[1:] > np.maximum.accumulate(group)[:-1]
     return np.asarray(np.flatnonzero(opens)[group], dtype=np.int64)
 
 
-def _maybe_repeated(key: IntArray, bits: int) -> IntArray:
-    """Return the indices of keys sharing a hash bucket with another key (repeats and more).
+def _repeated(key: IntArray, bits: int | None = None) -> IntArray:
+    """Return the indices (ascending) of the keys that occur more than once (exact).
 
-    Counting buckets takes a few plain array passes, far cheaper than grouping every key
-    exactly with a hash table; only the keys that share a bucket are then compared.
+    One sort of the keys finds the values that repeat, usually few: a small table of their
+    hash buckets (``2**bits`` flags, sized to them by default) then rules out most keys in
+    one pass, and only the keys in a flagged bucket are looked up exactly. A sort of a
+    million keys is far cheaper than a hash table of them, and no big table is allocated.
     """
-    bucket = ((key.view(np.uint64) * _FIBONACCI) >> np.uint64(64 - bits)).astype(np.intp)
-    counts = np.bincount(bucket, minlength=1 << bits)
-    return np.flatnonzero(counts[bucket] > 1)
+    if len(key) < 2:
+        return np.zeros(0, dtype=np.int64)
+    ordered = np.sort(key)
+    same = ordered[1:] == ordered[:-1]
+    repeats = ordered[1:][same]
+    if len(repeats) == 0:
+        return np.zeros(0, dtype=np.int64)
+    # Sorted already: keep each repeated value once.
+    distinct = np.ones(len(repeats), dtype=bool)
+    distinct[1:] = repeats[1:] != repeats[:-1]
+    values = repeats[distinct]
+    if bits is None:
+        bits = min(max(len(values).bit_length() + 4, 10), 24)
+    shift = np.uint64(64 - max(bits, 1))
+    flagged = np.zeros(1 << max(bits, 1), dtype=bool)
+    flagged[(values.view(np.uint64) * _FIBONACCI) >> shift] = True
+    buckets = key.view(np.uint64) * _FIBONACCI
+    buckets >>= shift
+    maybe = np.flatnonzero(flagged[buckets])
+    candidates = key[maybe]
+    at = np.minimum(np.searchsorted(values, candidates), len(values) - 1)
+    return np.asarray(maybe[values[at] == candidates], dtype=np.int64)
 
 
 def first_occurrence(
@@ -149,38 +218,88 @@ def first_occurrence(
     """For each of ``positions``: the position of the first identical row (itself if first).
 
     Exact (no hashing of the cells): rows are equal when their codes are equal in every
-    column. ``bucket_bits`` sizes the pre-filter's bucket table; by default big inputs
-    get about four buckets per row and small ones skip the pre-filter.
+    column. Big inputs (or any, when ``bucket_bits`` sizes the pre-filter's bucket table)
+    first find the rows that repeat at all, and group only those.
     """
     if len(positions) == 0:
         return np.zeros(0, dtype=np.int64)
+    prepared = _take_prepared(columns, positions, bucket_bits)
+    if prepared is not None:
+        return prepared
     key = _combined_key(columns, positions)
-    if bucket_bits is None and len(key) >= _PREFILTER_FROM:
-        bucket_bits = min(_BUCKET_BITS, len(key).bit_length() + 2)
-    if bucket_bits is None:
+    if bucket_bits is None and len(key) < _PREFILTER_FROM:
         return np.asarray(positions[_first_in_order(key)], dtype=np.int64)
-    # Identical rows have identical keys, so they always share a bucket: a row alone in
-    # its bucket is a first occurrence, and only the others need exact grouping.
-    first = np.arange(len(key), dtype=np.int64)
-    maybe = _maybe_repeated(key, max(bucket_bits, 1))
-    first[maybe] = maybe[_first_in_order(key[maybe])]
-    return np.asarray(positions[first], dtype=np.int64)
+    first = np.array(positions, dtype=np.int64)
+    maybe = _repeated(key, bucket_bits)
+    first[maybe] = positions[maybe[_first_in_order(key[maybe])]]
+    return first
 
 
 def repeated_keys(key: IntArray) -> IntArray:
-    """Return the indices (ascending) of keys that occur more than once.
+    """Return the indices (ascending) of keys that occur more than once."""
+    if len(key) < _PREFILTER_FROM:
+        if len(key) < 2:
+            return np.zeros(0, dtype=np.int64)
+        group = _factorize(key)
+        return np.flatnonzero(np.bincount(group)[group] > 1).astype(np.int64)
+    return _repeated(key)
 
-    Big inputs go through the bucket pre-filter first, so a file without repeats costs a
-    few array passes.
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One file's columns as the early-parse thread encoded them, and its repeated rows."""
+
+    columns: tuple[Any, ...]
+    coded: list[CodedColumn]
+    blank: BoolArray
+    positions: IntArray
+    first: IntArray
+
+
+_prepared: list[_Prepared] = []
+_prepared_lock = threading.Lock()
+
+
+def prepare(columns: tuple[Any, ...], size: int) -> None:
+    """Encode ``columns`` and find blank and repeated rows ahead of the import.
+
+    Run on the command line's early-parse thread, after the fast parse: the import's
+    :func:`encode_all`, :func:`blank_rows` and :func:`first_occurrence` then hand these
+    results out for the same column objects (the rows counted are every row not blank,
+    as for any table of the fast parser). One column at a time: the main thread is busy
+    loading modules meanwhile.
     """
-    if len(key) < 2:
-        return np.zeros(0, dtype=np.int64)
-    maybe = (
-        _maybe_repeated(key, min(_BUCKET_BITS, len(key).bit_length() + 2))
-        if len(key) >= _PREFILTER_FROM
-        else np.arange(len(key))
-    )
-    if len(maybe) == 0:
-        return np.zeros(0, dtype=np.int64)
-    group = np.asarray(pd.factorize(key[maybe])[0], dtype=np.int64)
-    return np.asarray(maybe[np.bincount(group)[group] > 1], dtype=np.int64)
+    coded = [encode(column) for column in columns]
+    blank = blank_rows(coded, size)
+    positions = np.flatnonzero(~blank)
+    first = first_occurrence(coded, positions)
+    with _prepared_lock:
+        _prepared.append(_Prepared(columns, coded, blank, positions, first))
+
+
+def discard_prepared() -> None:
+    """Drop what :func:`prepare` computed and no import took."""
+    with _prepared_lock:
+        _prepared.clear()
+
+
+def _find_prepared(columns: tuple[Any, ...] | list[CodedColumn]) -> _Prepared | None:
+    if not _prepared:  # the usual case outside the command line: no lock taken
+        return None
+    with _prepared_lock:
+        return next((p for p in _prepared if columns is p.columns or columns is p.coded), None)
+
+
+def _take_prepared(
+    columns: list[CodedColumn], positions: IntArray, bucket_bits: int | None
+) -> IntArray | None:
+    """Return the prepared first occurrences for exactly these coded columns and positions."""
+    prepared = _find_prepared(columns)
+    if prepared is None or prepared.coded is not columns or bucket_bits is not None:
+        return None
+    if not np.array_equal(prepared.positions, positions):
+        return None
+    with _prepared_lock:
+        if prepared in _prepared:
+            _prepared.remove(prepared)
+    return prepared.first

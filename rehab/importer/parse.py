@@ -7,9 +7,10 @@ else goes to the exact parser, Python's :mod:`csv`, which counts blank lines and
 multi-line quoted notes the way a spreadsheet does.
 
 On the command line, the input files are read and parsed by the fast parser on a
-background thread while the process loads pandas and the rest (:func:`parse_early`); the
-import then takes that table for the same bytes and delimiter instead of parsing again, so
-every decision (encoding, delimiter, width, fast or exact) is still the import's own.
+background thread while the process loads pandas and the rest (:func:`parse_early`), and
+their columns encoded (:func:`rehab.importer.coded.prepare`); the import then takes that
+table for the same bytes and delimiter instead of parsing again, so every decision
+(encoding, delimiter, width, fast or exact) is still the import's own.
 """
 
 from __future__ import annotations
@@ -281,7 +282,10 @@ def parse_early(paths: Sequence[Path], registered: threading.Event) -> None:
             except OSError:
                 data = None
             file.data.set_result(data)
-            file.table.set_result(None if data is None else _parse_speculatively(data))
+            parsed = None if data is None else _parse_speculatively(data)
+            if parsed is not None and parsed[1] is not None:
+                _prepare(parsed[1])
+            file.table.set_result(parsed)
     finally:
         for file in files:  # after an unexpected error: the import does it all itself
             for future in (file.data, file.table):
@@ -299,6 +303,16 @@ def _parse_speculatively(data: bytes) -> tuple[str, RawTable | None] | None:
         return delimiter, parse_fast(data, delimiter)
     except Exception:  # the import parses the file itself, and reports
         return None
+
+
+def _prepare(table: RawTable) -> None:
+    """Encode the table and find its blank and repeated rows (see rehab.importer.coded)."""
+    from rehab.importer.coded import prepare
+
+    try:
+        prepare(table.columns, table.size)
+    except Exception:  # the import encodes the columns itself
+        return
 
 
 def early_bytes(path: Path) -> bytes | None:
@@ -334,3 +348,6 @@ def discard_early() -> None:
         _early.clear()
     for file in files:
         file.table.result()
+    from rehab.importer.coded import discard_prepared
+
+    discard_prepared()

@@ -58,12 +58,14 @@ def combine_codes(parts: list[npt.NDArray[Any]]) -> IntArray:
     key = np.zeros(size, dtype=np.int64)
     span = 1
     for part in parts:
-        values = np.asarray(part, dtype=np.int64)
+        values = np.asarray(part)
         width = int(values.max()) + 1 if size else 1
         if span * width >= 2**62:
             key = np.asarray(pd.factorize(key)[0], dtype=np.int64)
             span = int(key.max()) + 1 if size else 1
-        key = key * width + values
+        # In place, the part added as it is (int32 codes): no new million-row arrays.
+        key *= width
+        key += values
         span *= width
     return key
 

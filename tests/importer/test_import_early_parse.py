@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rehab.cli import main
-from rehab.importer import parse
+from rehab.importer import coded, parse
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -54,6 +54,7 @@ def _validate(capsys: pytest.CaptureFixture[str], files: list[Path], *, early: b
     code = main(["validate", "--json", *map(str, files)], early=early)
     out, err = capsys.readouterr()
     assert parse._early == []  # nothing left behind, used or not
+    assert coded._prepared == []
     return code, out + err
 
 
@@ -111,6 +112,46 @@ def test_bytes_the_import_decodes_differently_are_parsed_again(tmp_path, capsys,
     assert threads == ["rehab-early-parse", "MainThread"]
 
 
+def _dirty_log(rows: int) -> bytes:
+    """A log with everything the duplicate and blank-row checks look at (every ``rows // 40``)."""
+    step = max(rows // 40, 1)
+    lines = [ROW.format(p=i % 997, d=1 + i % 28, m=i % 60, s=i % 12) for i in range(rows)]
+    for i in range(1, rows, 3 * step):
+        lines[i] = lines[i // 2]  # exact repeats of an earlier row
+    for i in range(2, rows, 5 * step):
+        lines[i] = ",,,,,,,,"  # a spreadsheet's empty line: only delimiters
+    for i in range(4, rows, 7 * step):
+        lines[i] = f"PT-0001,2026-10-01,08:01,Core,2,oops,{i % 9},3,"  # bad reps; set rows
+    for i in range(6, rows, 11 * step):
+        lines[i] = "  ,2026-10-02,,,,,,,"  # no exercise: rejected
+    return ("\n".join([HEADER, *lines]) + "\n").encode()
+
+
+@pytest.mark.parametrize("rows", [40, 60_000])
+def test_columns_encoded_early_give_the_report_of_the_plain_run(tmp_path, capsys, monkeypatch, rows):
+    path = tmp_path / "PT-0101_sessions.csv"
+    path.write_bytes(_dirty_log(rows))
+    threads: list[str] = []
+    real = coded.encode
+
+    def spy(column: object) -> coded.CodedColumn:
+        threads.append(threading.current_thread().name)
+        return real(column)
+
+    monkeypatch.setattr(coded, "encode", spy)
+    early = _validate(capsys, [path], early=True)
+    # Every column was encoded once, on the early thread: the import took those codes.
+    assert threads == ["rehab-early-parse"] * len(HEADER.split(","))
+    threads.clear()
+    plain = _validate(capsys, [path], early=False)
+    assert set(threads) == {"MainThread"}
+    assert early == plain
+    report = json.loads(plain[1])["files"][0]
+    assert report["duplicates"] > 0
+    assert report["rejected"] > 0
+    assert "set_rows" in {issue["code"] for issue in report["issues"]}
+
+
 def test_summary_and_zip_and_folder_inputs_match(tmp_path, capsys):
     import zipfile
 
@@ -149,3 +190,51 @@ def test_early_parse_property(tmp_path, capsys, lines, end):
     path = tmp_path / "PT-0101_sessions.csv"
     path.write_bytes(end.join([HEADER, *lines, ""]).encode())
     assert _validate(capsys, [path], early=True) == _validate(capsys, [path], early=False)
+
+
+def test_cycle_collection_pauses_while_loading_and_comes_back(tmp_path, capsys, monkeypatch):
+    import gc
+
+    import rehab.analysis
+    import rehab.importer.api
+
+    path = tmp_path / "PT-0101_sessions.csv"
+    path.write_bytes(CASES["plain"])
+    seen: dict[str, bool] = {}
+    real_import, real_analyse = rehab.importer.api.import_files, rehab.analysis.analyse
+
+    def spy_import(*args: object, **kwargs: object) -> object:
+        seen["loading"] = gc.isenabled()
+        return real_import(*args, **kwargs)
+
+    def spy_analyse(*args: object, **kwargs: object) -> object:
+        seen["analysing"] = gc.isenabled()
+        return real_analyse(*args, **kwargs)
+
+    monkeypatch.setattr(rehab.importer.api, "import_files", spy_import)
+    monkeypatch.setattr(rehab.importer, "import_files", spy_import, raising=False)
+    monkeypatch.setattr(rehab.analysis, "analyse", spy_analyse)
+    assert main(["summary", "--json", "--as-of", "2026-10-31", str(path)], early=True) == 0
+    capsys.readouterr()
+    assert seen == {"loading": False, "analysing": True}
+    # Back as it was for whoever goes on in this process: on, nothing frozen.
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    main(["validate", "--json", str(tmp_path / "missing.csv")], early=True)
+    capsys.readouterr()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_switch_interval_is_back_once_the_early_thread_is_done(tmp_path, capsys):
+    import sys
+
+    path = tmp_path / "PT-0101_sessions.csv"
+    path.write_bytes(CASES["big"])
+    before = sys.getswitchinterval()
+    assert _validate(capsys, [path], early=True)[0] == 0
+    for thread in threading.enumerate():
+        if thread.name == "rehab-early-parse":
+            thread.join(timeout=30)
+    # Shortened while the early thread ran (its GIL hand-overs), restored as it ended.
+    assert sys.getswitchinterval() == before

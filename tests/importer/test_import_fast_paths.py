@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from rehab.importer import coded
 from rehab.importer.coded import CodedColumn, encode, first_occurrence
 from rehab.importer.parse import _line_count
 
@@ -67,3 +70,90 @@ def test_a_big_log_finds_its_double_exports_through_the_prefilter():
 )
 def test_line_count_spans_blocks_and_ignores_trailing_line_ends(data, lines):
     assert _line_count(data) == lines
+
+
+def _plain_first(key: np.ndarray) -> list[int]:
+    """The index of each key's first occurrence, the slow obvious way."""
+    seen: dict[int, int] = {}
+    return [seen.setdefault(int(k), i) for i, k in enumerate(key.tolist())]
+
+
+def _plain_repeated(key: np.ndarray) -> list[int]:
+    counts: dict[int, int] = {}
+    for k in key.tolist():
+        counts[k] = counts.get(k, 0) + 1
+    return [i for i, k in enumerate(key.tolist()) if counts[k] > 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    keys=st.lists(st.integers(min_value=0, max_value=2**62), max_size=60),
+    picks=st.lists(st.integers(min_value=0, max_value=10_000), max_size=80),
+    bits=st.sampled_from([None, 1, 2, 10]),
+)
+def test_repeated_keys_are_exact_whatever_the_bucket_table(keys, picks, bits):
+    # Keys drawn again from a small pool repeat; huge ones share buckets by chance only.
+    pool = keys or [0]
+    key = np.asarray([pool[p % len(pool)] for p in picks] + keys, dtype=np.int64)
+    assert coded._repeated(key, bits).tolist() == _plain_repeated(key)
+    assert coded._first_in_order(key).tolist() == _plain_first(key)
+
+
+@pytest.mark.parametrize("distinct", [3, 2_000, 40_000, 200_000])
+def test_big_inputs_find_the_same_repeats_as_small_ones(distinct):
+    # 200,000 keys: the sort pre-filter (and, past a few thousand keys, pandas' grouping)
+    # must give what the plain grouping gives.
+    rng = np.random.default_rng(distinct)
+    key = rng.integers(0, distinct, 200_000, dtype=np.int64) * (2**40 + 7)
+    expected = np.flatnonzero(
+        np.unique(key, return_counts=True)[1][np.unique(key, return_inverse=True)[1]] > 1
+    )
+    assert coded.repeated_keys(key).tolist() == expected.tolist()
+    _, first, group = np.unique(key, return_index=True, return_inverse=True)
+    assert coded._first_in_order(key).tolist() == first[group].tolist()
+    positions = np.arange(3, 3 + len(key), dtype=np.int64)
+    columns = [
+        coded.CodedColumn(
+            codes=np.asarray(group, dtype=np.int32), uniques=pa.array(map(str, range(len(first))))
+        )
+    ]
+    assert coded.first_occurrence(columns, positions).tolist() == (first[group] + 3).tolist()
+
+
+def test_no_repeats_and_all_repeats():
+    none = np.arange(100_000, dtype=np.int64) * 3
+    assert coded.repeated_keys(none).tolist() == []
+    same = np.full(100_000, 5, dtype=np.int64)
+    assert coded.repeated_keys(same).tolist() == list(range(100_000))
+    assert coded.repeated_keys(np.zeros(1, dtype=np.int64)).tolist() == []
+
+
+@pytest.mark.parametrize("kind", [pa.int32(), pa.int64()])
+def test_integers_read_from_the_buffer_are_pyarrows_numbers(kind):
+    array = pa.array([5, -1, 7, 2**30, 0], type=kind)
+    for part in (array, array.slice(1), array.slice(2, 2), array.slice(5)):
+        assert coded._integers(part).tolist() == part.to_pylist()
+    with_null = pa.array([1, None, 3], type=kind)
+    assert np.isnan(coded._integers(with_null)[1])
+
+
+def test_the_early_parse_thread_can_encode_without_pandas():
+    # pyarrow's own numpy conversions load pandas: the early-parse thread would then wait
+    # for the main thread's import of it instead of encoding meanwhile.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from rehab.importer import coded, parse\n"
+        "rows = ''.join(f'PT-{i % 7},2026-10-{1 + i % 28:02d},,Core,{i % 5}\\n' for i in range(140))\n"
+        "again = ''.join(rows.splitlines(keepends=True)[:2])\n"
+        "data = ('patient_id,date,time,exercise,reps\\n' + rows + ',,,,\\n' + again).encode()\n"
+        "table = parse.parse_fast(data, ',')\n"
+        "coded.prepare(table.columns, table.size)\n"
+        "(done,) = coded._prepared\n"
+        "repeats = int((done.first != done.positions).sum())\n"
+        "print(int(done.blank.sum()), repeats, 'pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "2", "False"]
