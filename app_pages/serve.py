@@ -19,6 +19,7 @@ What the warm-up must never do:
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import sys
@@ -51,6 +52,8 @@ FIRST_PAGE_MODULES: Final = (
     "rehab.reports",
     "rehab.reports.filenames",
     "rehab.measures.rules",
+    # The workspace page's export buttons write CSV (pandas imports its writer on first use).
+    "pandas.io.formats.csvs",
     # Streamlit's own: the page icon (an image file) and the pages' ":material/...:" icons.
     "PIL.Image",
     "PIL.PngImagePlugin",
@@ -103,10 +106,42 @@ def warm_up(
 
         state.warm_shared_demo()
         _first_chart()
+        _first_element_check()
+        _page_icon()
     except Exception as error:  # a failed warm-up must not stop the server
         _LOGGER.warning("The start-up warm-up failed (%s); visitors do the work.", type(error).__name__)
         return False
+    # Everything alive now lives as long as the process (modules, the shared demo): Streamlit
+    # runs a full garbage collection after every script run (runner.postScriptGC), which would
+    # otherwise walk all of it each time, twice on a first visit (the root page switches).
+    gc.freeze()
     return True
+
+
+def _first_element_check() -> None:
+    """Do Streamlit's once-per-process check of the first element ever drawn, ahead of it.
+
+    Before the first element, Streamlit asks whether it runs in a Python prompt (to print a
+    "use streamlit run" hint) by walking the stack with ``inspect``, which looks up the source
+    file of every loaded module: a tenth of a second of the first visitor's page otherwise.
+    Under ``streamlit run`` the answer is no and nothing is printed, here as there.
+    """
+    from streamlit import delta_generator
+
+    check = getattr(delta_generator, "_maybe_print_use_warning", None)
+    if callable(check):  # a private helper: a Streamlit without it has nothing to warm
+        check()
+
+
+def _page_icon() -> None:
+    """Load what serving the page icon (a PNG) first loads: Pillow's common image plugins and
+    the system's table of file types (read from /etc/mime.types and the like)."""
+    import mimetypes
+
+    from PIL import Image
+
+    Image.preinit()
+    mimetypes.init()
 
 
 def _first_chart() -> None:

@@ -8,6 +8,7 @@ of doing the work twice. A clinic's workspace is never opened by the warm-up.
 from __future__ import annotations
 
 import ast
+import gc
 import importlib.util
 import json
 import logging
@@ -17,6 +18,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from streamlit import delta_generator, env_util
 from streamlit.testing.v1 import AppTest
 
 import rehab.analysis
@@ -49,7 +51,9 @@ def cold(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[Any]]]:
     monkeypatch.delenv(workspace_source.ENV_VAR, raising=False)
     shared.batch.clear()
     shared.analysis.clear()
+    gc.unfreeze()
     yield calls
+    gc.unfreeze()
     shared.batch.clear()
     shared.analysis.clear()
     workspace_source._open.clear()
@@ -75,6 +79,36 @@ def test_after_the_warm_up_the_first_visit_imports_and_analyses_nothing(cold):
     assert _memo(first, "import") is cold["import"][0]
     assert _memo(first, "analysis") is cold["analyse"][0]
     assert shown(first.title[0].value) == f"My progress: {DEMO_FIRST_PATIENT}"
+
+
+def test_the_warm_up_freezes_what_lives_as_long_as_the_process(cold):
+    # Streamlit's full collection after each script run then skips the modules and the demo.
+    assert gc.get_freeze_count() == 0
+    assert serve.warm_up(ready=lambda: True)
+    assert gc.get_freeze_count() > 0
+
+
+def test_after_the_warm_up_the_first_visit_does_not_inspect_the_stack(cold, monkeypatch):
+    # Streamlit's once-per-process "are we in a Python prompt?" check, done by the warm-up.
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    checks = []
+    is_repl = env_util.is_repl
+    monkeypatch.setattr(env_util, "is_repl", lambda: checks.append(1) or is_repl())
+    assert serve.warm_up(ready=lambda: True)
+    assert len(checks) == 1
+    _visit()
+    assert len(checks) == 1
+
+
+def test_without_the_warm_up_the_first_visit_inspects_the_stack_once(cold, monkeypatch):
+    # The counting above sees the check when the visit makes it.
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    checks = []
+    is_repl = env_util.is_repl
+    monkeypatch.setattr(env_util, "is_repl", lambda: checks.append(1) or is_repl())
+    _visit()
+    _visit()
+    assert len(checks) == 1
 
 
 def test_without_the_warm_up_the_first_visit_does_the_work(cold):
@@ -172,6 +206,7 @@ def test_a_failed_warm_up_logs_the_error_type_only_and_visitors_still_get_the_pa
         assert not serve.warm_up(ready=lambda: True)
     assert "ValueError" in caplog.text
     assert "PT-0101" not in caplog.text
+    assert gc.get_freeze_count() == 0  # nothing frozen halfway
     _visit()
     assert (len(cold["import"]), len(cold["analyse"])) == (1, 1)
 
