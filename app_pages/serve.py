@@ -52,8 +52,6 @@ FIRST_PAGE_MODULES: Final = (
     "rehab.reports",
     "rehab.reports.filenames",
     "rehab.measures.rules",
-    # The workspace page's export buttons write CSV (pandas imports its writer on first use).
-    "pandas.io.formats.csvs",
     # Streamlit's own: the page icon (an image file) and the pages' ":material/...:" icons.
     "PIL.Image",
     "PIL.PngImagePlugin",
