@@ -132,8 +132,10 @@ def _first_element_check() -> None:
 
 
 def _page_icon() -> None:
-    """Load what serving the page icon (a PNG) first loads: Pillow's common image plugins and
-    the system's table of file types (read from /etc/mime.types and the like)."""
+    """Load what serving the page icon (a PNG) loads first.
+
+    Pillow's common image plugins, and the system's table of file types (/etc/mime.types).
+    """
     import mimetypes
 
     from PIL import Image
