@@ -97,21 +97,24 @@ def warm_up(
         if up is None or time.monotonic() > deadline:
             return False
         time.sleep(poll)
+    # Streamlit runs a full garbage collection after every script run (runner.postScriptGC),
+    # twice on a first visit (the root page switches to the progress page): what lives as long
+    # as the process (the modules, then the shared demo) is frozen out of it (gc.freeze).
     try:
         for name in FIRST_PAGE_MODULES:
             importlib.import_module(name)
+        # What a first run meets before the page's data, done before the demo: a visitor who
+        # comes while the demo is worked out does not do it (or collect the modules) meanwhile.
+        _first_element_check()
+        _page_icon()
+        _first_chart()
+        gc.freeze()
         from app_pages import state
 
         state.warm_shared_demo()
-        _first_chart()
-        _first_element_check()
-        _page_icon()
     except Exception as error:  # a failed warm-up must not stop the server
         _LOGGER.warning("The start-up warm-up failed (%s); visitors do the work.", type(error).__name__)
         return False
-    # Everything alive now lives as long as the process (modules, the shared demo): Streamlit
-    # runs a full garbage collection after every script run (runner.postScriptGC), which would
-    # otherwise walk all of it each time, twice on a first visit (the root page switches).
     gc.freeze()
     return True
 

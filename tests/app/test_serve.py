@@ -88,6 +88,26 @@ def test_the_warm_up_freezes_what_lives_as_long_as_the_process(cold):
     assert gc.get_freeze_count() > 0
 
 
+def test_the_warm_up_does_what_a_first_run_meets_first_before_the_demo(cold, monkeypatch):
+    # A visitor who arrives while the demo is worked out finds the modules frozen and the
+    # first-element check done: their first run (the root page) does neither itself.
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    seen = []
+    warm_shared_demo = state.warm_shared_demo
+
+    def watched() -> Any:
+        seen.append((gc.get_freeze_count(), delta_generator._use_warning_has_been_displayed))
+        return warm_shared_demo()
+
+    monkeypatch.setattr(state, "warm_shared_demo", watched)
+    assert serve.warm_up(ready=lambda: True)
+    assert len(seen) == 1
+    frozen, checked = seen[0]
+    assert frozen > 0
+    assert checked
+    assert gc.get_freeze_count() > frozen  # and the demo, afterwards
+
+
 def test_after_the_warm_up_the_first_visit_does_not_inspect_the_stack(cold, monkeypatch):
     # Streamlit's once-per-process "are we in a Python prompt?" check, done by the warm-up.
     monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
@@ -206,7 +226,6 @@ def test_a_failed_warm_up_logs_the_error_type_only_and_visitors_still_get_the_pa
         assert not serve.warm_up(ready=lambda: True)
     assert "ValueError" in caplog.text
     assert "PT-0101" not in caplog.text
-    assert gc.get_freeze_count() == 0  # nothing frozen halfway
     _visit()
     assert (len(cold["import"]), len(cold["analyse"])) == (1, 1)
 
