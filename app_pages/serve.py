@@ -120,18 +120,18 @@ def warm_up(
 
 
 def _first_element_check() -> None:
-    """Do Streamlit's once-per-process check of the first element ever drawn, ahead of it.
+    """Settle Streamlit's once-per-process check of the first element ever drawn, ahead of it.
 
-    Before the first element, Streamlit asks whether it runs in a Python prompt (to print a
-    "use streamlit run" hint) by walking the stack with ``inspect``, which looks up the source
-    file of every loaded module: a tenth of a second of the first visitor's page otherwise.
-    Under ``streamlit run`` the answer is no and nothing is printed, here as there.
+    Before the first element, Streamlit asks whether it runs in a Python prompt, to print a
+    "use streamlit run" hint, by walking the stack with ``inspect``, which looks up the source
+    file of every loaded module: a tenth of a second of the first visitor's run. Under
+    ``streamlit run`` (this launcher) the answer is known, no: nothing is ever printed, so the
+    check is marked done. The flag is Streamlit's own; without it, the visitor checks.
     """
     from streamlit import delta_generator
 
-    check = getattr(delta_generator, "_maybe_print_use_warning", None)
-    if callable(check):  # a private helper: a Streamlit without it has nothing to warm
-        check()
+    if hasattr(delta_generator, "_use_warning_has_been_displayed"):
+        delta_generator._use_warning_has_been_displayed = True
 
 
 def _page_icon() -> None:
