@@ -97,9 +97,14 @@ def warm_up(
         if up is None or time.monotonic() > deadline:
             return False
         time.sleep(poll)
-    # Streamlit runs a full garbage collection after every script run (runner.postScriptGC),
-    # twice on a first visit (the root page switches to the progress page): what lives as long
-    # as the process (the modules, then the shared demo) is frozen out of it (gc.freeze).
+    # Nearly every object the warm-up makes lives as long as the process (the modules, the
+    # shared demo): the automatic garbage collections it would trigger (a sixth of its time,
+    # two of them full) find next to nothing, so they wait until it is done. And Streamlit
+    # runs a full collection after every script run (runner.postScriptGC), twice on a first
+    # visit (the root page switches to the progress page): what lives as long as the process
+    # is frozen out of it (gc.freeze).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for name in FIRST_PAGE_MODULES:
             importlib.import_module(name)
@@ -115,6 +120,9 @@ def warm_up(
     except Exception as error:  # a failed warm-up must not stop the server
         _LOGGER.warning("The start-up warm-up failed (%s); visitors do the work.", type(error).__name__)
         return False
+    finally:
+        if collecting:
+            gc.enable()
     gc.freeze()
     return True
 

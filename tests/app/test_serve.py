@@ -88,6 +88,22 @@ def test_the_warm_up_freezes_what_lives_as_long_as_the_process(cold):
     assert gc.get_freeze_count() > 0
 
 
+def test_the_warm_up_collects_no_garbage_meanwhile_and_leaves_collection_on(cold, monkeypatch):
+    # What it makes lives on (modules, the demo): automatic collections would find nothing.
+    during = []
+    warm_shared_demo = state.warm_shared_demo
+
+    def watched() -> Any:
+        during.append(gc.isenabled())
+        return warm_shared_demo()
+
+    monkeypatch.setattr(state, "warm_shared_demo", watched)
+    assert gc.isenabled()
+    assert serve.warm_up(ready=lambda: True)
+    assert during == [False]
+    assert gc.isenabled()
+
+
 def test_the_warm_up_does_what_a_first_run_meets_first_before_the_demo(cold, monkeypatch):
     # A visitor who arrives while the demo is worked out finds the modules frozen and the
     # first-element check done: their first run (the root page) does neither itself.
@@ -225,6 +241,7 @@ def test_a_failed_warm_up_logs_the_error_type_only_and_visitors_still_get_the_pa
         assert not serve.warm_up(ready=lambda: True)
     assert "ValueError" in caplog.text
     assert "PT-0101" not in caplog.text
+    assert gc.isenabled()  # collections back on after a failed warm-up too
     _visit()
     assert (len(cold["import"]), len(cold["analyse"])) == (1, 1)
 
