@@ -98,7 +98,7 @@ def warm_up(
             return False
         time.sleep(poll)
     # Nearly every object the warm-up makes lives as long as the process (the modules, the
-    # shared demo): the automatic garbage collections it would trigger (a sixth of its time,
+    # shared demo): the automatic garbage collections it would trigger (0.1 s of its 0.9 s,
     # two of them full) find next to nothing, so they wait until it is done. And Streamlit
     # runs a full collection after every script run (runner.postScriptGC), twice on a first
     # visit (the root page switches to the progress page): what lives as long as the process
