@@ -8,6 +8,7 @@ the users' words: they go to dataframes, ``st.text`` or through ``rehab.markup.l
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Final
 
 import pandas as pd
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rehab.analysis import CohortAnalysis
-    from rehab.store import Conflict, Review, WorkspaceImport
+    from rehab.store import Conflict, Review, Workspace, WorkspaceImport
+    from rehab.store.rows import StoredKind
 
 ACTIONS: Final = {"reviewed": "Reviewed the logs", "contacted": "Contacted the patient"}
 ACTION_WORDS: Final = {"reviewed": "Reviewed", "contacted": "Contacted"}
@@ -354,18 +356,22 @@ def patient_panel(cohort: CohortAnalysis, patient_id: str) -> None:
     st.subheader("Stored logs")
     export_area, forget_area = st.columns(2, gap="large")
     with export_area:
-        export_buttons(store.export_csv(patient_id))
+        export_buttons(store, patient_id)
     with forget_area:
         forget_control(patient_id)
 
 
-def export_buttons(files: dict[str, bytes]) -> None:
-    """Export this patient's logs: one CSV per kind of log, in rehab's own format."""
+def export_buttons(store: Workspace, patient_id: str) -> None:
+    """Export this patient's logs: one CSV per kind of log, in rehab's own format.
+
+    Each file is written when its button is pressed (a callable), from the rows stored then:
+    the page itself only asks which kinds of log the patient has.
+    """
     st.markdown("**Export this patient's logs**")
-    for index, (name, data) in enumerate(files.items()):
+    for index, (name, kind) in enumerate(store.export_names(patient_id).items()):
         st.download_button(
             literal(name),
-            data=data,
+            data=partial(_export_file, store, patient_id, kind, name),
             file_name=safe_filename(name, fallback="logs.csv"),
             mime="text/csv",
             on_click="ignore",
@@ -374,6 +380,11 @@ def export_buttons(files: dict[str, bytes]) -> None:
             width="stretch",
         )
     st.caption("The stored rows as rehab CSV files: importing them again changes nothing.")
+
+
+def _export_file(store: Workspace, patient_id: str, kind: StoredKind, name: str) -> bytes:
+    # The rows of one kind as stored now (none left, after a forget in another session: empty).
+    return store.export_csv(patient_id, [kind]).get(name, b"")
 
 
 def forget_control(patient_id: str) -> None:

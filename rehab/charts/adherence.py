@@ -173,7 +173,7 @@ def adherence_calendar(
     maintenance_layer = (
         logged_base.transform_filter("datum.maintenance")
         .mark_text(text=MAINTENANCE_GLYPH, fontWeight="bold", fontSize=11)
-        .encode(color=marks_text)
+        .encode(color=alt.ColorValue(**marks_text))
     )
     statuses = [NO_LOG, *([ALL_PAUSED] if unlogged["status"].eq(ALL_PAUSED).any() else [])]
     status = alt.Color(
@@ -186,7 +186,7 @@ def adherence_calendar(
     no_log_layer = unlogged_base.mark_rect(
         stroke=NO_LOG_STROKE, strokeDash=[3, 2], strokeWidth=1
     ).encode(color=status)
-    no_log_text = unlogged_base.mark_text(color=GREY_TEXT, fontSize=13).encode(text="glyph:N")
+    no_log_text = unlogged_base.mark_text(color=GREY_TEXT, fontSize=13).encode(text=alt.Text("glyph:N"))
     # Short lines: a title does not wrap, and a phone's column is about 350 px wide.
     if by_day:
         subtitle = [

@@ -115,7 +115,9 @@ def _tier_chart(triage: pd.DataFrame) -> alt.LayerChart:
         )
     )
     # The phase is written beside every bar: colour is never the only cue.
-    text = base.mark_text(align="left", dx=4, color=GREY_TEXT, fontSize=11).encode(text="label:N")
+    text = base.mark_text(align="left", dx=4, color=GREY_TEXT, fontSize=11).encode(
+        text=alt.Text("label:N")
+    )
     return alt.LayerChart(
         layer=[bars, text],
         title=alt.Title("Patients by alert and phase"),
@@ -142,8 +144,8 @@ def _histogram(
     base = alt.Chart(bins).encode(x=panel.x)
     bars = base.mark_bar(stroke="white", strokeWidth=1).encode(
         y=alt.Y("patients:Q", title="Patients", axis=alt.Axis(tickMinStep=1, format="d")),
-        x2="high:Q",
-        y2=alt.datum(0),
+        x2=alt.X2("high:Q"),
+        y2=alt.Y2Datum(0),
         color=alt.Color(
             f"{panel.group_field}:N",
             title=None,
@@ -217,7 +219,7 @@ def _pain_change_chart(triage: pd.DataFrame, mcid_points: float) -> alt.LayerCha
         rule.mark_rule(strokeDash=[5, 3], color=GREY_TEXT),
         rule.mark_text(
             align="left", baseline="bottom", dx=3, y=-3, color=GREY_TEXT, fontWeight="bold"
-        ).encode(text="label:N"),
+        ).encode(text=alt.Text("label:N")),
     )
     return _histogram(pain_change_bins(triage, mcid_points=mcid_points), panel, mcid_layers)
 

@@ -116,8 +116,8 @@ def event_layers(events: pd.DataFrame, x: alt.X) -> list[alt.Chart]:
     if len(events) > MAX_LABELLED_MARKERS:
         return [points]
     text = {"baseline": "middle", "fontSize": 11, "color": VERMILLION}
-    right = base.transform_filter("datum.show_label && !datum.near_end").encode(text="label:N")
-    left = base.transform_filter("datum.show_label && datum.near_end").encode(text="label:N")
+    right = base.transform_filter("datum.show_label && !datum.near_end").encode(text=alt.Text("label:N"))
+    left = base.transform_filter("datum.show_label && datum.near_end").encode(text=alt.Text("label:N"))
     return [
         points,
         *haloed_text(right, align="left", dx=8, **text),

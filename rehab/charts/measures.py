@@ -85,8 +85,8 @@ def _shade(low: float, high: float, name: str, domain: tuple[float, float]) -> a
         alt.Chart(frame)
         .mark_rect(opacity=0.6)
         .encode(
-            y="low:Q",
-            y2="high:Q",
+            y=alt.Y("low:Q"),
+            y2=alt.Y2("high:Q"),
             color=alt.Color(
                 "shade:N",
                 scale=alt.Scale(domain=[name], range=[BAND_GREY]),
@@ -162,7 +162,7 @@ def measure_chart(
         ),
         tooltip=tooltip,
     )
-    labels = haloed_text(base.encode(text="label:N"), dy=-12, fontSize=11, fontWeight="bold")
+    labels = haloed_text(base.encode(text=alt.Text("label:N")), dy=-12, fontSize=11, fontWeight="bold")
     layers: list[alt.Chart | alt.LayerChart] = []
     if band is not None:
         layers.append(_shade(band[0], band[1], STEADY, domain))

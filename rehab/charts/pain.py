@@ -105,7 +105,7 @@ def _pain_layers(series: pd.DataFrame, time_bin: TimeBin, x: alt.X) -> list[alt.
         base.mark_rule(strokeWidth=3)
         .transform_filter(has_entry)
         .transform_calculate(series=f"'{range_name}'")
-        .encode(x=x, y=pain_y("pain_min"), y2="pain_max:Q", color=colour)
+        .encode(x=x, y=pain_y("pain_min"), y2=alt.Y2("pain_max:Q"), color=colour)
     )
     # Nulls break the line (Vega-Lite's default for invalid values) instead of joining gaps.
     rolling = (
@@ -144,12 +144,14 @@ def _phase_layers(phases: pd.DataFrame, x_start: alt.X) -> list[alt.Chart]:
     base = alt.Chart(phases).transform_calculate(
         phase_name="datum.phase === 'maintenance' ? 'Maintenance' : 'Rehab'"
     )
-    shade = base.mark_rect(opacity=0.18).encode(x=x_start, x2="end:T", fill=fill, tooltip=tooltip)
+    shade = base.mark_rect(opacity=0.18).encode(
+        x=x_start, x2=alt.X2("end:T"), fill=fill, tooltip=tooltip
+    )
     # Labels sit just above the plot, at the start of each phase long enough to hold one.
     labels = (
         base.transform_filter("datum.show_label")
         .mark_text(align="left", baseline="bottom", dx=3, dy=-3, color=GREY_TEXT, fontWeight="bold")
-        .encode(x=x_start, y=alt.datum(PAIN_DOMAIN[1]), text="label:N")
+        .encode(x=x_start, y=alt.YDatum(PAIN_DOMAIN[1]), text=alt.Text("label:N"))
     )
     return [shade, labels]
 
@@ -185,11 +187,16 @@ def _reference_layers(
     """Return the pain-free band and reference lines, and their labels (drawn over the data)."""
     band_label = (
         alt.Chart(band)
-        .encode(y=alt.Y("mid:Q", scale=alt.Scale(domain=list(PAIN_DOMAIN), nice=False)), text="label:N")
+        .encode(
+            y=alt.Y("mid:Q", scale=alt.Scale(domain=list(PAIN_DOMAIN), nice=False)),
+            text=alt.Text("label:N"),
+        )
         .transform_calculate(mid="(datum.low + datum.high) / 2")
     )
     shapes = [
-        alt.Chart(band).mark_rect(color=BLUISH_GREEN, opacity=0.16).encode(y=pain_y("low"), y2="high:Q")
+        alt.Chart(band)
+        .mark_rect(color=BLUISH_GREEN, opacity=0.16)
+        .encode(y=pain_y("low"), y2=alt.Y2("high:Q"))
     ]
     labels = haloed_text(
         band_label, align="left", baseline="middle", x=6, color=BLUISH_GREEN, fontWeight="bold"
@@ -205,7 +212,7 @@ def _reference_layers(
         )
         # Right of the plot, beside the axis it reads against: never on the data.
         labels.append(
-            base.encode(text="label:N").mark_text(
+            base.encode(text=alt.Text("label:N")).mark_text(
                 align="left", baseline="middle", x="width", dx=4, fontWeight="bold", color=colour
             )
         )

@@ -182,7 +182,9 @@ def response_chart(
     names = frame["name"].tolist()
     y, colour = _encodings(names)
     scored = alt.Chart(frame).transform_filter("datum.scored > 0")
-    rules = scored.mark_rule(strokeWidth=3).encode(y=y, x=_pain_x("before"), x2="after:Q", color=colour)
+    rules = scored.mark_rule(strokeWidth=3).encode(
+        y=y, x=_pain_x("before"), x2=alt.X2("after:Q"), color=colour
+    )
     shape = alt.Shape(
         "when:N",
         title="Pain",
@@ -197,7 +199,7 @@ def response_chart(
         .encode(y=y, x=_pain_x("pain"), color=colour, shape=shape)
     )
     # Captions start at the left edge, above their row: they never run past the axis.
-    label_base = alt.Chart(frame).encode(y=y, text="label:N", color=colour)
+    label_base = alt.Chart(frame).encode(y=y, text=alt.Text("label:N"), color=colour)
     stop_labels = label_base.transform_filter(f"datum.status === '{STOP}'").mark_text(
         align="left", baseline="bottom", x=4, dy=-13, fontSize=13, fontWeight="bold"
     )

@@ -114,9 +114,9 @@ def _paused_layer(days: pd.DataFrame, time_bin: TimeBin) -> alt.Chart:
         .mark_rect(stroke=GREY_MARK, strokeDash=[2, 2], strokeWidth=1, xOffset=1, x2Offset=-1)
         .encode(
             x=alt.X("start:T"),
-            x2="end:T",
+            x2=alt.X2("end:T"),
             y=alt.Y("target_total:Q"),
-            y2="full_total:Q",
+            y2=alt.Y2("full_total:Q"),
             fill=fill,
             tooltip=[
                 alt.Tooltip("date:T", title=time_bin.tooltip_title, format=DATE_FORMAT),
@@ -171,7 +171,7 @@ def sessions_chart(
         .mark_bar(xOffset=1, x2Offset=-1)
         .encode(
             x=time_axis("start", days["date"]),
-            x2="end:T",
+            x2=alt.X2("end:T"),
             y=alt.Y("sum(sessions):Q", title=per_day, stack="zero"),
             color=alt.Color(
                 "name:N",
@@ -182,7 +182,7 @@ def sessions_chart(
                 legend=alt.Legend(columns=2, symbolType="square"),
             ),
             order=alt.Order("stack_order:Q"),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
+            opacity=alt.OpacityValue(**alt.condition(pick, alt.value(1.0), alt.value(0.3))),
             tooltip=[
                 alt.Tooltip("date:T", title=time_bin.tooltip_title, format=DATE_FORMAT),
                 alt.Tooltip("full_name:N", title="Exercise"),
@@ -206,7 +206,7 @@ def sessions_chart(
     label_layer = (
         alt.Chart(target_labels)
         .mark_text(align="left", baseline="bottom", dx=4, dy=-4, color=BLACK, fontWeight="bold")
-        .encode(x=alt.X("start:T"), y=alt.Y("target_total:Q"), text="label:N")
+        .encode(x=alt.X("start:T"), y=alt.Y("target_total:Q"), text=alt.Text("label:N"))
     )
     count = max(len(ids), 1)
     subtitle = [

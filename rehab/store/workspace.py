@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from rehab.store import reviews as stored_reviews
 from rehab.store.cache import MAX_CHUNKS, drop_cache, read_cached, store_whole, try_write
 from rehab.store.connection import Connections, create_file
-from rehab.store.export import export_files
+from rehab.store.export import export_files, file_stem
 from rehab.store.importing import fingerprint, store_batch
 from rehab.store.migrations import WorkspaceError, migrate
 from rehab.store.rows import KINDS, StoredKind, load_frame
@@ -334,16 +334,33 @@ class Workspace:
         )
         return removed
 
-    def export_csv(self, patient_id: str) -> dict[str, bytes]:
+    def export_csv(self, patient_id: str, kinds: Sequence[StoredKind] = KINDS) -> dict[str, bytes]:
         """Return one patient's stored logs as rehab's own CSV files: ``{file name: bytes}``.
 
         ``<patient>_sessions.csv``, ``<patient>_pain.csv`` and ``<patient>_measures.csv``
-        (a kind without rows is left out); importing them gives back the stored rows (see
-        :mod:`rehab.store.export`).
+        (a kind without rows is left out; ``kinds`` picks the kinds to write); importing them
+        gives back the stored rows (see :mod:`rehab.store.export`).
         """
         with self._connections.read() as connection:
-            frames = {kind: load_frame(connection, kind, [patient_id]) for kind in KINDS}
+            frames = {kind: load_frame(connection, kind, [patient_id]) for kind in kinds}
         return export_files(patient_id, frames)
+
+    def export_names(self, patient_id: str) -> dict[str, StoredKind]:
+        """Return the file names :meth:`export_csv` would write for the patient, with their kind.
+
+        Only asks which kinds hold rows of the patient, so that a page can offer the downloads
+        without writing the files until one is asked for.
+        """
+        with self._connections.read() as connection:
+            held = [
+                kind
+                for kind in KINDS
+                if connection.execute(
+                    f"SELECT EXISTS (SELECT 1 FROM {kind} WHERE patient_id = ?)",
+                    (patient_id,),
+                ).fetchone()[0]
+            ]
+        return {f"{file_stem(patient_id)}_{kind}.csv": kind for kind in held}
 
     # Analysis ------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ of doing the work twice. A clinic's workspace is never opened by the warm-up.
 from __future__ import annotations
 
 import ast
+import gc
 import importlib.util
 import json
 import logging
@@ -17,6 +18,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from streamlit import delta_generator, env_util
 from streamlit.testing.v1 import AppTest
 
 import rehab.analysis
@@ -49,7 +51,9 @@ def cold(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[Any]]]:
     monkeypatch.delenv(workspace_source.ENV_VAR, raising=False)
     shared.batch.clear()
     shared.analysis.clear()
+    gc.unfreeze()
     yield calls
+    gc.unfreeze()
     shared.batch.clear()
     shared.analysis.clear()
     workspace_source._open.clear()
@@ -75,6 +79,71 @@ def test_after_the_warm_up_the_first_visit_imports_and_analyses_nothing(cold):
     assert _memo(first, "import") is cold["import"][0]
     assert _memo(first, "analysis") is cold["analyse"][0]
     assert shown(first.title[0].value) == f"My progress: {DEMO_FIRST_PATIENT}"
+
+
+def test_the_warm_up_freezes_what_lives_as_long_as_the_process(cold):
+    # Streamlit's full collection after each script run then skips the modules and the demo.
+    assert gc.get_freeze_count() == 0
+    assert serve.warm_up(ready=lambda: True)
+    assert gc.get_freeze_count() > 0
+
+
+def test_the_warm_up_collects_no_garbage_meanwhile_and_leaves_collection_on(cold, monkeypatch):
+    # What it makes lives on (modules, the demo): automatic collections would find nothing.
+    during = []
+    warm_shared_demo = state.warm_shared_demo
+
+    def watched() -> Any:
+        during.append(gc.isenabled())
+        return warm_shared_demo()
+
+    monkeypatch.setattr(state, "warm_shared_demo", watched)
+    assert gc.isenabled()
+    assert serve.warm_up(ready=lambda: True)
+    assert during == [False]
+    assert gc.isenabled()
+
+
+def test_the_warm_up_does_what_a_first_run_meets_first_before_the_demo(cold, monkeypatch):
+    # A visitor who arrives while the demo is worked out finds the modules frozen and the
+    # first-element check done: their first run (the root page) does neither itself.
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    seen = []
+    warm_shared_demo = state.warm_shared_demo
+
+    def watched() -> Any:
+        seen.append((gc.get_freeze_count(), delta_generator._use_warning_has_been_displayed))
+        return warm_shared_demo()
+
+    monkeypatch.setattr(state, "warm_shared_demo", watched)
+    assert serve.warm_up(ready=lambda: True)
+    assert len(seen) == 1
+    frozen, checked = seen[0]
+    assert frozen > 0
+    assert checked
+    assert gc.get_freeze_count() > frozen  # and the demo, afterwards
+
+
+def test_after_the_warm_up_the_first_visit_does_not_inspect_the_stack(cold, monkeypatch):
+    # Streamlit's once-per-process "are we in a Python prompt?" check, settled by the warm-up.
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    checks = []
+    is_repl = env_util.is_repl
+    monkeypatch.setattr(env_util, "is_repl", lambda: checks.append(1) or is_repl())
+    assert serve.warm_up(ready=lambda: True)
+    _visit()
+    assert checks == []  # known under the launcher: nobody walks the stack
+
+
+def test_without_the_warm_up_the_first_visit_inspects_the_stack_once(cold, monkeypatch):
+    # The counting above sees the check when the visit makes it.
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    checks = []
+    is_repl = env_util.is_repl
+    monkeypatch.setattr(env_util, "is_repl", lambda: checks.append(1) or is_repl())
+    _visit()
+    _visit()
+    assert len(checks) == 1
 
 
 def test_without_the_warm_up_the_first_visit_does_the_work(cold):
@@ -172,6 +241,7 @@ def test_a_failed_warm_up_logs_the_error_type_only_and_visitors_still_get_the_pa
         assert not serve.warm_up(ready=lambda: True)
     assert "ValueError" in caplog.text
     assert "PT-0101" not in caplog.text
+    assert gc.isenabled()  # collections back on after a failed warm-up too
     _visit()
     assert (len(cold["import"]), len(cold["analyse"])) == (1, 1)
 

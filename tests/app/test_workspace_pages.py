@@ -151,16 +151,28 @@ def _patient_page(app, patient_id: str):
     return at
 
 
-def test_the_patient_page_shows_reviews_exports_and_forgets_only_when_asked_twice(app, workspace_file):
+def test_the_patient_page_shows_reviews_exports_and_forgets_only_when_asked_twice(
+    app, workspace_file, monkeypatch
+):
     with Workspace.open(workspace_file) as store:
         store.import_files([("PT-A_and_B.csv", _pain({"PT-A": 4, "PT-B": 3}, WEEK2))], by="ana")
         store.review("PT-A", note="*called* <b>", by="ana", snooze_until=date(2026, 12, 1))
         store.review("PT-A", action="contacted", note="second", by="ben")
         exported = sorted(store.export_csv("PT-A"))
+    written = []
+    export_csv = Workspace.export_csv
+
+    def counted_export(self, *args, **kwargs):
+        written.append(result := export_csv(self, *args, **kwargs))
+        return result
+
+    monkeypatch.setattr(Workspace, "export_csv", counted_export)
     at = _patient_page(app, "PT-A")
-    # One download per stored kind of log (the browser test downloads and imports it again).
+    # One download per stored kind of log (the browser test downloads and imports it again),
+    # each written only when pressed: showing the page writes none.
     labels = sorted(shown(b.proto.label) for b in at.get("download_button"))
     assert [label for label in labels if label in exported] == exported == ["PT-A_pain.csv"]
+    assert written == []
     history = at.dataframe[0].value
     assert list(history["By"]) == ["ben", "ana"]  # newest first
     assert list(history["Note"]) == ["second", "*called* <b>"]  # the note as written

@@ -94,3 +94,28 @@ def test_text_a_spreadsheet_would_run_is_neutralised_in_the_export(workspace: Wo
     assert b"'=HYPERLINK" in data
     (note,) = import_files([("PT-9_pain.csv", data)]).pain["notes"]
     assert note == "'" + formula  # documented: the quote stays when read back
+
+
+def test_the_export_names_and_one_kind_at_a_time_match_the_whole_export(workspace: Workspace) -> None:
+    # The patient page offers the downloads from export_names and writes a file only when
+    # asked (export_csv of that kind): the same names and the same bytes as the whole export.
+    workspace.import_files(
+        [
+            *[
+                (f"PT-0105_{k}.csv", (SAMPLE / f"PT-0105_{k}.csv").read_bytes())
+                for k in ("sessions", "pain")
+            ],
+            (
+                "Ann Lee_sessions.csv",
+                csv_bytes(SESSION_HEADER, [["2026-09-02", "08:00", "Core", "1", "10", "8", "", "", ""]]),
+            ),
+        ]
+    )
+    for patient in ("PT-0105", "Ann Lee", "nobody"):
+        whole = workspace.export_csv(patient)
+        names = workspace.export_names(patient)
+        assert list(names) == list(whole)
+        for name, kind in names.items():
+            assert workspace.export_csv(patient, [kind]) == {name: whole[name]}
+    assert list(workspace.export_names("PT-0105").values()) == ["sessions", "pain"]
+    assert workspace.export_names("nobody") == {}
