@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -28,6 +31,7 @@ from rehab.importer.validate import (
     check_number,
     check_time,
 )
+from rehab.measures.schema import empty_measures
 from rehab.sample import DEMO_END, random_cohort, write_cohort
 from rehab.schema import SPECS
 
@@ -333,3 +337,91 @@ def test_the_exercise_value_set_follows_the_lookup_table_it_was_built_from():
         value_set, ids = _lookup_arrays(lookup)
         assert value_set.to_pylist() == list(lookup)
         assert ids.tolist() == [*lookup.values(), ""]
+
+
+# The cycle collector is paused during a batch: safe only because an import leaves no
+# reference cycles behind (else they would wait for the next collection).
+_UNUSABLE = {
+    "empty.csv": b"",
+    "binary.csv": b"\xff\xfe\x00\x01garbage\x00",
+    "too long.csv": b"date,pain\n2026-08-23,3,4,5\n",
+    "semicolons and quotes.csv": b'Date;Pain;Notes\n2026-08-23;3;"a\nb"\n\n2026-08-24;x;\n',
+}
+
+
+def _mixed_upload(tmp_path) -> list[tuple[str, bytes]]:
+    cohort = random_cohort(3, 15, end=DEMO_END)
+    files = [
+        (path.name, path.read_bytes())
+        for path in sorted(write_cohort(cohort, tmp_path, typos=True))
+        if path.suffix == ".csv"
+    ]
+    files += [
+        (f"PT-{i}_{'pain' if case == 'pain' else 'sessions'}.csv", text.encode())
+        for i, (case, text) in enumerate(sorted(_FILES.items()))
+    ]
+    fhir = Path(__file__).parents[1] / "fhir" / "data" / "synthea_pain_transaction.json"
+    return [*files, *_UNUSABLE.items(), (fhir.name, fhir.read_bytes())]
+
+
+def test_a_batch_leaves_no_reference_cycles_for_the_paused_collector(tmp_path):
+    files = _mixed_upload(tmp_path)
+    import_files(files)  # first use: caches and lazy imports
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        batches = [import_files(files) for _ in range(2)]
+        del batches
+        found = gc.collect()
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert found == 0
+
+
+def test_the_collector_is_left_as_the_caller_had_it(tmp_path):
+    files = _mixed_upload(tmp_path)[-6:]
+    was_enabled = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            import_files(files)
+            assert gc.isenabled() is enabled
+        gc.enable()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("rehab.importer.api._import_one", _fail)
+            with pytest.raises(RuntimeError):
+                import_files(files)
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
+
+
+def _fail(*_args: object) -> FileImport:
+    raise RuntimeError
+
+
+def test_a_batch_imports_the_same_with_the_collector_running(tmp_path):
+    files = _mixed_upload(tmp_path)
+    fast = import_files(files)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("rehab.importer.api._no_cycle_collection", contextlib.nullcontext)
+        general = import_files(files)
+    _assert_same_batch(fast, general)
+
+
+def test_the_empty_frames_of_other_kinds_are_not_changed_through_another_file():
+    data = _FILES["clean"].encode()
+    first = import_file("PT-1_sessions.csv", data)
+    for kind in ("pain", "measures"):
+        frame = getattr(first, kind)
+        frame["extra"] = 1
+        del frame[frame.columns[0]]
+        frame.columns = [f"x{i}" for i in range(len(frame.columns))]
+    second = import_file("PT-2_sessions.csv", data)
+    pd.testing.assert_frame_equal(second.pain, schema.empty_frame("pain"))
+    pd.testing.assert_frame_equal(second.measures, empty_measures())
+    pd.testing.assert_frame_equal(
+        FileImport(report=second.report).sessions, schema.empty_frame("sessions")
+    )
