@@ -16,7 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rehab import schema
-from rehab.importer import FileImport, ImportBatch, ImportOptions, headers, import_file, import_files
+from rehab.importer import (
+    FileImport,
+    ImportBatch,
+    ImportOptions,
+    frames,
+    headers,
+    import_file,
+    import_files,
+)
 from rehab.importer.crossfile import _sharing_a_patient
 from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, split_dates
 from rehab.importer.dialect import header_line
@@ -143,6 +151,8 @@ _SHORTCUTS = (
         ),
     ),
 )
+
+_SHORTCUTS += (("rehab.importer.frames._assembled", lambda kind, size, data: None),)
 
 _SESSIONS_HEAD = "Date,Time,Exercise,Sets,Reps,Hold (s),Pain before,Pain after,Notes\n"
 _FILES = {
@@ -425,3 +435,53 @@ def test_the_empty_frames_of_other_kinds_are_not_changed_through_another_file():
     pd.testing.assert_frame_equal(
         FileImport(report=second.report).sessions, schema.empty_frame("sessions")
     )
+
+
+def test_canonical_frames_are_assembled_as_the_frame_constructor_builds_them(tmp_path):
+    built = []
+    assembled = frames._assembled
+
+    def both(kind, size, data):
+        fast = assembled(kind, size, data)
+        general = pd.DataFrame(data, copy=False)
+        built.append(fast is not None)
+        if fast is not None:
+            pd.testing.assert_frame_equal(fast, general, check_index_type=True, check_column_type=True)
+            assert type(fast.index) is type(general.index) is pd.RangeIndex
+            assert [b.dtype for b in fast._mgr.blocks] == [b.dtype for b in general._mgr.blocks]
+            assert all(
+                a is b
+                for a, b in zip(data.values(), fast._mgr.arrays, strict=True)
+                if not isinstance(a, np.ndarray)
+            )
+        return general
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("rehab.importer.frames._assembled", both)
+        import_files(_mixed_upload(tmp_path))
+        for case, text in sorted(_FILES.items()):
+            import_file(
+                f"PT-0101_{'pain' if case == 'pain' else 'sessions'}.csv",
+                text.encode(),
+                ImportOptions(as_of=datetime.date(2026, 9, 1)),
+            )
+    assert len(built) > 20
+    assert all(built)
+
+
+def test_a_column_not_ready_for_the_blocks_goes_to_the_constructor():
+    size = 2
+    data = {name: frames.empty_like(dtype, size) for name, dtype in schema.frame_dtypes("pain").items()}
+    assert frames._assembled("pain", size, data) is not None
+    odd_ones = (
+        np.array(["a", "b"], dtype=object),
+        [1.0, None],
+        np.array(["2026-09-01", "NaT"], dtype="datetime64[s]"),
+    )
+    for odd in odd_ones:
+        assert frames._assembled("pain", size, {**data, "notes": odd}) is None
+        # Then the constructor builds the frame, as it always did.
+        frame = frames.canonical_frame("pain", size, {"pain": odd})
+        expected = pd.DataFrame({**data, "pain": odd}, copy=False)
+        pd.testing.assert_frame_equal(frame, expected, check_index_type=True)
+    assert frames._assembled("pain", size, {**data, "notes": np.zeros(3)}) is None
