@@ -10,6 +10,7 @@ from rehab.importer.limits import UploadBudget, refused
 from rehab.importer.pipeline import import_bytes
 from rehab.importer.report import ImportOptions
 from rehab.importer.results import FileImport, ImportBatch
+from rehab.importer.validate import checks_remembered
 from rehab.library import ExerciseLibrary, load_library
 
 if TYPE_CHECKING:
@@ -100,7 +101,8 @@ def import_files(
     exercises = library or load_library()
     budget = UploadBudget()
     imported = []
-    with _no_cycle_collection():
+    # The files of an upload share most distinct values: each is checked once per upload.
+    with _no_cycle_collection(), checks_remembered():
         for name, data in files:
             refusal = budget.before(data)
             result = _import_one(name, data, chosen, exercises) if refusal is None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import gc
 import re
@@ -24,6 +25,7 @@ from rehab.importer import (
     headers,
     import_file,
     import_files,
+    validate,
 )
 from rehab.importer.crossfile import _sharing_a_patient
 from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, split_dates
@@ -39,6 +41,7 @@ from rehab.importer.validate import (
     check_number,
     check_time,
 )
+from rehab.library import load_library
 from rehab.measures.schema import empty_measures
 from rehab.sample import DEMO_END, random_cohort, write_cohort
 from rehab.schema import SPECS
@@ -267,10 +270,20 @@ def _same_checked(fast, general):
         np.testing.assert_array_equal(a, b, err_msg=name)
 
 
+# Shortcuts of a whole upload: cross-file repeats sought among files sharing a patient,
+# the collector paused, value checks remembered.
+_BATCH_SHORTCUTS = (
+    ("rehab.importer.crossfile._sharing_a_patient", lambda frames: frames),
+    ("rehab.importer.api._no_cycle_collection", contextlib.nullcontext),
+    ("rehab.importer.api.checks_remembered", contextlib.nullcontext),
+)
+
+
 def _batch_both_ways(files: list[tuple[str, bytes]]) -> tuple[ImportBatch, ImportBatch]:
     fast = import_files(files)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("rehab.importer.crossfile._sharing_a_patient", lambda frames: frames)
+        for target, replacement in _BATCH_SHORTCUTS + _SHORTCUTS:
+            patch.setattr(target, replacement)
         general = import_files(files)
     return fast, general
 
@@ -412,13 +425,15 @@ def _fail(*_args: object) -> FileImport:
     raise RuntimeError
 
 
-def test_a_batch_imports_the_same_with_the_collector_running(tmp_path):
+def test_a_mixed_upload_imports_the_same_with_and_without_the_shortcuts(tmp_path):
     files = _mixed_upload(tmp_path)
-    fast = import_files(files)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("rehab.importer.api._no_cycle_collection", contextlib.nullcontext)
-        general = import_files(files)
+    # Twice over (every check of the second copies remembered), and file by file.
+    fast, general = _batch_both_ways(files + [(f"again/{name}", data) for name, data in files])
     _assert_same_batch(fast, general)
+    for name, data in files:
+        _assert_same_import(
+            import_file(name, data), general.files[[f.report.file for f in general.files].index(name)]
+        )
 
 
 def test_the_empty_frames_of_other_kinds_are_not_changed_through_another_file():
@@ -485,3 +500,83 @@ def test_a_column_not_ready_for_the_blocks_goes_to_the_constructor():
         expected = pd.DataFrame({**data, "pain": odd}, copy=False)
         pd.testing.assert_frame_equal(frame, expected, check_index_type=True)
     assert frames._assembled("pain", size, {**data, "notes": np.zeros(3)}) is None
+
+
+# Value checks remembered within an upload: the same answer as checking again.
+_CHECK_TEXTS = st.one_of(_NUMBER_TEXTS, _TIME_TEXTS, _FLAG_TEXTS, st.sampled_from(
+    ["Cat Stretch", "cat-stretch", "hip rols", "Cat Stretch, Hip Rolls", "PT\u200b-1", " PT-1 ", "NA"]
+))  # fmt: skip
+_CHECKS = {
+    "number": lambda texts: validate.check_number(SPECS["sessions"].column("reps"), texts),
+    "score": lambda texts: validate.check_number(SPECS["pain"].column("pain"), texts),
+    "flag": lambda texts: validate.check_flag(_FLARE, texts),
+    "time": lambda texts: validate.check_time(SPECS["pain"].column("time"), texts),
+    "text": lambda texts: validate.check_text(SPECS["pain"].column("notes"), texts, strip=False),
+    "id": lambda texts: validate.check_text(SPECS["pain"].column("patient_id"), texts, strip=True),
+    "exercise": lambda texts: validate.check_exercise(texts, load_library()),
+}
+
+
+def _same_answer(remembered, fresh):
+    for part in dataclasses.fields(fresh):
+        a, b = getattr(remembered, part.name), getattr(fresh, part.name)
+        if b is None:
+            assert a is None, part.name
+            continue
+        assert a.dtype == b.dtype, part.name
+        np.testing.assert_array_equal(a, b, err_msg=part.name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CHECK_TEXTS, max_size=10, unique=True), st.data())
+def test_remembered_checks_answer_as_checking_again(texts, data):
+    # The distinct texts of a parsed column (pyarrow strings), and the same after others.
+    arrays = [pa.array(texts, type=pa.string()), pa.array(["x", *texts], type=pa.string())[1:]]
+    with validate.checks_remembered():
+        for check in _CHECKS.values():
+            for array in arrays:
+                first = check(array)
+                again = check(data.draw(st.sampled_from([array, pa.array(texts, type=array.type)])))
+                assert again is first
+        answers = {name: [check(array) for array in arrays] for name, check in _CHECKS.items()}
+    for name, check in _CHECKS.items():
+        for array, remembered in zip(arrays, answers[name], strict=True):
+            _same_answer(remembered, check(array))
+
+
+def test_a_remembered_check_is_per_spec_and_library_and_read_only():
+    texts = pa.array(["11", "3", "cat stretch"])
+    reps, pain = SPECS["sessions"].column("reps"), SPECS["pain"].column("pain")
+    mine = load_library().model_copy(update={"exercises": load_library().exercises[:1]})
+    with validate.checks_remembered():
+        assert validate.check_number(reps, texts).error.tolist() == ["", "", "not_a_number"]
+        assert validate.check_number(pain, texts).error.tolist() == ["out_of_range", "", "not_a_number"]
+        bundled = validate.check_exercise(texts, load_library())
+        other = validate.check_exercise(texts, mine)
+        assert bundled.known.tolist() != other.known.tolist()
+        _same_answer(other, validate._exercise(texts, mine))
+        with pytest.raises(ValueError, match="read-only"):
+            bundled.values[0] = "x"
+    assert validate._remembered.get() is None
+    assert validate.check_number(reps, texts).error.flags.writeable  # outside an upload
+
+
+def test_an_upload_remembers_checks_only_while_it_is_imported(tmp_path):
+    seen = []
+    recalled = validate._recalled
+
+    def spy(kind, against, texts, check):
+        seen.append(validate._remembered.get())
+        return recalled(kind, against, texts, check)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("rehab.importer.validate._recalled", spy)
+        import_files(_mixed_upload(tmp_path)[:4])
+        assert seen
+        assert all(memory is seen[0] and memory is not None for memory in seen)
+        assert seen[0].answers  # something was remembered
+        seen.clear()
+        import_file("PT-1_sessions.csv", _FILES["clean"].encode())
+        assert seen
+        assert all(memory is None for memory in seen)
+    assert validate._remembered.get() is None
