@@ -21,6 +21,7 @@ from rehab.importer import (
     FileImport,
     ImportBatch,
     ImportOptions,
+    decode,
     frames,
     headers,
     import_file,
@@ -33,6 +34,7 @@ from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, spli
 from rehab.importer.dialect import header_line
 from rehab.importer.frames import rejected_frame
 from rehab.importer.messages import compose, shown
+from rehab.importer.report import FileProblem
 from rehab.importer.times import TimesOfDay, _parse_times, _plain_clock_times, _read_times
 from rehab.importer.validate import (
     _check_number,
@@ -159,6 +161,7 @@ _SHORTCUTS = (
 _SHORTCUTS += (
     ("rehab.importer.frames._assembled", lambda kind, size, data: None),
     ("rehab.importer.scales._reads_numbers", lambda checked: False),
+    ("rehab.importer.decode._controls", lambda sample, raw: len(decode._CONTROL_RE.findall(sample))),
 )
 
 _SESSIONS_HEAD = "Date,Time,Exercise,Sets,Reps,Hold (s),Pain before,Pain after,Notes\n"
@@ -610,3 +613,32 @@ def test_a_pain_column_with_numbers_is_judged_as_reading_its_words_judges_it(tex
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("rehab.importer.scales._reads_numbers", lambda checked: False)
         assert found == scales.foreign_scale(header, cells, checked)
+
+
+# Control characters of ASCII text counted on its bytes, as the pattern counts them.
+_CONTROL_PIECES = st.one_of(
+    st.binary(max_size=6),
+    st.sampled_from([b"\x00", b"\x0b", b"\x1f", b"\x7f", b"\t", b"\r\n", b"a,b", b"\xc2\x85", b"\xe9"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_CONTROL_PIECES, max_size=40).map(b"".join))
+def test_control_characters_are_counted_as_the_pattern_counts_them(raw):
+    sample = raw.decode("utf-8", errors="ignore")
+    assert decode._controls(sample, raw) == len(decode._CONTROL_RE.findall(sample))
+    whole = b"Date,Pain\n" + raw
+    try:
+        fast = decode.decode_bytes(whole)
+    except FileProblem as problem:
+        fast = problem.code
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "rehab.importer.decode._controls",
+            lambda sample, raw: len(decode._CONTROL_RE.findall(sample)),
+        )
+        try:
+            general = decode.decode_bytes(whole)
+        except FileProblem as problem:
+            general = problem.code
+    assert fast == general
