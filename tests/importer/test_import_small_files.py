@@ -34,7 +34,7 @@ from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, spli
 from rehab.importer.dialect import header_line
 from rehab.importer.frames import rejected_frame
 from rehab.importer.messages import compose, shown
-from rehab.importer.report import FileProblem
+from rehab.importer.report import FileProblem, IssueLog
 from rehab.importer.times import TimesOfDay, _parse_times, _plain_clock_times, _read_times
 from rehab.importer.validate import (
     _check_number,
@@ -642,3 +642,19 @@ def test_control_characters_are_counted_as_the_pattern_counts_them(raw):
         except FileProblem as problem:
             general = problem.code
     assert fast == general
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b", "missing_value"]), st.sampled_from([None, "date", "pain"])),
+        max_size=12,
+    )
+)
+def test_issue_kinds_are_numbered_as_pandas_factorize_numbers_them(kinds):
+    log = IssueLog()
+    for row, (code, column) in enumerate(kinds):
+        log.add_rows(np.array([row + 2]), code, "error", f"m{row % 3}", column=column)
+    expected = pd.factorize(pd.Series(kinds, dtype=object))[0].astype(np.int64)
+    np.testing.assert_array_equal(log._kinds(), expected)
+    assert log._kinds().dtype == np.int64
