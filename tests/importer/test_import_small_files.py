@@ -21,6 +21,7 @@ from rehab.importer import (
     FileImport,
     ImportBatch,
     ImportOptions,
+    dates,
     decode,
     frames,
     headers,
@@ -161,6 +162,7 @@ _SHORTCUTS = (
 _SHORTCUTS += (
     ("rehab.importer.frames._assembled", lambda kind, size, data: None),
     ("rehab.importer.scales._reads_numbers", lambda checked: False),
+    ("rehab.importer.dates._no_times", lambda time_text: False),
     ("rehab.importer.decode._controls", lambda sample, raw: len(decode._CONTROL_RE.findall(sample))),
 )
 
@@ -658,3 +660,23 @@ def test_issue_kinds_are_numbered_as_pandas_factorize_numbers_them(kinds):
     expected = pd.factorize(pd.Series(kinds, dtype=object))[0].astype(np.int64)
     np.testing.assert_array_equal(log._kinds(), expected)
     assert log._kinds().dtype == np.int64
+
+
+# Dates without a time part: nothing to read, as reading their empty time texts finds.
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["", "", "08:30", "8:30 pm", "25:00", None]), st.booleans()),
+        max_size=8,
+    )
+)
+def test_dates_without_times_read_no_times_as_reading_them_does(cells):
+    time_text = np.array([text for text, _ in cells], dtype=object)
+    valid = np.array([ok for _, ok in cells], dtype=bool)
+    fast = dates._usable_times(time_text, valid)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("rehab.importer.dates._no_times", lambda time_text: False)
+        general = dates._usable_times(time_text, valid)
+    _same_times(fast[0], general[0])
+    assert fast[1].dtype == general[1].dtype
+    np.testing.assert_array_equal(fast[1], general[1])
