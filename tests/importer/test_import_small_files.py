@@ -160,7 +160,7 @@ _SHORTCUTS = (
 )
 
 _SHORTCUTS += (
-    ("rehab.importer.frames._assembled", lambda kind, size, data: None),
+    ("rehab.importer.frames._assembled_from", lambda columns, size, data: None),
     ("rehab.importer.scales._reads_numbers", lambda checked: False),
     ("rehab.importer.dates._no_times", lambda time_text: False),
     ("rehab.importer.decode._controls", lambda sample, raw: len(decode._CONTROL_RE.findall(sample))),
@@ -461,14 +461,15 @@ def test_the_empty_frames_of_other_kinds_are_not_changed_through_another_file():
     )
 
 
-def test_canonical_frames_are_assembled_as_the_frame_constructor_builds_them(tmp_path):
+def test_frames_are_assembled_as_the_frame_constructor_builds_them(tmp_path):
+    # Canonical frames and rejected-rows frames.
     built = []
-    assembled = frames._assembled
+    assembled = frames._assembled_from
 
-    def both(kind, size, data):
-        fast = assembled(kind, size, data)
+    def both(columns, size, data):
+        fast = assembled(columns, size, data)
         general = pd.DataFrame(data, copy=False)
-        built.append(fast is not None)
+        built.append((fast is not None, "problem" in data))
         if fast is not None:
             pd.testing.assert_frame_equal(fast, general, check_index_type=True, check_column_type=True)
             assert type(fast.index) is type(general.index) is pd.RangeIndex
@@ -481,7 +482,7 @@ def test_canonical_frames_are_assembled_as_the_frame_constructor_builds_them(tmp
         return general
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("rehab.importer.frames._assembled", both)
+        patch.setattr("rehab.importer.frames._assembled_from", both)
         import_files(_mixed_upload(tmp_path))
         for case, text in sorted(_FILES.items()):
             import_file(
@@ -490,7 +491,8 @@ def test_canonical_frames_are_assembled_as_the_frame_constructor_builds_them(tmp
                 ImportOptions(as_of=datetime.date(2026, 9, 1)),
             )
     assert len(built) > 20
-    assert all(built)
+    assert all(fast for fast, _ in built)
+    assert sum(rejected for _, rejected in built) > 5
 
 
 def test_a_column_not_ready_for_the_blocks_goes_to_the_constructor():
