@@ -30,6 +30,7 @@ from rehab.importer import (
     scales,
     validate,
 )
+from rehab.importer import names as names_module
 from rehab.importer.crossfile import _sharing_a_patient
 from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, split_dates
 from rehab.importer.dialect import header_line
@@ -682,3 +683,15 @@ def test_dates_without_times_read_no_times_as_reading_them_does(cells):
     _same_times(fast[0], general[0])
     assert fast[1].dtype == general[1].dtype
     np.testing.assert_array_equal(fast[1], general[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["PT-1_sessions.csv", "a/b\\c pain.CSV", "2026-11-02.csv", " x .txt"]),
+        max_size=12,
+    )
+)
+def test_remembered_file_stems_are_the_stems_read_again(names):
+    for name in names:
+        assert names_module._stem(name) == names_module._stem.__wrapped__(name)
