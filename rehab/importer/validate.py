@@ -62,12 +62,12 @@ class Checked:
         return np.asarray(self.error != "", dtype=bool)
 
 
-# Within one upload (rehab.importer.import_files), a check of the same distinct texts in
-# the same order gives the same answer: the files of a clinic's upload repeat their set
-# counts, reps, scores, flags and exercise names, and each check's half dozen Arrow calls
-# cost more than looking the texts up. Only short columns are remembered, for one upload
-# only (no cell outlives it), and the answers' arrays are read-only so no caller can
-# change one for the next file.
+# Within one upload (rehab.importer.import_files), a check of the same distinct texts gives
+# the same answer: the files of a clinic's upload repeat their set counts, reps, scores,
+# flags and exercise names, and each check's half dozen Arrow calls cost more than looking
+# the texts up. Only short columns are remembered, for one upload only (no cell outlives
+# it); a remembered answer's arrays are read-only so no caller can change one for the next
+# file (one put back in a column's own order is a new copy).
 _REMEMBER_TEXTS: Final = 256
 _REMEMBER_BYTES: Final = 1 << 16
 _REMEMBER_TOTAL: Final = 16 << 20
@@ -122,26 +122,35 @@ def _recalled(kind: str, against: object, texts: Any, check: Callable[[Any], Che
         return check(texts)
     cells = texts.to_pylist()
     order = sorted(range(len(cells)), key=cells.__getitem__)
-    key = (kind, id(against), texts.type, tuple(cells[i] for i in order))
+    ordered = [cells[i] for i in order]
+    key = (kind, id(against), texts.type, tuple(ordered))
     found = memory.answers.get(key)
     if found is None or found[0] is not against:
-        ordered = texts.take(pa.array(order, type=pa.int64()))
-        found = (against, _read_only(check(ordered)))
+        found = (against, _read_only(check(pa.array(ordered, type=texts.type))))
         memory.answers[key] = found
         memory.size += size
-    return _in_order(found[1], np.argsort(np.asarray(order, dtype=np.int64)))
+    if ordered == cells:  # already in sorted order (one text, or a tidy column)
+        return found[1]
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    return _in_order(found[1], rank)
 
 
-def _in_order(checked: Checked, rank: npt.NDArray[np.int64]) -> Checked:
+def _in_order(checked: Checked, rank: npt.NDArray[np.intp]) -> Checked:
     """Return ``checked`` (answers for sorted texts) for the texts whose sorted places are ``rank``."""
-    if np.array_equal(rank, np.arange(len(rank))):
-        return checked
-    parts = {
-        part.name: np.take(value, rank) if isinstance(value, np.ndarray) else value
-        for part in fields(checked)
-        for value in [getattr(checked, part.name)]
-    }
-    return _read_only(Checked(**parts))
+
+    def picked(part: Any) -> Any:
+        return None if part is None else part[rank]
+
+    return Checked(
+        picked(checked.values),
+        picked(checked.blank),
+        picked(checked.error),
+        picked(checked.message),
+        known=picked(checked.known),
+        lists=picked(checked.lists),
+        guessed=picked(checked.guessed),
+    )
 
 
 def _bools(array: Any) -> BoolArray:
