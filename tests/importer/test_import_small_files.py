@@ -27,6 +27,7 @@ from rehab.importer import (
     headers,
     import_file,
     import_files,
+    pipeline,
     scales,
     validate,
 )
@@ -35,6 +36,7 @@ from rehab.importer.crossfile import _sharing_a_patient
 from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, split_dates
 from rehab.importer.dialect import header_line
 from rehab.importer.frames import rejected_frame
+from rehab.importer.limits import MAX_COLUMNS
 from rehab.importer.messages import compose, shown
 from rehab.importer.report import FileProblem, IssueLog
 from rehab.importer.times import TimesOfDay, _parse_times, _plain_clock_times, _read_times
@@ -695,3 +697,20 @@ def test_dates_without_times_read_no_times_as_reading_them_does(cells):
 def test_remembered_file_stems_are_the_stems_read_again(names):
     for name in names:
         assert names_module._stem(name) == names_module._stem.__wrapped__(name)
+
+
+def test_the_stopwatch_times_every_step_and_changes_nothing():
+    library, options = load_library(), ImportOptions()
+    data = _FILES["typos and blanks"].encode()
+    timings: dict[str, float] = {}
+    timed = pipeline.import_bytes("PT-1_sessions.csv", data, options, library, timings)
+    steps = {"decode", "parse", "headers", "encode", "duplicates", "dates", "values", "row issues"}
+    assert steps | {"frames", "report"} == set(timings)
+    assert all(seconds >= 0 for seconds in timings.values())
+    _assert_same_import(timed, pipeline.import_bytes("PT-1_sessions.csv", data, options, library))
+    # A step that raises is timed too (too many columns end the import in its parse step).
+    failed: dict[str, float] = {}
+    wide = b",".join([b"c"] * (MAX_COLUMNS + 1)) + b"\n"
+    refused = pipeline.import_bytes("x.csv", wide, options, library, failed)
+    assert refused.report.issues[0].code == "too_many_columns"
+    assert set(failed) == {"decode", "parse"}
