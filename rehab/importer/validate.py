@@ -9,6 +9,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -56,9 +57,13 @@ class Checked:
     lists: ObjectArray | None = None
     guessed: BoolArray | None = None
 
-    @property
+    @cached_property
     def invalid(self) -> BoolArray:
-        """Distinct texts that are neither empty nor usable."""
+        """Distinct texts that are neither empty nor usable.
+
+        Worked out once per check (asked a dozen times a file); ``error`` is never changed
+        once the check is made.
+        """
         return np.asarray(self.error != "", dtype=bool)
 
 

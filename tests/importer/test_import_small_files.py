@@ -714,3 +714,14 @@ def test_the_stopwatch_times_every_step_and_changes_nothing():
     refused = pipeline.import_bytes("x.csv", wide, options, library, failed)
     assert refused.report.issues[0].code == "too_many_columns"
     assert set(failed) == {"decode", "parse"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_CHECK_TEXTS, max_size=8, unique=True))
+def test_a_checks_invalid_texts_are_those_with_an_error(texts):
+    for check in _CHECKS.values():
+        checked = check(pa.array(texts, type=pa.string()))
+        for _ in range(2):  # worked out, then remembered
+            assert checked.invalid.tolist() == [error != "" for error in checked.error.tolist()]
+        cleared = dataclasses.replace(checked, error=np.full(len(texts), "", dtype=object))
+        assert not cleared.invalid.any()
