@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rehab.importer.limits import UploadBudget, refused
 from rehab.importer.pipeline import import_bytes
 from rehab.importer.report import ImportOptions
 from rehab.importer.results import FileImport, ImportBatch
+from rehab.importer.validate import checks_remembered
 from rehab.library import ExerciseLibrary, load_library
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
 __all__ = ["import_file", "import_files"]
 
@@ -57,6 +60,23 @@ def _import_one(name: str, data: bytes, options: ImportOptions, library: Exercis
     return import_bytes(name, data, options, library)
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cycle collector while a batch is imported (then restore it as it was).
+
+    An import leaves no reference cycles behind (a test checks), so the collector finds
+    nothing to free; yet with the thousands of short-lived objects per file it ran about
+    two hundred times in a batch of 400 small files, a tenth of the batch's time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_files(
     files: Iterable[tuple[str, bytes]],
     options: ImportOptions | None = None,
@@ -81,10 +101,12 @@ def import_files(
     exercises = library or load_library()
     budget = UploadBudget()
     imported = []
-    for name, data in files:
-        refusal = budget.before(data)
-        result = _import_one(name, data, chosen, exercises) if refusal is None else None
-        if result is not None:
-            refusal = budget.after(result)
-        imported.append(refused(name, refusal) if refusal is not None else result)
-    return ImportBatch([file for file in imported if file is not None])
+    # The files of an upload share most distinct values: each is checked once per upload.
+    with _no_cycle_collection(), checks_remembered():
+        for name, data in files:
+            refusal = budget.before(data)
+            result = _import_one(name, data, chosen, exercises) if refusal is None else None
+            if result is not None:
+                refusal = budget.after(result)
+            imported.append(refused(name, refusal) if refusal is not None else result)
+        return ImportBatch([file for file in imported if file is not None])

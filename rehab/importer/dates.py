@@ -366,12 +366,22 @@ def _messages(
     return message
 
 
+def _no_times(time_text: npt.NDArray[np.object_]) -> bool:
+    """Whether no date text wrote a time (every time part is ``""``)."""
+    return bool((time_text == "").all())
+
+
 def _usable_times(time_text: npt.NDArray[np.object_], valid: BoolArray) -> tuple[TimesOfDay, BoolArray]:
     """Read the time part of the usable dates only; which of them wrote one.
 
     The times of unusable dates are never used: a file of a million bad dates reads none.
     """
     size = len(valid)
+    if _no_times(time_text):  # plain dates: no time to read (half a dozen Arrow calls)
+        nothing = np.zeros(size, dtype=bool)
+        minutes = np.full(size, -1, dtype=np.int64)
+        times = TimesOfDay(np.full(size, None, dtype=object), nothing, minutes, nothing.copy())
+        return times, nothing.copy()
     every = bool(valid.all())
     stated = pa.array(time_text if every else time_text[valid], type=pa.string())
     read = parse_times(stated)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+from pandas.api.extensions import ExtensionArray
+from pandas.arrays import NumpyExtensionArray
+
+# pandas' own constructor of a frame's blocks from column arrays (what DataFrame(dict)
+# ends with); internal, so a test compares its frames with the constructor's.
+from pandas.core.internals.managers import (  # type: ignore[import-not-found]
+    create_block_manager_from_column_arrays,
+)
 
 from rehab.schema import LogKind, frame_dtypes
 
@@ -51,7 +60,55 @@ def canonical_frame(kind: LogKind, size: int, columns: dict[str, Any]) -> pd.Dat
         name: columns[name] if name in columns else empty_like(dtype, size)
         for name, dtype in frame_dtypes(kind).items()
     }
-    return pd.DataFrame(data, copy=False)
+    frame = _assembled(kind, size, data)
+    return frame if frame is not None else pd.DataFrame(data, copy=False)
+
+
+# Numpy columns the frame constructor keeps as they are (with ``copy=False``); datetimes
+# are wrapped as a DatetimeArray by the block either way.
+_KEPT_NUMPY: Final = frozenset(np.dtype(t) for t in ("bool", "float64", "int64", "datetime64[ns]"))
+
+
+@cache
+def _column_index(kind: LogKind) -> pd.Index:
+    # An Index is immutable: every frame of a kind can share one.
+    return pd.Index(list(frame_dtypes(kind)))
+
+
+def _ready(array: Any, size: int) -> bool:
+    """Whether the frame constructor would take ``array`` as it is (no cast, no copy)."""
+    if isinstance(array, np.ndarray):
+        return array.ndim == 1 and array.dtype in _KEPT_NUMPY and len(array) == size
+    return (
+        isinstance(array, ExtensionArray)
+        and not isinstance(array, NumpyExtensionArray)
+        and len(array) == size
+    )
+
+
+def _assembled(kind: LogKind, size: int, data: dict[str, Any]) -> pd.DataFrame | None:
+    """Build the canonical frame of ``kind`` from ``data`` (see :func:`_assembled_from`)."""
+    return _assembled_from(_column_index(kind), size, data)
+
+
+def _assembled_from(columns: pd.Index, size: int, data: dict[str, Any]) -> pd.DataFrame | None:
+    """Build the frame ``pd.DataFrame(data, copy=False)`` builds, without its column checks.
+
+    Those checks (index, length, dtype inference, wrapping) are most of the fixed cost of a
+    small file's frame: about 0.1 ms of a one-row file's 1.5 ms. Every column here is
+    already an array of its final dtype and length, so the blocks are made straight from
+    them, as the constructor itself makes them (one block per column, nothing copied).
+    ``columns`` are the names of ``data``, as an Index. Returns ``None`` when a column is
+    anything else: the constructor then decides.
+    """
+    arrays = list(data.values())
+    if not all(_ready(array, size) for array in arrays):
+        return None
+    manager = create_block_manager_from_column_arrays(
+        arrays, [columns, pd.RangeIndex(size)], consolidate=False, refs=[None] * len(arrays)
+    )
+    frame: pd.DataFrame = pd.DataFrame._from_mgr(manager, axes=manager.axes)  # type: ignore[attr-defined]
+    return frame
 
 
 def _unique_names(header: tuple[str, ...]) -> list[str]:
@@ -89,4 +146,7 @@ def rejected_frame(
     if len(table.too_long):
         extra = dict(zip(table.too_long.tolist(), table.extra, strict=True))
         data["extra_fields"] = string_column([extra.get(p, "") for p in positions.tolist()])
-    return pd.DataFrame(data)
+    # Every array here is new and this frame's alone, so the copies DataFrame(data) would
+    # make are not needed: the same frame, assembled (0.2 ms less per file with rejections).
+    frame = _assembled_from(pd.Index(list(data)), len(positions), data)
+    return frame if frame is not None else pd.DataFrame(data)

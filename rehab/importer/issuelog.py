@@ -193,6 +193,15 @@ class IssueLog:
         )
         self._batches.append(batch)
 
+    def _kinds(self) -> IntArray:
+        """Return each batch's kind: its (code, column), numbered in order of first appearance.
+
+        As ``pandas.factorize`` numbers them, without building a Series for a few batches.
+        """
+        numbers: dict[tuple[str, str | None], int] = {}
+        kinds = [numbers.setdefault((b.code, b.column), len(numbers)) for b in self._batches]
+        return np.asarray(kinds, dtype=np.int64)
+
     def _groups(self) -> _Groups:
         parts: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
         for index, batch in enumerate(self._batches):
@@ -248,9 +257,7 @@ class IssueLog:
         if not self._batches:
             return []
         groups = self._groups()
-        kinds = pd.factorize(pd.Series([(b.code, b.column) for b in self._batches], dtype=object))[
-            0
-        ].astype(np.int64)
+        kinds = self._kinds()
         order = np.lexsort((groups.batch, groups.first, kinds[groups.batch]))
         kind_of = kinds[groups.batch[order]]
         starts = np.r_[0, np.flatnonzero(np.diff(kind_of)) + 1]
@@ -298,8 +305,7 @@ class IssueLog:
         groups = self._groups()
         if not len(groups.batch):
             return 0
-        kinds = pd.factorize(pd.Series([(b.code, b.column) for b in self._batches], dtype=object))[0]
-        counts = np.bincount(kinds[groups.batch])
+        counts = np.bincount(self._kinds()[groups.batch])
         return int(np.maximum(counts - self.per_kind, 0).sum())
 
     def problems_by_row(self, rows: IntArray) -> ObjArray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Final
 
@@ -26,6 +27,9 @@ _FILLER_RE: Final = re.compile(
 UNNAMED: Final = "unnamed"
 
 
+# A file's name is read three times per import (its patient, and twice for a file named by
+# a date); the last few names are remembered (two path parsers and a pattern each time).
+@lru_cache(maxsize=8)
 def _stem(name: str) -> str:
     base = PureWindowsPath(PurePosixPath(name).name).name.strip()
     for extension in _EXTENSIONS:

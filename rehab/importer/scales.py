@@ -54,6 +54,20 @@ SEVERITY_WORDS: Final = frozenset(
 _GRADES: Final = frozenset({"mild", "moderate", "severe", "very severe", "extreme"})
 
 
+# Built once (Arrow arrays are immutable): two arrays per score column of every file.
+_SEVERITY_SET: Final = pa.array(sorted(SEVERITY_WORDS), type=pa.string())
+_GRADE_SET: Final = pa.array(sorted(_GRADES), type=pa.string())
+
+
+def _reads_numbers(checked: Checked) -> bool:
+    """Whether some filled cell read as a number (a severity word never does).
+
+    Then the column is not a scale of words, and the words need not be looked at: the
+    usual pain column answers without its five Arrow calls.
+    """
+    return bool((~checked.blank & ~checked.invalid).any())
+
+
 def _header_range(header: str) -> tuple[int, int] | None:
     text = header.lower()
     found = _RANGE_RE.search(text)
@@ -79,15 +93,15 @@ def foreign_scale(header: str, texts: Any, checked: Checked) -> str | None:
     if stated is not None and stated[1] != 10:
         return f"a {stated[0]}-{stated[1]} symptom severity scale, not a 0-10 pain score"
     filled = ~checked.blank
-    if not filled.any():
+    if not filled.any() or _reads_numbers(checked):
         return None
     # Every filled word a severity word, one of them a grade: asked of pyarrow at once
     # (a Python set of 400k distinct bad scores took 0.05 s).
     words = pc.utf8_lower(pc.utf8_trim_whitespace(texts)).filter(pa.array(filled))
     if (
         words.null_count == 0
-        and pc.all(pc.is_in(words, value_set=pa.array(sorted(SEVERITY_WORDS)))).as_py()
-        and pc.any(pc.is_in(words, value_set=pa.array(sorted(_GRADES)))).as_py()
+        and pc.all(pc.is_in(words, value_set=_SEVERITY_SET)).as_py()
+        and pc.any(pc.is_in(words, value_set=_GRADE_SET)).as_py()
     ):
         return "a mild/moderate/severe symptom severity scale (words), not a 0-10 pain score"
     return None

@@ -6,7 +6,10 @@ an error code with a message that names the column and, briefly, the value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -19,11 +22,19 @@ from rehab.importer.times import parse_times
 from rehab.schema import FALSE_WORDS, TRUE_WORDS, ColumnSpec
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from rehab.library import ExerciseLibrary
 
-__all__ = ["Checked", "check_exercise", "check_flag", "check_number", "check_text", "check_time"]
+__all__ = [
+    "Checked",
+    "check_exercise",
+    "check_flag",
+    "check_number",
+    "check_text",
+    "check_time",
+    "checks_remembered",
+]
 
 _NUMBER_RE: Final = r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$"
 _NON_ALNUM_RE: Final = r"[^0-9a-z]+"
@@ -46,10 +57,105 @@ class Checked:
     lists: ObjectArray | None = None
     guessed: BoolArray | None = None
 
-    @property
+    @cached_property
     def invalid(self) -> BoolArray:
-        """Distinct texts that are neither empty nor usable."""
+        """Distinct texts that are neither empty nor usable.
+
+        Worked out once per check (asked a dozen times a file); ``error`` is never changed
+        once the check is made.
+        """
         return np.asarray(self.error != "", dtype=bool)
+
+
+# Within one upload (rehab.importer.import_files), a check of the same distinct texts gives
+# the same answer: the files of a clinic's upload repeat their set counts, reps, scores,
+# flags and exercise names, and each check's half dozen Arrow calls cost more than looking
+# the texts up. Only short columns are remembered, for one upload only (no cell outlives
+# it); a remembered answer's arrays are read-only so no caller can change one for the next
+# file (one put back in a column's own order is a new copy).
+_REMEMBER_TEXTS: Final = 256
+_REMEMBER_BYTES: Final = 1 << 16
+_REMEMBER_TOTAL: Final = 16 << 20
+
+
+@dataclass
+class _Remembered:
+    """One upload's checks: key -> (the spec or library checked against, the answer)."""
+
+    answers: dict[tuple[Any, ...], tuple[object, Checked]]
+    size: int = 0
+
+
+_remembered: ContextVar[_Remembered | None] = ContextVar("_remembered", default=None)
+
+
+@contextmanager
+def checks_remembered() -> Iterator[None]:
+    """Remember the value checks of distinct texts for the files imported in this block."""
+    token = _remembered.set(_Remembered({}))
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def _read_only(checked: Checked) -> Checked:
+    for part in fields(checked):
+        value = getattr(checked, part.name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return checked
+
+
+def _recalled(kind: str, against: object, texts: Any, check: Callable[[Any], Checked]) -> Checked:
+    """Return ``check(texts)``, remembered in this upload by kind, spec or library and texts.
+
+    The texts are remembered in sorted order and the answer is put back in their order:
+    each text's answer depends on that text alone, and the files of an upload meet the
+    same values in another order (reps 10, 8, 12 here, 8, 10, 12 there).
+    """
+    memory = _remembered.get()
+    if (
+        memory is None
+        or not isinstance(texts, pa.Array)
+        or len(texts) > _REMEMBER_TEXTS
+        or texts.null_count
+    ):
+        return check(texts)
+    size = texts.nbytes
+    if size > _REMEMBER_BYTES or memory.size + size > _REMEMBER_TOTAL:
+        return check(texts)
+    cells = texts.to_pylist()
+    order = sorted(range(len(cells)), key=cells.__getitem__)
+    ordered = [cells[i] for i in order]
+    key = (kind, id(against), texts.type, tuple(ordered))
+    found = memory.answers.get(key)
+    if found is None or found[0] is not against:
+        found = (against, _read_only(check(pa.array(ordered, type=texts.type))))
+        memory.answers[key] = found
+        memory.size += size
+    if ordered == cells:  # already in sorted order (one text, or a tidy column)
+        return found[1]
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    return _in_order(found[1], rank)
+
+
+def _in_order(checked: Checked, rank: npt.NDArray[np.intp]) -> Checked:
+    """Return ``checked`` (answers for sorted texts) for the texts whose sorted places are ``rank``."""
+
+    def picked(part: Any) -> Any:
+        return None if part is None else part[rank]
+
+    return Checked(
+        picked(checked.values),
+        picked(checked.blank),
+        picked(checked.error),
+        picked(checked.message),
+        known=picked(checked.known),
+        lists=picked(checked.lists),
+        guessed=picked(checked.guessed),
+    )
 
 
 def _bools(array: Any) -> BoolArray:
@@ -115,6 +221,10 @@ def _plain_whole_numbers(column: ColumnSpec, texts: Any) -> Checked | None:
 
 def check_number(column: ColumnSpec, texts: Any) -> Checked:
     """Numbers and 0-10 scores: decimal commas accepted, range from the schema."""
+    return _recalled("number", column, texts, lambda cells: _number(column, cells))
+
+
+def _number(column: ColumnSpec, texts: Any) -> Checked:
     plain = _plain_whole_numbers(column, texts)
     return plain if plain is not None else _check_number(column, texts)
 
@@ -153,6 +263,10 @@ def _check_number(column: ColumnSpec, texts: Any) -> Checked:
 
 def check_flag(column: ColumnSpec, texts: Any) -> Checked:
     """yes/no columns, with the words of :data:`rehab.schema.TRUE_WORDS`/``FALSE_WORDS``."""
+    return _recalled("flag", column, texts, lambda cells: _flag(column, cells))
+
+
+def _flag(column: ColumnSpec, texts: Any) -> Checked:
     trimmed, blank = _trimmed(texts)
     lower = pc.utf8_lower(trimmed)
     true = _bools(pc.is_in(lower, value_set=pa.array(sorted(TRUE_WORDS))))
@@ -168,6 +282,12 @@ def check_flag(column: ColumnSpec, texts: Any) -> Checked:
 
 def check_time(column: ColumnSpec, texts: Any) -> Checked:
     """Check times of day and normalise them to ``HH:MM``."""
+    # Not remembered: clock times rarely repeat as a whole column, and the plain HH:MM path
+    # is quick.
+    return _time(column, texts)
+
+
+def _time(column: ColumnSpec, texts: Any) -> Checked:
     _, blank = _trimmed(texts)
     times = parse_times(texts)
     wrong = ~times.valid & ~blank
@@ -185,6 +305,11 @@ def check_text(column: ColumnSpec, texts: Any, *, strip: bool) -> Checked:
 
     ``NA``, ``null`` and ``-`` are text like any other: only an empty cell is missing.
     """
+    kind = "stripped text" if strip else "text"
+    return _recalled(kind, column, texts, lambda cells: _text(cells, strip=strip))
+
+
+def _text(texts: Any, *, strip: bool) -> Checked:
     if strip:
         # Ids lose invisible marks (zero-width spaces, direction marks, BOMs): 'PT\u200b-1'
         # would be a look-alike second patient. The caller warns (patients.warn_invisible).
@@ -221,6 +346,10 @@ def check_exercise(texts: Any, library: ExerciseLibrary) -> Checked:
     miss of one library name (``guessed``: matched, the caller says "did you mean").
     Other unknown names are kept as written (trimmed) with ``known`` False: the caller warns.
     """
+    return _recalled("exercise", library, texts, lambda cells: _exercise(cells, library))
+
+
+def _exercise(texts: Any, library: ExerciseLibrary) -> Checked:
     trimmed, blank = _trimmed(texts)
     keys = pc.replace_substring_regex(pc.utf8_lower(trimmed), _NON_ALNUM_RE, "")
     lookup = library.lookup()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime
+import gc
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,12 +17,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rehab import schema
-from rehab.importer import FileImport, ImportBatch, ImportOptions, headers, import_file, import_files
+from rehab.importer import (
+    FileImport,
+    ImportBatch,
+    ImportOptions,
+    dates,
+    decode,
+    frames,
+    headers,
+    import_file,
+    import_files,
+    pipeline,
+    scales,
+    validate,
+)
+from rehab.importer import names as names_module
 from rehab.importer.crossfile import _sharing_a_patient
 from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, split_dates
 from rehab.importer.dialect import header_line
 from rehab.importer.frames import rejected_frame
+from rehab.importer.limits import MAX_COLUMNS
 from rehab.importer.messages import compose, shown
+from rehab.importer.report import FileProblem, IssueLog
 from rehab.importer.times import TimesOfDay, _parse_times, _plain_clock_times, _read_times
 from rehab.importer.validate import (
     _check_number,
@@ -28,6 +48,8 @@ from rehab.importer.validate import (
     check_number,
     check_time,
 )
+from rehab.library import load_library
+from rehab.measures.schema import empty_measures
 from rehab.sample import DEMO_END, random_cohort, write_cohort
 from rehab.schema import SPECS
 
@@ -138,6 +160,13 @@ _SHORTCUTS = (
             table, coded, rejected, issues.problems_by_row(table.rows[rejected])
         ),
     ),
+)
+
+_SHORTCUTS += (
+    ("rehab.importer.frames._assembled_from", lambda columns, size, data: None),
+    ("rehab.importer.scales._reads_numbers", lambda checked: False),
+    ("rehab.importer.dates._no_times", lambda time_text: False),
+    ("rehab.importer.decode._controls", lambda sample, raw: len(decode._CONTROL_RE.findall(sample))),
 )
 
 _SESSIONS_HEAD = "Date,Time,Exercise,Sets,Reps,Hold (s),Pain before,Pain after,Notes\n"
@@ -253,10 +282,20 @@ def _same_checked(fast, general):
         np.testing.assert_array_equal(a, b, err_msg=name)
 
 
+# Shortcuts of a whole upload: cross-file repeats sought among files sharing a patient,
+# the collector paused, value checks remembered.
+_BATCH_SHORTCUTS = (
+    ("rehab.importer.crossfile._sharing_a_patient", lambda frames: frames),
+    ("rehab.importer.api._no_cycle_collection", contextlib.nullcontext),
+    ("rehab.importer.api.checks_remembered", contextlib.nullcontext),
+)
+
+
 def _batch_both_ways(files: list[tuple[str, bytes]]) -> tuple[ImportBatch, ImportBatch]:
     fast = import_files(files)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("rehab.importer.crossfile._sharing_a_patient", lambda frames: frames)
+        for target, replacement in _BATCH_SHORTCUTS + _SHORTCUTS:
+            patch.setattr(target, replacement)
         general = import_files(files)
     return fast, general
 
@@ -333,3 +372,356 @@ def test_the_exercise_value_set_follows_the_lookup_table_it_was_built_from():
         value_set, ids = _lookup_arrays(lookup)
         assert value_set.to_pylist() == list(lookup)
         assert ids.tolist() == [*lookup.values(), ""]
+
+
+# The cycle collector is paused during a batch: safe only because an import leaves no
+# reference cycles behind (else they would wait for the next collection).
+_UNUSABLE = {
+    "empty.csv": b"",
+    "binary.csv": b"\xff\xfe\x00\x01garbage\x00",
+    "too long.csv": b"date,pain\n2026-08-23,3,4,5\n",
+    "semicolons and quotes.csv": b'Date;Pain;Notes\n2026-08-23;3;"a\nb"\n\n2026-08-24;x;\n',
+}
+
+
+def _mixed_upload(tmp_path) -> list[tuple[str, bytes]]:
+    cohort = random_cohort(3, 15, end=DEMO_END)
+    files = [
+        (path.name, path.read_bytes())
+        for path in sorted(write_cohort(cohort, tmp_path, typos=True))
+        if path.suffix == ".csv"
+    ]
+    files += [
+        (f"PT-{i}_{'pain' if case == 'pain' else 'sessions'}.csv", text.encode())
+        for i, (case, text) in enumerate(sorted(_FILES.items()))
+    ]
+    fhir = Path(__file__).parents[1] / "fhir" / "data" / "synthea_pain_transaction.json"
+    return [*files, *_UNUSABLE.items(), (fhir.name, fhir.read_bytes())]
+
+
+def test_a_batch_leaves_no_reference_cycles_for_the_paused_collector(tmp_path):
+    files = _mixed_upload(tmp_path)
+    import_files(files)  # first use: caches and lazy imports
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        batches = [import_files(files) for _ in range(2)]
+        del batches
+        found = gc.collect()
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert found == 0
+
+
+def test_the_collector_is_left_as_the_caller_had_it(tmp_path):
+    files = _mixed_upload(tmp_path)[-6:]
+    was_enabled = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            import_files(files)
+            assert gc.isenabled() is enabled
+        gc.enable()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("rehab.importer.api._import_one", _fail)
+            with pytest.raises(RuntimeError):
+                import_files(files)
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
+
+
+def _fail(*_args: object) -> FileImport:
+    raise RuntimeError
+
+
+def test_a_mixed_upload_imports_the_same_with_and_without_the_shortcuts(tmp_path):
+    files = _mixed_upload(tmp_path)
+    # Twice over (every check of the second copies remembered), and file by file.
+    fast, general = _batch_both_ways(files + [(f"again/{name}", data) for name, data in files])
+    _assert_same_batch(fast, general)
+    for name, data in files:
+        _assert_same_import(
+            import_file(name, data), general.files[[f.report.file for f in general.files].index(name)]
+        )
+
+
+def test_the_empty_frames_of_other_kinds_are_not_changed_through_another_file():
+    data = _FILES["clean"].encode()
+    first = import_file("PT-1_sessions.csv", data)
+    for kind in ("pain", "measures"):
+        frame = getattr(first, kind)
+        frame["extra"] = 1
+        del frame[frame.columns[0]]
+        frame.columns = [f"x{i}" for i in range(len(frame.columns))]
+    second = import_file("PT-2_sessions.csv", data)
+    pd.testing.assert_frame_equal(second.pain, schema.empty_frame("pain"))
+    pd.testing.assert_frame_equal(second.measures, empty_measures())
+    pd.testing.assert_frame_equal(
+        FileImport(report=second.report).sessions, schema.empty_frame("sessions")
+    )
+
+
+def test_frames_are_assembled_as_the_frame_constructor_builds_them(tmp_path):
+    # Canonical frames and rejected-rows frames.
+    built = []
+    assembled = frames._assembled_from
+
+    def both(columns, size, data):
+        fast = assembled(columns, size, data)
+        general = pd.DataFrame(data, copy=False)
+        built.append((fast is not None, "problem" in data))
+        if fast is not None:
+            pd.testing.assert_frame_equal(fast, general, check_index_type=True, check_column_type=True)
+            assert type(fast.index) is type(general.index) is pd.RangeIndex
+            assert [b.dtype for b in fast._mgr.blocks] == [b.dtype for b in general._mgr.blocks]
+            assert all(
+                a is b
+                for a, b in zip(data.values(), fast._mgr.arrays, strict=True)
+                if not isinstance(a, np.ndarray)
+            )
+        return general
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("rehab.importer.frames._assembled_from", both)
+        import_files(_mixed_upload(tmp_path))
+        for case, text in sorted(_FILES.items()):
+            import_file(
+                f"PT-0101_{'pain' if case == 'pain' else 'sessions'}.csv",
+                text.encode(),
+                ImportOptions(as_of=datetime.date(2026, 9, 1)),
+            )
+    assert len(built) > 20
+    assert all(fast for fast, _ in built)
+    assert sum(rejected for _, rejected in built) > 5
+
+
+def test_a_column_not_ready_for_the_blocks_goes_to_the_constructor():
+    size = 2
+    data = {name: frames.empty_like(dtype, size) for name, dtype in schema.frame_dtypes("pain").items()}
+    assert frames._assembled("pain", size, data) is not None
+    odd_ones = (
+        np.array(["a", "b"], dtype=object),
+        [1.0, None],
+        np.array(["2026-09-01", "NaT"], dtype="datetime64[s]"),
+    )
+    for odd in odd_ones:
+        assert frames._assembled("pain", size, {**data, "notes": odd}) is None
+        # Then the constructor builds the frame, as it always did.
+        frame = frames.canonical_frame("pain", size, {"pain": odd})
+        expected = pd.DataFrame({**data, "pain": odd}, copy=False)
+        pd.testing.assert_frame_equal(frame, expected, check_index_type=True)
+    assert frames._assembled("pain", size, {**data, "notes": np.zeros(3)}) is None
+
+
+# Value checks remembered within an upload: the same answer as checking again.
+_CHECK_TEXTS = st.one_of(_NUMBER_TEXTS, _TIME_TEXTS, _FLAG_TEXTS, st.sampled_from(
+    ["Cat Stretch", "cat-stretch", "hip rols", "Cat Stretch, Hip Rolls", "PT\u200b-1", " PT-1 ", "NA"]
+))  # fmt: skip
+_CHECKS = {
+    "number": lambda texts: validate.check_number(SPECS["sessions"].column("reps"), texts),
+    "score": lambda texts: validate.check_number(SPECS["pain"].column("pain"), texts),
+    "flag": lambda texts: validate.check_flag(_FLARE, texts),
+    "time": lambda texts: validate.check_time(SPECS["pain"].column("time"), texts),
+    "text": lambda texts: validate.check_text(SPECS["pain"].column("notes"), texts, strip=False),
+    "id": lambda texts: validate.check_text(SPECS["pain"].column("patient_id"), texts, strip=True),
+    "exercise": lambda texts: validate.check_exercise(texts, load_library()),
+}
+
+
+def _same_answer(remembered, fresh):
+    for part in dataclasses.fields(fresh):
+        a, b = getattr(remembered, part.name), getattr(fresh, part.name)
+        if b is None:
+            assert a is None, part.name
+            continue
+        assert a.dtype == b.dtype, part.name
+        np.testing.assert_array_equal(a, b, err_msg=part.name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CHECK_TEXTS, max_size=10, unique=True), st.randoms(use_true_random=False))
+def test_remembered_checks_answer_as_checking_again(texts, random):
+    # The distinct texts of a parsed column (pyarrow strings), then the same in another
+    # order and place: remembered once (sorted), answered in each one's order.
+    shuffled = random.sample(texts, len(texts))
+    arrays = [pa.array(texts, type=pa.string()), pa.array(["x", *shuffled], type=pa.string())[1:]]
+    with validate.checks_remembered():
+        answers = {name: [check(array) for array in arrays] for name, check in _CHECKS.items()}
+        # One answer per check (times are checked again each time).
+        assert len(validate._remembered.get().answers) == len(_CHECKS) - 1
+    for name, check in _CHECKS.items():
+        for array, remembered in zip(arrays, answers[name], strict=True):
+            _same_answer(remembered, check(array))
+
+
+def test_a_remembered_check_is_per_spec_and_library_and_read_only():
+    texts = pa.array(["11", "3", "cat stretch"])
+    reps, pain = SPECS["sessions"].column("reps"), SPECS["pain"].column("pain")
+    mine = load_library().model_copy(update={"exercises": load_library().exercises[:1]})
+    with validate.checks_remembered():
+        assert validate.check_number(reps, texts).error.tolist() == ["", "", "not_a_number"]
+        assert validate.check_number(pain, texts).error.tolist() == ["out_of_range", "", "not_a_number"]
+        bundled = validate.check_exercise(texts, load_library())
+        other = validate.check_exercise(texts, mine)
+        assert bundled.known.tolist() != other.known.tolist()
+        _same_answer(other, validate._exercise(texts, mine))
+        with pytest.raises(ValueError, match="read-only"):
+            bundled.values[0] = "x"
+    assert validate._remembered.get() is None
+    assert validate.check_number(reps, texts).error.flags.writeable  # outside an upload
+
+
+def test_an_upload_remembers_checks_only_while_it_is_imported(tmp_path):
+    seen = []
+    recalled = validate._recalled
+
+    def spy(kind, against, texts, check):
+        seen.append(validate._remembered.get())
+        return recalled(kind, against, texts, check)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("rehab.importer.validate._recalled", spy)
+        import_files(_mixed_upload(tmp_path)[:4])
+        assert seen
+        assert all(memory is seen[0] and memory is not None for memory in seen)
+        assert seen[0].answers  # something was remembered
+        seen.clear()
+        import_file("PT-1_sessions.csv", _FILES["clean"].encode())
+        assert seen
+        assert all(memory is None for memory in seen)
+    assert validate._remembered.get() is None
+
+
+# A pain column with a cell read as a number is no scale of words: its words are not read.
+_SCALE_TEXTS = st.one_of(
+    st.sampled_from(sorted(scales.SEVERITY_WORDS)).map(lambda word: word.title()),
+    st.sampled_from(["", " ", "7", " 3 ", "4,5", "11", "-1", "x", "MILD ", "mild-ish"]),
+)
+
+
+def test_no_severity_word_reads_as_a_number():
+    for spec in (SPECS["pain"].column("pain"), SPECS["sessions"].column("pain_before")):
+        words = sorted(scales.SEVERITY_WORDS)
+        checked = validate.check_number(spec, pa.array(words + [w.upper() for w in words]))
+        assert checked.invalid.all()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_SCALE_TEXTS, min_size=1, max_size=8, unique=True), st.sampled_from(["Pain", "Pain (0-4)"])
+)
+def test_a_pain_column_with_numbers_is_judged_as_reading_its_words_judges_it(texts, header):
+    cells = pa.array(texts, type=pa.string())
+    checked = validate.check_number(SPECS["pain"].column("pain"), cells)
+    found = scales.foreign_scale(header, cells, checked)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("rehab.importer.scales._reads_numbers", lambda checked: False)
+        assert found == scales.foreign_scale(header, cells, checked)
+
+
+# Control characters of ASCII text counted on its bytes, as the pattern counts them.
+_CONTROL_PIECES = st.one_of(
+    st.binary(max_size=6),
+    st.sampled_from([b"\x00", b"\x0b", b"\x1f", b"\x7f", b"\t", b"\r\n", b"a,b", b"\xc2\x85", b"\xe9"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_CONTROL_PIECES, max_size=40).map(b"".join))
+def test_control_characters_are_counted_as_the_pattern_counts_them(raw):
+    sample = raw.decode("utf-8", errors="ignore")
+    assert decode._controls(sample, raw) == len(decode._CONTROL_RE.findall(sample))
+    whole = b"Date,Pain\n" + raw
+    try:
+        fast = decode.decode_bytes(whole)
+    except FileProblem as problem:
+        fast = problem.code
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "rehab.importer.decode._controls",
+            lambda sample, raw: len(decode._CONTROL_RE.findall(sample)),
+        )
+        try:
+            general = decode.decode_bytes(whole)
+        except FileProblem as problem:
+            general = problem.code
+    assert fast == general
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b", "missing_value"]), st.sampled_from([None, "date", "pain"])),
+        max_size=12,
+    )
+)
+def test_issue_kinds_are_numbered_as_pandas_factorize_numbers_them(kinds):
+    log = IssueLog()
+    for row, (code, column) in enumerate(kinds):
+        log.add_rows(np.array([row + 2]), code, "error", f"m{row % 3}", column=column)
+    expected = pd.factorize(pd.Series(kinds, dtype=object))[0].astype(np.int64)
+    np.testing.assert_array_equal(log._kinds(), expected)
+    assert log._kinds().dtype == np.int64
+
+
+# Dates without a time part: nothing to read, as reading their empty time texts finds.
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["", "", "08:30", "8:30 pm", "25:00", None]), st.booleans()),
+        max_size=8,
+    )
+)
+def test_dates_without_times_read_no_times_as_reading_them_does(cells):
+    time_text = np.array([text for text, _ in cells], dtype=object)
+    valid = np.array([ok for _, ok in cells], dtype=bool)
+    fast = dates._usable_times(time_text, valid)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("rehab.importer.dates._no_times", lambda time_text: False)
+        general = dates._usable_times(time_text, valid)
+    _same_times(fast[0], general[0])
+    assert fast[1].dtype == general[1].dtype
+    np.testing.assert_array_equal(fast[1], general[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["PT-1_sessions.csv", "a/b\\c pain.CSV", "2026-11-02.csv", " x .txt"]),
+        max_size=12,
+    )
+)
+def test_remembered_file_stems_are_the_stems_read_again(names):
+    for name in names:
+        assert names_module._stem(name) == names_module._stem.__wrapped__(name)
+
+
+def test_the_stopwatch_times_every_step_and_changes_nothing():
+    library, options = load_library(), ImportOptions()
+    data = _FILES["typos and blanks"].encode()
+    timings: dict[str, float] = {}
+    timed = pipeline.import_bytes("PT-1_sessions.csv", data, options, library, timings)
+    steps = {"decode", "parse", "headers", "encode", "duplicates", "dates", "values", "row issues"}
+    assert steps | {"frames", "report"} == set(timings)
+    assert all(seconds >= 0 for seconds in timings.values())
+    _assert_same_import(timed, pipeline.import_bytes("PT-1_sessions.csv", data, options, library))
+    # A step that raises is timed too (too many columns end the import in its parse step).
+    failed: dict[str, float] = {}
+    wide = b",".join([b"c"] * (MAX_COLUMNS + 1)) + b"\n"
+    refused = pipeline.import_bytes("x.csv", wide, options, library, failed)
+    assert refused.report.issues[0].code == "too_many_columns"
+    assert set(failed) == {"decode", "parse"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_CHECK_TEXTS, max_size=8, unique=True))
+def test_a_checks_invalid_texts_are_those_with_an_error(texts):
+    for check in _CHECKS.values():
+        checked = check(pa.array(texts, type=pa.string()))
+        for _ in range(2):  # worked out, then remembered
+            assert checked.invalid.tolist() == [error != "" for error in checked.error.tolist()]
+        cleared = dataclasses.replace(checked, error=np.full(len(texts), "", dtype=object))
+        assert not cleared.invalid.any()
