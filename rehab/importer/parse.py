@@ -191,11 +191,12 @@ def _fit_to_width(records: list[list[str]], width: int, delimiter: str) -> tuple
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cycle collector while the row lists are built.
+def no_cycle_collection() -> Iterator[None]:
+    """Pause the cycle collector for the block, then restore it as the caller had it.
 
-    A million row lists hold no cycles, and collecting while they are built costs more
-    than the parsing itself (6 s instead of 2 s for a million rows).
+    For work that makes many objects and no reference cycles: a million row lists
+    (collecting while they are built cost 6 s instead of 2 s), or a batch of small files'
+    imports (the collector ran about 200 times for 400 files and found nothing).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -208,7 +209,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def parse_exact(text: str, delimiter: str) -> RawTable:
     """Parse with Python's csv module, counting rows exactly as a spreadsheet does."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _parse_records(text, delimiter)
 
 

@@ -286,7 +286,7 @@ def _same_checked(fast, general):
 # the collector paused, value checks remembered.
 _BATCH_SHORTCUTS = (
     ("rehab.importer.crossfile._sharing_a_patient", lambda frames: frames),
-    ("rehab.importer.api._no_cycle_collection", contextlib.nullcontext),
+    ("rehab.importer.api.no_cycle_collection", contextlib.nullcontext),
     ("rehab.importer.api.checks_remembered", contextlib.nullcontext),
 )
 
