@@ -13,10 +13,14 @@ from pandas.api.extensions import ExtensionArray
 from pandas.arrays import NumpyExtensionArray
 
 # pandas' own constructor of a frame's blocks from column arrays (what DataFrame(dict)
-# ends with); internal, so a test compares its frames with the constructor's.
-from pandas.core.internals.managers import (  # type: ignore[import-not-found]
-    create_block_manager_from_column_arrays,
-)
+# ends with); internal, so a test compares its frames with the constructor's, and a pandas
+# without it (a later version) just takes the public constructor.
+try:
+    from pandas.core.internals.managers import (  # type: ignore[import-not-found]
+        create_block_manager_from_column_arrays,
+    )
+except ImportError:  # pragma: no cover - the pinned pandas has it
+    create_block_manager_from_column_arrays = None
 
 from rehab.schema import LogKind, frame_dtypes
 
@@ -102,6 +106,8 @@ def _assembled_from(columns: pd.Index, size: int, data: dict[str, Any]) -> pd.Da
     anything else: the constructor then decides.
     """
     arrays = list(data.values())
+    if create_block_manager_from_column_arrays is None or not hasattr(pd.DataFrame, "_from_mgr"):
+        return None
     if not all(_ready(array, size) for array in arrays):
         return None
     manager = create_block_manager_from_column_arrays(

@@ -725,3 +725,12 @@ def test_a_checks_invalid_texts_are_those_with_an_error(texts):
             assert checked.invalid.tolist() == [error != "" for error in checked.error.tolist()]
         cleared = dataclasses.replace(checked, error=np.full(len(texts), "", dtype=object))
         assert not cleared.invalid.any()
+
+
+def test_a_pandas_without_the_internal_block_constructor_takes_the_public_one(monkeypatch):
+    size = 2
+    data = {name: frames.empty_like(dtype, size) for name, dtype in schema.frame_dtypes("pain").items()}
+    monkeypatch.setattr(frames, "create_block_manager_from_column_arrays", None)
+    assert frames._assembled("pain", size, data) is None
+    frame = frames.canonical_frame("pain", size, {})
+    pd.testing.assert_frame_equal(frame, pd.DataFrame(data, copy=False), check_index_type=True)
