@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -23,6 +24,19 @@ def open_page(at: AppTest, page: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def visit() -> AppTest:
+    """A new visitor's first run of the app (its own session), checked for exceptions."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def latest_memo(at: AppTest, what: str) -> Any:
+    """The session's latest ``what`` ("import", "analysis"): the memo keeps the newest last."""
+    return [value for key, value in at.session_state["_memo"].items() if key[0] == what][-1]
 
 
 def shown(markdown: str) -> str:

@@ -19,17 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from streamlit import delta_generator, env_util
-from streamlit.testing.v1 import AppTest
 
 import rehab.analysis
 import rehab.importer
 import rehab.store
 from app_pages import serve, shared, state, workspace_source
 from rehab.sample import DEMO_FIRST_PATIENT
-from tests.app.conftest import APP, ROOT, shown
+from tests.app.conftest import ROOT, latest_memo, shown, visit
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from streamlit.testing.v1 import AppTest
 
 
 @pytest.fixture
@@ -59,25 +60,14 @@ def cold(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[Any]]]:
     workspace_source._open.clear()
 
 
-def _visit() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _memo(at: AppTest, what: str) -> Any:
-    return [value for key, value in at.session_state["_memo"].items() if key[0] == what][-1]
-
-
 def test_after_the_warm_up_the_first_visit_imports_and_analyses_nothing(cold):
     assert serve.warm_up(ready=lambda: True)
     assert (len(cold["import"]), len(cold["analyse"])) == (1, 1)
 
-    first = _visit()
+    first = visit()
     assert (len(cold["import"]), len(cold["analyse"])) == (1, 1)  # nothing done again
-    assert _memo(first, "import") is cold["import"][0]
-    assert _memo(first, "analysis") is cold["analyse"][0]
+    assert latest_memo(first, "import") is cold["import"][0]
+    assert latest_memo(first, "analysis") is cold["analyse"][0]
     assert shown(first.title[0].value) == f"My progress: {DEMO_FIRST_PATIENT}"
 
 
@@ -131,7 +121,7 @@ def test_after_the_warm_up_the_first_visit_does_not_inspect_the_stack(cold, monk
     is_repl = env_util.is_repl
     monkeypatch.setattr(env_util, "is_repl", lambda: checks.append(1) or is_repl())
     assert serve.warm_up(ready=lambda: True)
-    _visit()
+    visit()
     assert checks == []  # known under the launcher: nobody walks the stack
 
 
@@ -141,14 +131,14 @@ def test_without_the_warm_up_the_first_visit_inspects_the_stack_once(cold, monke
     checks = []
     is_repl = env_util.is_repl
     monkeypatch.setattr(env_util, "is_repl", lambda: checks.append(1) or is_repl())
-    _visit()
-    _visit()
+    visit()
+    visit()
     assert len(checks) == 1
 
 
 def test_without_the_warm_up_the_first_visit_does_the_work(cold):
     # The counting sees the work when it is there: the test above could not pass by accident.
-    _visit()
+    visit()
     assert (len(cold["import"]), len(cold["analyse"])) == (1, 1)
 
 
@@ -167,10 +157,10 @@ def test_the_warm_up_prepares_the_demo_workspace_as_its_first_visit_opens_it(col
     warmed = (len(stored), len(cold["import"]), len(cold["analyse"]))
     assert warmed[0] == 1
 
-    first = _visit()
+    first = visit()
     assert (len(stored), len(cold["import"]), len(cold["analyse"])) == warmed
-    assert _memo(first, "analysis") is cold["analyse"][-1]
-    assert _memo(first, "import").sessions is stored_frames[0][0]
+    assert latest_memo(first, "analysis") is cold["analyse"][-1]
+    assert latest_memo(first, "import").sessions is stored_frames[0][0]
 
 
 def test_a_clinic_workspace_is_never_opened_by_the_warm_up(cold, monkeypatch, tmp_path):
@@ -198,7 +188,7 @@ def test_a_visitor_arriving_during_the_warm_up_waits_for_it(cold, monkeypatch):
     warming.start()
     assert began.wait(30)
     visits: list[AppTest] = []
-    visitor = threading.Thread(target=lambda: visits.append(_visit()))
+    visitor = threading.Thread(target=lambda: visits.append(visit()))
     visitor.start()
     visitor.join(0.5)
     assert visitor.is_alive()  # waiting for the warm-up's import, not doing its own
@@ -207,7 +197,7 @@ def test_a_visitor_arriving_during_the_warm_up_waits_for_it(cold, monkeypatch):
     visitor.join(60)
     assert len(visits) == 1
     assert (len(cold["import"]), len(cold["analyse"])) == (1, 1)
-    assert _memo(visits[0], "import") is cold["import"][0]
+    assert latest_memo(visits[0], "import") is cold["import"][0]
 
 
 def test_the_warm_up_thread_adds_no_context_warning_to_the_server_log(cold, monkeypatch, caplog):
@@ -242,7 +232,7 @@ def test_a_failed_warm_up_logs_the_error_type_only_and_visitors_still_get_the_pa
     assert "ValueError" in caplog.text
     assert "PT-0101" not in caplog.text
     assert gc.isenabled()  # collections back on after a failed warm-up too
-    _visit()
+    visit()
     assert (len(cold["import"]), len(cold["analyse"])) == (1, 1)
 
 

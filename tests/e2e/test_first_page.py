@@ -7,16 +7,16 @@ The browser test opens ``/`` the way benchmarks/first_page_bench.py times it (no
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from rehab.sample import DEMO_FIRST_PATIENT
-from tests.app.conftest import APP, shown
+from tests.app.conftest import latest_memo, shown, visit
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
+    from streamlit.testing.v1 import AppTest
 
 PAIN = b"Date,Pain\n" + b"".join(b"2026-10-%02d,%d\n" % (d, max(0, 6 - d)) for d in range(1, 15))
 SESSIONS = b"Date,Exercise,Reps,Pain before,Pain after\n" + b"".join(
@@ -36,29 +36,17 @@ SETTLED = """() => {
 }"""
 
 
-def _visit() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _memo(at: AppTest, what: str) -> Any:
-    """The session's latest ``what`` ("import", "analysis"): the memo keeps the newest last."""
-    return [value for key, value in at.session_state["_memo"].items() if key[0] == what][-1]
-
-
 def test_two_visitors_share_the_demo_work_but_not_their_choices():
-    first = _visit()
+    first = visit()
     assert shown(first.title[0].value) == f"My progress: {DEMO_FIRST_PATIENT}"
     first.session_state["patient"] = "PT-0101"
     first.run()
     assert shown(first.title[0].value) == "My progress: PT-0101"
 
-    second = _visit()
+    second = visit()
     # The same import and analysis objects: worked out once, not once per visitor ...
-    assert _memo(second, "import") is _memo(first, "import")
-    assert _memo(second, "analysis") is _memo(first, "analysis")
+    assert latest_memo(second, "import") is latest_memo(first, "import")
+    assert latest_memo(second, "analysis") is latest_memo(first, "analysis")
     # ... while the first visitor's patient stays theirs.
     assert shown(second.title[0].value) == f"My progress: {DEMO_FIRST_PATIENT}"
 
@@ -73,19 +61,19 @@ def _upload(at: AppTest) -> AppTest:
 
 
 def test_uploads_and_own_rule_settings_are_never_shared():
-    one, other = _upload(_visit()), _upload(_visit())
+    one, other = _upload(visit()), _upload(visit())
     # The same files in two sessions: each session imports and analyses its own copy.
-    assert _memo(one, "import") is not _memo(other, "import")
-    assert _memo(one, "analysis") is not _memo(other, "analysis")
+    assert latest_memo(one, "import") is not latest_memo(other, "import")
+    assert latest_memo(one, "analysis") is not latest_memo(other, "analysis")
 
-    default, own = _visit(), _visit()
+    default, own = visit(), visit()
     settings = own.session_state["settings"]
     own.session_state["settings"] = settings.model_copy(update={"mcid_points": settings.mcid_points + 1})
     own.run()
     assert not own.exception, [e.value for e in own.exception]
-    assert _memo(own, "import") is _memo(default, "import")  # the demo's logs, as shipped
-    assert _memo(own, "analysis") is not _memo(default, "analysis")
-    assert _memo(own, "analysis").settings.mcid_points == settings.mcid_points + 1
+    assert latest_memo(own, "import") is latest_memo(default, "import")  # the demo's logs, as shipped
+    assert latest_memo(own, "analysis") is not latest_memo(default, "analysis")
+    assert latest_memo(own, "analysis").settings.mcid_points == settings.mcid_points + 1
 
 
 @pytest.mark.e2e
