@@ -28,6 +28,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+# Loaded before Streamlit loads numpy, so numpy keeps to one BLAS thread (rehab/__init__.py).
+import rehab  # noqa: F401
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
