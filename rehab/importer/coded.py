@@ -105,10 +105,12 @@ def encode_all(columns: tuple[Any, ...]) -> list[CodedColumn]:
     prepared = _find_prepared(columns)
     if prepared is not None and prepared.columns is columns:
         return prepared.coded
+    rows = _code_rows(columns)
+    outs = [None if rows is None else rows[i] for i in range(len(columns))]
     if len(columns) < 2 or len(columns[0]) < _PARALLEL_FROM:
-        return [encode(column) for column in columns]
+        return [encode(column, out) for column, out in zip(columns, outs, strict=True)]
     with ThreadPoolExecutor(max_workers=min(len(columns), os.cpu_count() or 1)) as pool:
-        return list(pool.map(encode, columns))
+        return list(pool.map(encode, columns, outs))
 
 
 def _shared_dictionary(encoded: Any) -> Any:
@@ -121,15 +123,33 @@ def _shared_dictionary(encoded: Any) -> Any:
     return None
 
 
-def encode(column: Any) -> CodedColumn:
-    """Dictionary-encode a pyarrow string array (chunked or not)."""
+def _code_rows(columns: tuple[Any, ...]) -> npt.NDArray[np.int32] | None:
+    """One block for the codes of every column (row ``i`` for column ``i``), or ``None``.
+
+    A million rows of int32 codes is just under the 4 MiB from which numpy asks the kernel
+    for huge pages, so each column's own array cost a thousand page faults; one block for
+    all of them costs a few dozen.
+    """
+    if not columns or not all(isinstance(c, pa.ChunkedArray) and c.num_chunks > 1 for c in columns):
+        return None
+    return np.empty((len(columns), len(columns[0])), dtype=np.int32)
+
+
+def encode(column: Any, out: npt.NDArray[np.int32] | None = None) -> CodedColumn:
+    """Dictionary-encode a pyarrow string array (chunked or not).
+
+    ``out`` (one row of :func:`_code_rows`) receives the codes of a column of many chunks.
+    """
     encoded = pc.dictionary_encode(column)
     if isinstance(encoded, pa.ChunkedArray):
         shared = _shared_dictionary(encoded) if encoded.num_chunks else None
         if shared is None:
             return encode(column.combine_chunks() if encoded.num_chunks else pa.array([], pa.string()))
         indices = [_integers(chunk.indices) for chunk in encoded.chunks]
-        codes = np.concatenate(indices).astype(np.int32, copy=False)
+        if out is not None and len(out) == len(column):
+            codes = np.concatenate(indices, out=out, casting="same_kind")
+        else:
+            codes = np.concatenate(indices).astype(np.int32, copy=False)
         return CodedColumn(codes=codes, uniques=shared)
     codes = np.asarray(_integers(encoded.indices), dtype=np.int32)
     return CodedColumn(codes=codes, uniques=encoded.dictionary)
@@ -269,7 +289,8 @@ def prepare(columns: tuple[Any, ...], size: int) -> None:
     as for any table of the fast parser). One column at a time: the main thread is busy
     loading modules meanwhile.
     """
-    coded = [encode(column) for column in columns]
+    rows = _code_rows(columns)
+    coded = [encode(c, None if rows is None else rows[i]) for i, c in enumerate(columns)]
     blank = blank_rows(coded, size)
     positions = np.flatnonzero(~blank)
     first = first_occurrence(coded, positions)

@@ -134,9 +134,9 @@ def test_columns_encoded_early_give_the_report_of_the_plain_run(tmp_path, capsys
     threads: list[str] = []
     real = coded.encode
 
-    def spy(column: object) -> coded.CodedColumn:
+    def spy(column: object, out: object = None) -> coded.CodedColumn:
         threads.append(threading.current_thread().name)
-        return real(column)
+        return real(column, out)
 
     monkeypatch.setattr(coded, "encode", spy)
     early = _validate(capsys, [path], early=True)

@@ -157,3 +157,23 @@ def test_the_early_parse_thread_can_encode_without_pandas():
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["1", "2", "False"]
+
+
+def test_columns_of_many_chunks_share_one_block_of_codes():
+    # The fast parser's columns come in chunks; their codes are written into one block
+    # (fewer page faults), and must be the codes each column gets on its own.
+    chunks = [["a", "b"], ["b", "c", "a"], [], ["c"]]
+    columns = (
+        pa.chunked_array(chunks, type=pa.string()),
+        pa.chunked_array([["x", "x"], ["y", "x", "y"], [], ["z"]], type=pa.string()),
+    )
+    alone = [encode(column) for column in columns]
+    together = coded.encode_all(columns)
+    for one, other in zip(alone, together, strict=True):
+        assert other.codes.dtype == np.int32
+        assert other.codes.tolist() == one.codes.tolist()
+        assert other.uniques.to_pylist() == one.uniques.to_pylist()
+    assert np.shares_memory(together[0].codes, together[1].codes.base)
+    # A single chunk is read in place: no block.
+    assert coded._code_rows((pa.chunked_array([["a"]]),)) is None
+    assert coded._code_rows(()) is None
