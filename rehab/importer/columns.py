@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from rehab.importer.datecolumn import check_date_column
 from rehab.importer.exercises import ExerciseRows, warn_near_misses, warn_unknown_exercises
-from rehab.importer.frames import canonical_frame, string_column
+from rehab.importer.frames import canonical_frame, large_text, repeated_text, string_column
 from rehab.importer.messages import to_objects
 from rehab.importer.patients import PatientColumn, assign_patients, warn_invisible
 from rehab.importer.report import IssueLog
@@ -189,16 +189,6 @@ def _typed(spec: ColumnSpec, checked: Checked, codes: Codes) -> Any:
     return pd.arrays.BooleanArray(states == 1, states == 2)
 
 
-def _repeated(text: str, size: int) -> Any:
-    """Return a pyarrow string array holding ``text`` ``size`` times."""
-    return pa.repeat(pa.scalar(text, pa.large_string()), size)
-
-
-def _large(texts: Any) -> Any:
-    """Return pyarrow text as ``large_string`` (pandas' text storage; no-op when it is)."""
-    return texts if texts.type == pa.large_string() else pc.cast(texts, pa.large_string())
-
-
 class _FrameBuilder:
     def __init__(
         self, job: ColumnChecks, checked: dict[str, Checked], dates: _Dates, accepted: IntArray
@@ -311,7 +301,7 @@ class _FrameBuilder:
             )
             data["exercise_known"] = np.asarray(self.checked["exercise"].known)[self.codes("exercise")]
         self._warn_future(data["date"])
-        data["source_file"] = string_column(_repeated(self.job.file, len(self.rows)))
+        data["source_file"] = string_column(repeated_text(self.job.file, len(self.rows)))
         data["source_row"] = pd.arrays.IntegerArray(self.rows, np.zeros(len(self.rows), dtype=bool))
         if merged and at is not None:
             apply_sessions(data, len(self.rows), at, merged)
@@ -339,7 +329,7 @@ class _FrameBuilder:
             given = self.strings("time")
             if date_times.null_count == len(date_times) or given.null_count == 0:
                 return given
-            return pc.coalesce(_large(given), date_times.take(pa.array(self.codes("date"))))
+            return pc.coalesce(large_text(given), date_times.take(pa.array(self.codes("date"))))
         return date_times.take(pa.array(self.codes("date")))
 
     def _patients(self) -> tuple[Any, list[str]]:

@@ -28,9 +28,40 @@ if TYPE_CHECKING:
     from rehab.importer.coded import CodedColumn
     from rehab.importer.parse import RawTable
 
-__all__ = ["canonical_frame", "empty_like", "rejected_frame", "string_column"]
+__all__ = [
+    "canonical_frame",
+    "empty_like",
+    "large_text",
+    "rejected_frame",
+    "repeated_text",
+    "string_column",
+]
 
 IntArray = npt.NDArray[np.int64]
+
+# A text repeated over many rows is built as one block of this many rows, shared by chunks.
+_REPEAT_BLOCK: Final = 1 << 16
+
+
+def repeated_text(text: str | None, size: int) -> Any:
+    """Return ``text`` (``None``: missing) ``size`` times, as pyarrow ``large_string``.
+
+    A big file's ``source_file`` column, or a column the file lacks, is one text a million
+    times. Built as chunks that all share one block of rows, it takes 1 MB instead of 15 MB
+    of fresh memory, whose page faults cost ~18 ms on a fresh process. The values are the
+    same; pandas keeps its text as chunks anyway.
+    """
+    block = pa.repeat(pa.scalar(text, pa.large_string()), min(size, _REPEAT_BLOCK))
+    if size <= _REPEAT_BLOCK:
+        return block
+    whole, rest = divmod(size, _REPEAT_BLOCK)
+    chunks = [block] * whole + ([block.slice(0, rest)] if rest else [])
+    return pa.chunked_array(chunks, type=pa.large_string())
+
+
+def large_text(texts: Any) -> Any:
+    """Return pyarrow text as ``large_string`` (pandas' text storage; no-op when it is)."""
+    return texts if texts.type == pa.large_string() else texts.cast(pa.large_string())
 
 
 def string_column(values: Any) -> pd.api.extensions.ExtensionArray:
@@ -54,7 +85,7 @@ def empty_like(dtype: str, size: int) -> Any:
         return pd.arrays.BooleanArray(np.zeros(size, dtype=bool), missing)
     if dtype == "string":
         # Arrow nulls need no per-row work (a Series of NA spent 13 ms per million rows).
-        return string_column(pa.nulls(size, pa.large_string()))
+        return string_column(repeated_text(None, size))
     return pd.Series(pd.NA, index=range(size), dtype=dtype).array
 
 

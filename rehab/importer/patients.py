@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 import pyarrow.compute as pc
 
+from rehab.importer.frames import large_text, repeated_text
 from rehab.importer.headers import GENERIC_IDS, PERSON_HEADERS
 from rehab.importer.messages import INVISIBLE, plural, to_objects
 from rehab.importer.names import is_date_name
@@ -76,14 +76,6 @@ def _is_row_id(column: PatientColumn, size: int) -> bool:
     return _counts_rows(np.asarray(checked.values, dtype=object)[column.codes])
 
 
-def _repeated(text: str, size: int) -> Any:
-    return pa.repeat(pa.scalar(text, pa.large_string()), size)
-
-
-def _large(texts: Any) -> Any:
-    return texts if texts.type == pa.large_string() else pc.cast(texts, pa.large_string())
-
-
 def _warn_row_id(header: str, size: int, patient: str, issues: IssueLog) -> None:
     issues.add(
         "row_id_column",
@@ -126,7 +118,7 @@ def assign_patients(
     if checked is None:
         if size and is_date_name(file):
             _warn_unnamed(file, patient, size, issues)
-        return _repeated(patient, size), [patient] if size else []
+        return repeated_text(patient, size), [patient] if size else []
     usable = ~(checked.invalid | checked.blank)
     missing = ~usable[column.codes]
     seen = np.zeros(len(usable), dtype=bool)
@@ -148,7 +140,7 @@ def assign_patients(
     if is_date_name(file):
         _warn_unnamed(file, patient, int(missing.sum()), issues)
     names.add(patient)
-    return pc.coalesce(_large(column.given), _repeated(patient, size)), sorted(names)
+    return pc.coalesce(large_text(column.given), repeated_text(patient, size)), sorted(names)
 
 
 def warn_invisible(

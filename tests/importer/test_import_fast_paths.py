@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rehab.importer import coded
+from rehab.importer import coded, frames
 from rehab.importer.coded import CodedColumn, encode, first_occurrence
 from rehab.importer.parse import _line_count
 
@@ -177,3 +178,23 @@ def test_columns_of_many_chunks_share_one_block_of_codes():
     # A single chunk is read in place: no block.
     assert coded._code_rows((pa.chunked_array([["a"]]),)) is None
     assert coded._code_rows(()) is None
+
+
+BLOCK = frames._REPEAT_BLOCK
+
+
+@pytest.mark.parametrize("size", [0, 1, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 5])
+@pytest.mark.parametrize("text", ["PT-0101_sessions.csv", None])
+def test_a_repeated_text_is_that_text_on_every_row(size, text):
+    column = frames.repeated_text(text, size)
+    assert column.type == pa.large_string()
+    assert column.to_pylist() == [text] * size
+    assert frames.string_column(column).tolist() == [pd.NA if text is None else text] * size
+
+
+def test_a_million_repeated_rows_share_one_block():
+    before = pa.total_allocated_bytes()
+    column = frames.repeated_text("PT-0101_sessions.csv", 1_000_000)
+    # As one array the rows took 28 MB (offsets and text); the chunks share 1.7 MB.
+    assert pa.total_allocated_bytes() - before < 2 * 2**20
+    assert len(column) == 1_000_000
