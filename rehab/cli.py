@@ -327,9 +327,15 @@ def _parse_early(paths: list[Path], registered: threading.Event, interval: float
     try:
         # Whatever goes wrong here, the import reads and parses the files itself.
         with contextlib.suppress(Exception):
+            # The first file is read before the parser's modules are loaded: the read waits
+            # on the disk without the GIL, so it overlaps the imports both threads make.
+            try:
+                first: bytes | OSError = paths[0].read_bytes()
+            except OSError as error:
+                first = error
             from rehab.importer.parse import parse_early
 
-            parse_early(paths, registered)
+            parse_early(paths, registered, first)
         registered.set()
     finally:
         sys.setswitchinterval(interval)

@@ -268,21 +268,24 @@ _early: list[_EarlyFile] = []
 _early_lock = threading.Lock()
 
 
-def parse_early(paths: Sequence[Path], registered: threading.Event) -> None:
+def parse_early(
+    paths: Sequence[Path], registered: threading.Event, first: bytes | OSError | None = None
+) -> None:
     """Read and fast-parse ``paths`` in turn (run on a background thread).
 
     ``registered`` is set as soon as the files are known, so that :func:`early_bytes` never
-    misses one. Nothing here raises: a file that cannot be read or parsed is left to the
-    import, which reads it again and reports what is wrong the usual way.
+    misses one. ``first``, when given, is what reading ``paths[0]`` gave already. Nothing
+    here raises: a file that cannot be read or parsed is left to the import, which reads it
+    again and reports what is wrong the usual way.
     """
     files = [_EarlyFile(str(path)) for path in paths]
     with _early_lock:
         _early.extend(files)
     registered.set()
     try:
-        for file, path in zip(files, paths, strict=True):
+        for position, (file, path) in enumerate(zip(files, paths, strict=True)):
             try:
-                data = path.read_bytes()
+                data = _read_bytes(path, first if position == 0 else None)
             except OSError:
                 data = None
             file.data.set_result(data)
@@ -295,6 +298,13 @@ def parse_early(paths: Sequence[Path], registered: threading.Event) -> None:
             for future in (file.data, file.table):
                 if not future.done():
                     future.set_result(None)
+
+
+def _read_bytes(path: Path, read: bytes | OSError | None) -> bytes:
+    """Return the bytes of ``path``, or what reading it gave already (``read``)."""
+    if isinstance(read, OSError):
+        raise read
+    return path.read_bytes() if read is None else read
 
 
 def _parse_speculatively(data: bytes) -> tuple[str, RawTable | None] | None:

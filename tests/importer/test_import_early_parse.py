@@ -92,6 +92,60 @@ def test_many_files_a_missing_one_and_a_repeat(tmp_path, capsys):
     assert "no such file" in text
 
 
+def test_a_first_file_the_early_thread_cannot_read_is_left_to_the_import(tmp_path, capsys, monkeypatch):
+    # The early thread reads the first file before it loads the parser: when that read
+    # fails, the import reads the file itself, and the others are still parsed early.
+    import pathlib
+
+    paths = []
+    for case in ("plain", "big"):
+        paths.append(tmp_path / f"PT-{len(paths):04d}_{case}.csv")
+        paths[-1].write_bytes(CASES[case])
+    plain = _validate(capsys, paths, early=False)
+    reads: list[tuple[str, str]] = []
+    real = pathlib.Path.read_bytes
+
+    def failing_once(self: pathlib.Path) -> bytes:
+        thread = threading.current_thread().name
+        reads.append((self.name, thread))
+        if self == paths[0] and thread == "rehab-early-parse":
+            raise PermissionError("not now")
+        return real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", failing_once)
+    threads = _spy_threads(monkeypatch)
+    assert _validate(capsys, paths, early=True) == plain
+    assert reads == [
+        (paths[0].name, "rehab-early-parse"),
+        (paths[1].name, "rehab-early-parse"),
+        (paths[0].name, "MainThread"),
+    ]
+    assert sorted(threads) == ["MainThread", "rehab-early-parse"]
+
+
+def test_each_file_is_read_once_on_the_early_thread(tmp_path, capsys, monkeypatch):
+    import pathlib
+
+    paths = []
+    for case in ("big", "plain"):
+        paths.append(tmp_path / f"PT-{len(paths):04d}_{case}.csv")
+        paths[-1].write_bytes(CASES[case])
+    reads: list[tuple[str, str]] = []
+    real = pathlib.Path.read_bytes
+
+    def spy(self: pathlib.Path) -> bytes:
+        reads.append((self.name, threading.current_thread().name))
+        return real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", spy)
+    early = _validate(capsys, paths, early=True)
+    # Each file read once, on the early thread: the import took those bytes.
+    assert sorted(reads) == sorted((path.name, "rehab-early-parse") for path in paths)
+    reads.clear()
+    assert early == _validate(capsys, paths, early=False)
+    assert sorted(reads) == sorted((path.name, "MainThread") for path in paths)
+
+
 def test_a_plain_file_is_parsed_once_on_the_early_thread(tmp_path, capsys, monkeypatch):
     path = tmp_path / "PT-0101_sessions.csv"
     path.write_bytes(CASES["big"])
