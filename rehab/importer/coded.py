@@ -31,6 +31,7 @@ __all__ = [
     "encode",
     "encode_all",
     "first_occurrence",
+    "help_prepare",
     "prepare",
     "repeated_keys",
 ]
@@ -289,13 +290,91 @@ def prepare(columns: tuple[Any, ...], size: int) -> None:
     as for any table of the fast parser). One column at a time: the main thread is busy
     loading modules meanwhile.
     """
-    rows = _code_rows(columns)
-    coded = [encode(c, None if rows is None else rows[i]) for i, c in enumerate(columns)]
+    job = _Encoding(columns)
+    with _prepared_lock:
+        _encoding.append(job)
+    try:
+        coded = job.run()
+    finally:
+        with _prepared_lock:
+            _encoding.remove(job)
     blank = blank_rows(coded, size)
     positions = np.flatnonzero(~blank)
     first = first_occurrence(coded, positions)
     with _prepared_lock:
         _prepared.append(_Prepared(columns, coded, blank, positions, first))
+
+
+class _Encoding:
+    """One table's columns to encode, taken one at a time by whichever thread asks next.
+
+    The early-parse thread encodes them in turn; the main thread, once it has loaded the
+    modules and would only wait for the results, takes the columns not started yet
+    (:func:`help_prepare`). Each column is encoded whole by one thread, as
+    :func:`encode` alone would, so who encoded which changes nothing in the results.
+    """
+
+    def __init__(self, columns: tuple[Any, ...]) -> None:
+        self.columns = columns
+        self.rows = _code_rows(columns)
+        self.coded: list[CodedColumn | None] = [None] * len(columns)
+        self.failed: list[BaseException] = []
+        self._next = 0
+        self._finished = 0
+        self._changed = threading.Condition(threading.Lock())
+
+    def work(self) -> None:
+        """Encode columns nobody has taken yet, until none is left."""
+        while True:
+            with self._changed:
+                if self._next == len(self.columns) or self.failed:
+                    return
+                position = self._next
+                self._next += 1
+            try:
+                out = None if self.rows is None else self.rows[position]
+                column = encode(self.columns[position], out)
+            except BaseException as error:  # handed to run(): the import encodes itself
+                with self._changed:
+                    self.failed.append(error)
+                    self._finished += 1
+                    self._changed.notify_all()
+                if not isinstance(error, Exception):
+                    raise  # an interrupt stays the caller's
+                return
+            with self._changed:
+                self.coded[position] = column
+                self._finished += 1
+                self._changed.notify_all()
+
+    def run(self) -> list[CodedColumn]:
+        """Encode with whoever helps; return every column once all are done."""
+        self.work()
+        with self._changed:
+            self._changed.wait_for(lambda: self._finished == self._next)
+            if self.failed:
+                raise self.failed[0]
+        done = [column for column in self.coded if column is not None]
+        if len(done) != len(self.columns):  # pragma: no cover - every column was taken
+            raise RuntimeError("a column was not encoded")
+        return done
+
+
+_encoding: list[_Encoding] = []
+
+
+def help_prepare() -> None:
+    """Encode, on the calling thread, columns :func:`prepare` has not started yet.
+
+    For the main thread when it would otherwise wait for the early-parse thread's results:
+    it takes whole columns, so the results are the same whichever thread encodes them.
+    Never raises: a failure is handed to :func:`prepare`, which then gives up as it would
+    have alone.
+    """
+    with _prepared_lock:
+        jobs = list(_encoding)
+    for job in jobs:
+        job.work()
 
 
 def discard_prepared() -> None:

@@ -349,6 +349,11 @@ def _early_table(utf8: bytes, delimiter: str) -> tuple[bool, RawTable | None]:
         if file is None:
             return False, None
         _early.remove(file)
+    if not file.table.done():
+        # Rather than wait idle: encode columns the early thread has not started yet.
+        from rehab.importer.coded import help_prepare
+
+        help_prepare()
     early = file.table.result()
     if early is None or early[0] != delimiter:
         return False, None

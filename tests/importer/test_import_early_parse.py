@@ -11,6 +11,7 @@ import json
 import threading
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -186,16 +187,22 @@ def test_columns_encoded_early_give_the_report_of_the_plain_run(tmp_path, capsys
     path = tmp_path / "PT-0101_sessions.csv"
     path.write_bytes(_dirty_log(rows))
     threads: list[str] = []
+    columns: list[int] = []
     real = coded.encode
 
     def spy(column: object, out: object = None) -> coded.CodedColumn:
         threads.append(threading.current_thread().name)
+        columns.append(id(column))
         return real(column, out)
 
     monkeypatch.setattr(coded, "encode", spy)
     early = _validate(capsys, [path], early=True)
-    # Every column was encoded once, on the early thread: the import took those codes.
-    assert threads == ["rehab-early-parse"] * len(HEADER.split(","))
+    # Every column was encoded once, on the early thread or by the main thread while it
+    # waited for the early thread (help_prepare): the import took those codes.
+    assert len(threads) == len(HEADER.split(","))
+    assert len(set(columns)) == len(columns)
+    assert set(threads) <= {"rehab-early-parse", "MainThread"}
+    assert threads[0] == "rehab-early-parse"
     threads.clear()
     plain = _validate(capsys, [path], early=False)
     assert set(threads) == {"MainThread"}
@@ -292,3 +299,85 @@ def test_the_switch_interval_is_back_once_the_early_thread_is_done(tmp_path, cap
             thread.join(timeout=30)
     # Shortened while the early thread ran (its GIL hand-overs), restored as it ended.
     assert sys.getswitchinterval() == before
+
+
+def _encode_once_helped(
+    monkeypatch: pytest.MonkeyPatch, table: parse.RawTable, fail_at: int | None
+) -> dict[int, str]:
+    """Run coded.prepare on a thread that stalls on the first column while this thread helps.
+
+    Returns, per column position, the name of the thread that encoded it. ``fail_at``: the
+    position whose encoding raises.
+    """
+    stalled, helped = threading.Event(), threading.Event()
+    who: dict[int, str] = {}
+    real = coded.encode
+
+    def stalling(column: object) -> coded.CodedColumn:
+        position = next(i for i, c in enumerate(table.columns) if c is column)
+        if position == 0:
+            stalled.set()
+            assert helped.wait(10)
+        who[position] = threading.current_thread().name
+        if position == fail_at:
+            raise ValueError("an encoding that fails")
+        return real(column)
+
+    monkeypatch.setattr(coded, "encode", stalling)
+    early = threading.Thread(target=parse._prepare, args=(table,), name="early")
+    early.start()
+    assert stalled.wait(10)
+    coded.help_prepare()
+    helped.set()
+    early.join(10)
+    assert not early.is_alive()
+    assert coded._encoding == []
+    return who
+
+
+@pytest.mark.parametrize("rows", [40, 60_000])
+def test_columns_the_main_thread_helps_encode_are_the_early_threads_own(
+    monkeypatch: pytest.MonkeyPatch, rows: int
+) -> None:
+    table = parse.parse_fast(_dirty_log(rows), ",")
+    assert table is not None
+    expected = [coded.encode(column) for column in table.columns]
+    blank = coded.blank_rows(expected, table.size)
+    positions = np.flatnonzero(~blank)
+    first = coded.first_occurrence(expected, positions)
+    try:
+        who = _encode_once_helped(monkeypatch, table, fail_at=None)
+        # The early thread stalled on the first column: this thread encoded all the others.
+        assert who == {0: "early"} | dict.fromkeys(range(1, len(table.columns)), "MainThread")
+        (done,) = coded._prepared
+        assert done.columns is table.columns
+        for mine, theirs in zip(done.coded, expected, strict=True):
+            assert mine.codes.dtype == theirs.codes.dtype
+            assert np.array_equal(mine.codes, theirs.codes)
+            assert mine.uniques.equals(theirs.uniques)
+        assert np.array_equal(done.blank, blank)
+        assert np.array_equal(done.positions, positions)
+        assert np.array_equal(done.first, first)
+    finally:
+        coded.discard_prepared()
+
+
+def test_a_helped_encoding_that_fails_leaves_the_import_to_encode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = parse.parse_fast(_dirty_log(40), ",")
+    assert table is not None
+    try:
+        who = _encode_once_helped(monkeypatch, table, fail_at=2)
+        # The failure stopped both threads from taking more columns; nothing was kept.
+        assert who[2] == "MainThread"
+        assert len(who) < len(table.columns)
+        assert coded._prepared == []
+    finally:
+        coded.discard_prepared()
+
+
+def test_help_without_an_early_encoding_does_nothing() -> None:
+    coded.help_prepare()
+    assert coded._encoding == []
+    assert coded._prepared == []
