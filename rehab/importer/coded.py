@@ -353,7 +353,8 @@ class _Encoding:
         with self._changed:
             self._changed.wait_for(lambda: self._finished == self._next)
             if self.failed:
-                raise self.failed[0]
+                # Also for an interrupt of the helping thread: this thread just gives up.
+                raise RuntimeError("a column could not be encoded") from self.failed[0]
         done = [column for column in self.coded if column is not None]
         if len(done) != len(self.columns):  # pragma: no cover - every column was taken
             raise RuntimeError("a column was not encoded")
