@@ -302,7 +302,10 @@ def test_the_switch_interval_is_back_once_the_early_thread_is_done(tmp_path, cap
 
 
 def _encode_once_helped(
-    monkeypatch: pytest.MonkeyPatch, table: parse.RawTable, fail_at: int | None
+    monkeypatch: pytest.MonkeyPatch,
+    table: parse.RawTable,
+    fail_at: int | None,
+    error: BaseException | None = None,
 ) -> dict[int, str]:
     """Run coded.prepare on a thread that stalls on the first column while this thread helps.
 
@@ -320,14 +323,20 @@ def _encode_once_helped(
             assert helped.wait(10)
         who[position] = threading.current_thread().name
         if position == fail_at:
-            raise ValueError("an encoding that fails")
+            raise error or ValueError("an encoding that fails")
         return real(column)
 
     monkeypatch.setattr(coded, "encode", stalling)
     early = threading.Thread(target=parse._prepare, args=(table,), name="early")
     early.start()
     assert stalled.wait(10)
-    coded.help_prepare()
+    interrupted = False
+    try:
+        coded.help_prepare()
+    except KeyboardInterrupt:
+        interrupted = True
+    # The helper's own interrupt stays its own; any other failure is the early thread's.
+    assert interrupted == isinstance(error, KeyboardInterrupt)
     helped.set()
     early.join(10)
     assert not early.is_alive()
@@ -373,6 +382,22 @@ def test_a_helped_encoding_that_fails_leaves_the_import_to_encode(
         assert who[2] == "MainThread"
         assert len(who) < len(table.columns)
         assert coded._prepared == []
+    finally:
+        coded.discard_prepared()
+
+
+def test_an_interrupt_while_helping_is_the_helpers_and_the_early_thread_gives_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = parse.parse_fast(_dirty_log(40), ",")
+    assert table is not None
+    errors: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
+    try:
+        who = _encode_once_helped(monkeypatch, table, fail_at=1, error=KeyboardInterrupt())
+        assert who[1] == "MainThread"
+        assert coded._prepared == []
+        assert errors == []  # the early thread ended quietly
     finally:
         coded.discard_prepared()
 
