@@ -316,7 +316,7 @@ def _encode_once_helped(
     who: dict[int, str] = {}
     real = coded.encode
 
-    def stalling(column: object) -> coded.CodedColumn:
+    def stalling(column: object, out: object = None) -> coded.CodedColumn:
         position = next(i for i, c in enumerate(table.columns) if c is column)
         if position == 0:
             stalled.set()
@@ -324,7 +324,7 @@ def _encode_once_helped(
         who[position] = threading.current_thread().name
         if position == fail_at:
             raise error or ValueError("an encoding that fails")
-        return real(column)
+        return real(column, out)
 
     monkeypatch.setattr(coded, "encode", stalling)
     early = threading.Thread(target=parse._prepare, args=(table,), name="early")
