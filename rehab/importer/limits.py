@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from rehab.importer.issuelog import ImportIssue
+from rehab.importer.parse import count_newlines
 from rehab.importer.report import FileReport
 from rehab.importer.results import FileImport
 
@@ -76,7 +77,7 @@ class UploadBudget:
         """Refuse a file (code, message) when its lines would take the upload past the rows."""
         # Line ends less the header's: the rows, give or take a last line without one.
         lone_cr = data.count(b"\r") - data.count(b"\r\n") if b"\r" in data else 0  # most files: no CR
-        lines = max(data.count(b"\n") + lone_cr - 1, 0)
+        lines = max(count_newlines(data) + lone_cr - 1, 0)
         if self.spent or self.rows + lines > MAX_UPLOAD_ROWS:
             self.spent = True
             return "upload_too_many_rows", too_many_rows(self.rows + lines)

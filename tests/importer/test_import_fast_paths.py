@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rehab.importer import coded, frames
+from rehab.importer import coded, frames, parse
 from rehab.importer.coded import CodedColumn, encode, first_occurrence
 from rehab.importer.parse import _line_count
 
@@ -198,3 +198,12 @@ def test_a_million_repeated_rows_share_one_block():
     # As one array the rows took 28 MB (offsets and text); the chunks share 1.7 MB.
     assert pa.total_allocated_bytes() - before < 2 * 2**20
     assert len(column) == 1_000_000
+
+
+@pytest.mark.parametrize("size", [0, 1, 2**18 - 1, 2**18, 2**18 + 1, 3 * 2**18 + 7])
+def test_newlines_are_counted_as_bytes_count_does(size):
+    # Line feeds at block edges, in runs, next to CRs; the numpy count is used past 256 kB.
+    pattern = b"ab\n\r\n\n" * (size // 6 + 1)
+    data = pattern[:size]
+    assert parse.count_newlines(data) == data.count(b"\n")
+    assert parse.count_newlines(data + b"\n") == data.count(b"\n") + 1
