@@ -127,9 +127,10 @@ def _shared_dictionary(encoded: Any) -> Any:
 def _code_rows(columns: tuple[Any, ...]) -> npt.NDArray[np.int32] | None:
     """One block for the codes of every column (row ``i`` for column ``i``), or ``None``.
 
-    A million rows of int32 codes is just under the 4 MiB from which numpy asks the kernel
-    for huge pages, so each column's own array cost a thousand page faults; one block for
-    all of them costs a few dozen.
+    One allocation for all columns instead of one each. Where numpy asks the kernel for huge
+    pages (from 4 MiB up; rehab/__init__.py turns that off unless the user sets it), a
+    million int32 codes per column (just under 4 MiB) cost a thousand page faults each, the
+    block a few dozen for all of them.
     """
     if not columns or not all(isinstance(c, pa.ChunkedArray) and c.num_chunks > 1 for c in columns):
         return None
