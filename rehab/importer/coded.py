@@ -228,7 +228,9 @@ def _repeated(key: IntArray, bits: int | None = None) -> IntArray:
     flagged[(values.view(np.uint64) * _FIBONACCI) >> shift] = True
     buckets = key.view(np.uint64) * _FIBONACCI
     buckets >>= shift
-    maybe = np.flatnonzero(flagged[buckets])
+    # Read as int64 (they are below 2**24), numpy's index type: a uint64 index is first
+    # copied to int64, another 8 MB of fresh memory per million keys.
+    maybe = np.flatnonzero(flagged[buckets.view(np.int64)])
     candidates = key[maybe]
     at = np.minimum(np.searchsorted(values, candidates), len(values) - 1)
     return np.asarray(maybe[values[at] == candidates], dtype=np.int64)
