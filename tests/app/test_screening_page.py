@@ -169,6 +169,35 @@ def test_rejected_rows_are_said_above_the_triage_table(app):
     assert order.index("Warning:") < order.index("Dataframe:triage_table")
 
 
+def test_rejected_rows_download_is_built_when_pressed_with_the_rows_as_they_were(app, monkeypatch):
+    # A page of reports used to write every flagged file's rejected rows as CSV on every run.
+    import streamlit.delta_generator as dg
+
+    import rehab.safe_csv
+    from tests.app.conftest import latest_memo
+
+    written = []
+    real_csv = rehab.safe_csv.to_safe_csv
+    monkeypatch.setattr(
+        rehab.safe_csv, "to_safe_csv", lambda frame, **kw: written.append(1) or real_csv(frame, **kw)
+    )
+    offered = {}
+    real_button = dg.DeltaGenerator.download_button
+
+    def recording(self, label, data, *args, **kwargs):
+        offered[label] = data
+        return real_button(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(dg.DeltaGenerator, "download_button", recording)
+    at = open_page(app, "screening")
+    _upload(at, [("many.csv", MULTI), ("PT-D_pain.csv", BROKEN)])
+    assert not written  # nothing written until a button is pressed
+    build = offered["Rejected rows (CSV, to fix and re-import)"]
+    (broken,) = [f for f in latest_memo(at, "import").files if f.report.file == "PT-D_pain.csv"]
+    assert build() == real_csv(broken.rejected)
+    assert b"eleven" in build()
+
+
 def test_a_clean_upload_has_no_rejected_notice(app):
     at = open_page(app, "screening")
     _upload(at, [("many.csv", MULTI)])
