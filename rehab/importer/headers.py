@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Final
 
 from rehab.importer.issuelog import cut_text
-from rehab.importer.report import FileProblem, IssueLog
+from rehab.importer.report import FileProblem, IssueLog, Severity
 from rehab.schema import PAIN, SESSIONS, SPECS, LogKind, header_lookup
 from rehab.schema import normalise_header as _normalise
 
@@ -139,6 +139,27 @@ def _warn_person_columns(header: tuple[str, ...], positions: dict[str, int], iss
         )
 
 
+class _Recorder(IssueLog):
+    """An issue log that also keeps the calls made to :meth:`add`, to make them again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, Severity, str, str | None]] = []
+
+    def add(self, code: str, severity: Severity, message: str, *, column: str | None = None) -> None:
+        """Record the call (see :meth:`IssueLog.add`)."""
+        self.calls.append((code, severity, message, column))
+
+
+# The files of an upload share a few headers: each header is matched once, and the issues
+# its matching raised are raised again, call for call, for every later file with that
+# header. Kept for headers of a readable size only; cleared when full.
+_Resolved = tuple[ColumnMap | FileProblem, tuple[tuple[str, Severity, str, str | None], ...]]
+_RESOLVED: dict[tuple[str, ...], _Resolved] = {}
+_RESOLVED_HEADERS: Final = 64
+_RESOLVED_CHARS: Final = 4096
+
+
 def resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
     """Match each header to its canonical column and report the ones that do not fit.
 
@@ -146,7 +167,36 @@ def resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
     ``ID``, ``Exercise Name`` over ``Exercise ID``); otherwise the first is kept. Unknown
     headers are ignored with a warning. Headers that are blank are returned in ``unnamed``
     so the caller can ignore them quietly when their column is empty too.
+
+    Raises
+    ------
+    FileProblem
+        ``unknown_kind`` or ``no_date_column``.
     """
+    if sum(len(text) for text in header) > _RESOLVED_CHARS:
+        return _resolve_headers(header, issues)
+    found = _RESOLVED.get(header)
+    if found is None:
+        recorder = _Recorder()
+        outcome: ColumnMap | FileProblem
+        try:
+            outcome = _resolve_headers(header, recorder)
+        except FileProblem as problem:
+            outcome = problem
+        found = (outcome, tuple(recorder.calls))
+        if len(_RESOLVED) >= _RESOLVED_HEADERS:
+            _RESOLVED.clear()
+        _RESOLVED[header] = found
+    outcome, calls = found
+    for code, severity, message, column in calls:
+        issues.add(code, severity, message, column=column)
+    if isinstance(outcome, FileProblem):
+        raise FileProblem(outcome.code, outcome.message, kind=outcome.kind)
+    # A new map each time: a caller may change its positions.
+    return ColumnMap(kind=outcome.kind, positions=dict(outcome.positions), unnamed=outcome.unnamed)
+
+
+def _resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
     kind = detect_kind(header)
     lookup = header_lookup(SPECS[kind])
     positions: dict[str, int] = {}
