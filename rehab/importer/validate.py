@@ -169,6 +169,18 @@ def _trimmed(texts: Any) -> tuple[Any, BoolArray]:
     return trimmed, _bools(pc.equal(pc.utf8_length(trimmed), 0))
 
 
+def _blank_where(texts: Any, unsure: BoolArray) -> BoolArray:
+    """Which texts are empty once trimmed (:func:`_trimmed`), looking only where ``unsure``.
+
+    A time that was read is never blank: a column of times needs no trimming at all (three
+    Arrow calls a file), only its unread texts do.
+    """
+    blank = np.zeros(len(unsure), dtype=bool)
+    if unsure.any():
+        _, blank[unsure] = _trimmed(texts.filter(pa.array(unsure)))
+    return blank
+
+
 def _errors(
     flags: list[tuple[BoolArray, str, ObjectArray]], size: int
 ) -> tuple[ObjectArray, ObjectArray]:
@@ -288,8 +300,8 @@ def check_time(column: ColumnSpec, texts: Any) -> Checked:
 
 
 def _time(column: ColumnSpec, texts: Any) -> Checked:
-    _, blank = _trimmed(texts)
     times = parse_times(texts)
+    blank = _blank_where(texts, ~times.valid)
     wrong = ~times.valid & ~blank
     hint = ", which is not a time of day; write times like 08:30 or 8:30 am"
 

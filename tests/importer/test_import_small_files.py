@@ -315,6 +315,17 @@ def test_time_and_flag_messages_are_those_worded_for_every_text_before(texts):
         assert checked.invalid.any() == any(checked.message.tolist())
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TIME_TEXTS, max_size=12))
+def test_a_time_check_finds_the_blank_cells_trimming_every_cell_finds(texts):
+    array = pa.array(texts, type=pa.string())
+    checked = check_time(SPECS["sessions"].column("time"), array)
+    _, blank = validate._trimmed(array)
+    assert checked.blank.dtype == blank.dtype
+    assert checked.blank.tolist() == blank.tolist()
+    assert (checked.error == "invalid_time").tolist() == (~blank & (checked.values == None)).tolist()  # noqa: E711
+
+
 def _same_checked(fast, general):
     for name in ("values", "blank", "error", "message"):
         a, b = getattr(fast, name), getattr(general, name)
