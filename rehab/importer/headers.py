@@ -8,6 +8,7 @@ from typing import Final
 
 from rehab.importer.issuelog import cut_text
 from rehab.importer.report import FileProblem, IssueLog, Severity
+from rehab.importer.validate import remembered_headers
 from rehab.schema import PAIN, SESSIONS, SPECS, LogKind, header_lookup
 from rehab.schema import normalise_header as _normalise
 
@@ -153,9 +154,11 @@ class _Recorder(IssueLog):
 
 # The files of an upload share a few headers: each header is matched once, and the issues
 # its matching raised are raised again, call for call, for every later file with that
-# header. Kept for headers of a readable size only; cleared when full.
-_Resolved = tuple[ColumnMap | FileProblem, tuple[tuple[str, Severity, str, str | None], ...]]
-_RESOLVED: dict[tuple[str, ...], _Resolved] = {}
+# header. Remembered for one upload only, like its value checks (a file without a header
+# row has a row of data in its place); for headers of a readable size; cleared when full.
+# The map, or the problem as (code, message, kind): an exception would keep its traceback.
+_Problem = tuple[str, str, LogKind | None]
+_Resolved = tuple[ColumnMap | _Problem, tuple[tuple[str, Severity, str, str | None], ...]]
 _RESOLVED_HEADERS: Final = 64
 _RESOLVED_CHARS: Final = 4096
 
@@ -173,25 +176,27 @@ def resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
     FileProblem
         ``unknown_kind`` or ``no_date_column``.
     """
-    if sum(len(text) for text in header) > _RESOLVED_CHARS:
+    memory = remembered_headers()
+    if memory is None or sum(len(text) for text in header) > _RESOLVED_CHARS:
         return _resolve_headers(header, issues)
-    found = _RESOLVED.get(header)
+    found: _Resolved | None = memory.get(header)
     if found is None:
         recorder = _Recorder()
-        outcome: ColumnMap | FileProblem
+        outcome: ColumnMap | _Problem
         try:
             outcome = _resolve_headers(header, recorder)
         except FileProblem as problem:
-            outcome = problem
+            outcome = (problem.code, problem.message, problem.kind)
         found = (outcome, tuple(recorder.calls))
-        if len(_RESOLVED) >= _RESOLVED_HEADERS:
-            _RESOLVED.clear()
-        _RESOLVED[header] = found
+        if len(memory) >= _RESOLVED_HEADERS:
+            memory.clear()
+        memory[header] = found
     outcome, calls = found
     for code, severity, message, column in calls:
         issues.add(code, severity, message, column=column)
-    if isinstance(outcome, FileProblem):
-        raise FileProblem(outcome.code, outcome.message, kind=outcome.kind)
+    if not isinstance(outcome, ColumnMap):
+        code, message, kind = outcome
+        raise FileProblem(code, message, kind=kind)
     # A new map each time: a caller may change its positions.
     return ColumnMap(kind=outcome.kind, positions=dict(outcome.positions), unnamed=outcome.unnamed)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final
 
@@ -80,10 +80,14 @@ _REMEMBER_TOTAL: Final = 16 << 20
 
 @dataclass
 class _Remembered:
-    """One upload's checks: key -> (the spec or library checked against, the answer)."""
+    """One upload's checks: key -> (the spec or library checked against, the answer).
+
+    ``headers`` is the upload's memory of matched headers (:mod:`rehab.importer.headers`).
+    """
 
     answers: dict[tuple[Any, ...], tuple[object, Checked]]
     size: int = 0
+    headers: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
 
 _remembered: ContextVar[_Remembered | None] = ContextVar("_remembered", default=None)
@@ -97,6 +101,12 @@ def checks_remembered() -> Iterator[None]:
         yield
     finally:
         _remembered.reset(token)
+
+
+def remembered_headers() -> dict[tuple[str, ...], Any] | None:
+    """Return this upload's memory of matched headers; ``None`` outside :func:`checks_remembered`."""
+    memory = _remembered.get()
+    return None if memory is None else memory.headers
 
 
 def _read_only(checked: Checked) -> Checked:

@@ -155,19 +155,41 @@ def _resolved(header, resolve):
 @pytest.mark.parametrize("header", _HEADERS)
 def test_a_remembered_header_gives_the_map_issues_and_problem_of_a_first_matching(header):
     from rehab.importer import headers
+    from rehab.importer.validate import checks_remembered, remembered_headers
 
-    headers._RESOLVED.clear()
     fresh = _resolved(header, headers._resolve_headers)
-    assert _resolved(header, headers.resolve_headers) == fresh  # matched, then remembered
-    assert header in headers._RESOLVED
-    assert _resolved(header, headers.resolve_headers) == fresh  # from memory
+    with checks_remembered():
+        assert _resolved(header, headers.resolve_headers) == fresh  # matched, then remembered
+        assert header in remembered_headers()
+        assert _resolved(header, headers.resolve_headers) == fresh  # from memory
+
+
+def test_headers_are_remembered_for_one_upload_only():
+    from rehab.importer.headers import resolve_headers
+    from rehab.importer.report import FileProblem, IssueLog
+    from rehab.importer.validate import checks_remembered, remembered_headers
+
+    # A file without a header row has a row of data in its place: nothing outlives the upload.
+    data_row = ("2026-09-01", "Jane Doe", "Pain 7")
+    with pytest.raises(FileProblem):
+        resolve_headers(data_row, IssueLog())  # no upload: nothing kept
+    with checks_remembered():
+        assert remembered_headers() == {}
+        with pytest.raises(FileProblem):
+            resolve_headers(data_row, IssueLog())
+        assert list(remembered_headers()) == [data_row]
+    assert remembered_headers() is None
+    with checks_remembered():
+        assert remembered_headers() == {}
 
 
 def test_changing_a_returned_map_never_reaches_the_next_file_with_that_header():
     from rehab.importer.headers import resolve_headers
     from rehab.importer.report import IssueLog
+    from rehab.importer.validate import checks_remembered
 
     header = ("Date", "Exercise", "Reps")
-    first = resolve_headers(header, IssueLog())
-    first.positions["reps"] = 0
-    assert resolve_headers(header, IssueLog()).positions == {"date": 0, "exercise": 1, "reps": 2}
+    with checks_remembered():
+        first = resolve_headers(header, IssueLog())
+        first.positions["reps"] = 0
+        assert resolve_headers(header, IssueLog()).positions == {"date": 0, "exercise": 1, "reps": 2}
