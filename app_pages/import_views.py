@@ -142,7 +142,8 @@ def file_report(file: FileImport, nested: bool, index: int) -> None:
         if len(file.rejected):
             downloads[-1].download_button(
                 "Rejected rows (CSV, to fix and re-import)",
-                data=to_safe_csv(file.rejected),
+                # Built when pressed: a page of reports would write every file's CSV per run.
+                data=lambda: to_safe_csv(file.rejected),
                 file_name=f"rejected_{safe_filename(report.file)}",
                 mime="text/csv",
                 on_click="ignore",

@@ -62,7 +62,7 @@ class PatientAnalysis:
     phases: list[Phase]  # type: ignore[misc]
     exercise_response: FrameField = FrameField()  # noqa: RUF009 (a descriptor)
     flags: list[Flag]  # type: ignore[misc]
-    measures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    measures: FrameField = FrameField(empty_default=True)  # noqa: RUF009 (a descriptor)
     measure_changes: list[MeasureChange] = field(default_factory=list)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -228,6 +228,10 @@ def _add_measures(
     return found
 
 
+# A patient without questionnaires: no rows, an empty frame of its own when first read.
+_NO_MEASURES = CohortRows(pd.DataFrame(), 0, 0)
+
+
 def _per_patient(
     computed: _Computed, measures: dict[str, tuple[pd.DataFrame, list[MeasureChange]]]
 ) -> dict[str, PatientAnalysis]:
@@ -239,7 +243,7 @@ def _per_patient(
     table = table.drop(columns="patient")
     patients = {}
     for patient, patient_id in enumerate(arrays.logs.patient_ids):
-        rows, changes = measures.get(patient_id, (pd.DataFrame(), []))
+        rows, changes = measures.get(patient_id, (_NO_MEASURES, []))
         patients[patient_id] = PatientAnalysis(
             summary=patient_summary(arrays, patient),
             daily=CohortRows(computed.daily, offsets[patient], offsets[patient + 1]),

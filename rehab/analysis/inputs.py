@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -105,25 +105,43 @@ def _code_patients(frames: tuple[pd.DataFrame, ...]) -> pd.Index:
     return ids
 
 
+_ENTRY_COLUMNS: Final = ["patient", "day", "pain", "flare", "source_file", "source_row", "time"]
+_ENTRY_TYPES: Final = {"pain": "float64", "flare": "boolean"}
+
+
+def _with_session_pain(logged: pd.DataFrame, fallback: pd.DataFrame) -> pd.DataFrame:
+    """Return the pain log's entries followed by the sessions' ``pain_before`` of ``fallback``."""
+    # A column of pd.NA (the stubs do not take NA as a column's value).
+    from_sessions = fallback.rename(columns={"pain_before": "pain"}).assign(flare=cast("Any", pd.NA))
+    entries = pd.concat([logged, from_sessions.loc[:, _ENTRY_COLUMNS]], ignore_index=True)
+    return entries.astype(_ENTRY_TYPES)
+
+
+def _log_only(logged: pd.DataFrame) -> pd.DataFrame:
+    """Return :func:`_with_session_pain` of a non-empty log and no session rows, without concat.
+
+    Gluing on the empty session part copied every column of the log again (4 of the 5 ms of
+    this step for 200 patients).
+    """
+    return logged.reset_index(drop=True).astype(_ENTRY_TYPES)
+
+
 def _pain_entries(
     sessions: pd.DataFrame, pain_log: pd.DataFrame, patient_count: int
 ) -> tuple[pd.DataFrame, list[PainSource | None]]:
     """Pain values per patient: the pain log, or ``pain_before`` when a patient has no pain log."""
-    columns = ["patient", "day", "pain", "flare", "source_file", "source_row", "time"]
-    logged = pain_log.loc[pain_log["pain"].notna(), columns]
+    logged = pain_log.loc[pain_log["pain"].notna(), _ENTRY_COLUMNS]
     has_log = np.zeros(patient_count, dtype=bool)
     has_log[logged["patient"].to_numpy()] = True
-    fallback = sessions.loc[
-        sessions["pain_before"].notna() & ~has_log[sessions["patient"].to_numpy()],
-        ["patient", "day", "pain_before", "source_file", "source_row", "time"],
-    ]
-    from_log = logged
-    from_sessions = fallback.rename(columns={"pain_before": "pain"}).assign(flare=pd.NA)
-    entries = pd.concat([from_log, from_sessions.loc[:, columns]], ignore_index=True).astype(
-        {"pain": "float64", "flare": "boolean"}
-    )
+    unlogged = sessions["pain_before"].notna().to_numpy() & ~has_log[sessions["patient"].to_numpy()]
     has_fallback = np.zeros(patient_count, dtype=bool)
-    has_fallback[fallback["patient"].to_numpy()] = True
+    if unlogged.any() or not len(logged):
+        fallback = sessions.loc[unlogged, ["patient", "day", "pain_before", *_ENTRY_COLUMNS[-3:]]]
+        entries = _with_session_pain(logged, fallback)
+        has_fallback[fallback["patient"].to_numpy()] = True
+    else:
+        # Every patient with pain before a session has a pain log (the usual upload).
+        entries = _log_only(logged)
     sources: list[PainSource | None] = [
         "pain_log" if log else "session_pain_before" if backup else None
         for log, backup in zip(has_log.tolist(), has_fallback.tolist(), strict=True)

@@ -7,7 +7,8 @@ from functools import lru_cache
 from typing import Final
 
 from rehab.importer.issuelog import cut_text
-from rehab.importer.report import FileProblem, IssueLog
+from rehab.importer.report import FileProblem, IssueLog, Severity
+from rehab.importer.validate import remembered_headers
 from rehab.schema import PAIN, SESSIONS, SPECS, LogKind, header_lookup
 from rehab.schema import normalise_header as _normalise
 
@@ -139,6 +140,29 @@ def _warn_person_columns(header: tuple[str, ...], positions: dict[str, int], iss
         )
 
 
+class _Recorder(IssueLog):
+    """An issue log that also keeps the calls made to :meth:`add`, to make them again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, Severity, str, str | None]] = []
+
+    def add(self, code: str, severity: Severity, message: str, *, column: str | None = None) -> None:
+        """Record the call (see :meth:`IssueLog.add`)."""
+        self.calls.append((code, severity, message, column))
+
+
+# The files of an upload share a few headers: each header is matched once, and the issues
+# its matching raised are raised again, call for call, for every later file with that
+# header. Remembered for one upload only, like its value checks (a file without a header
+# row has a row of data in its place); for headers of a readable size; cleared when full.
+# The map, or the problem as (code, message, kind): an exception would keep its traceback.
+_Problem = tuple[str, str, LogKind | None]
+_Resolved = tuple[ColumnMap | _Problem, tuple[tuple[str, Severity, str, str | None], ...]]
+_RESOLVED_HEADERS: Final = 64
+_RESOLVED_CHARS: Final = 4096
+
+
 def resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
     """Match each header to its canonical column and report the ones that do not fit.
 
@@ -146,7 +170,38 @@ def resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
     ``ID``, ``Exercise Name`` over ``Exercise ID``); otherwise the first is kept. Unknown
     headers are ignored with a warning. Headers that are blank are returned in ``unnamed``
     so the caller can ignore them quietly when their column is empty too.
+
+    Raises
+    ------
+    FileProblem
+        ``unknown_kind`` or ``no_date_column``.
     """
+    memory = remembered_headers()
+    if memory is None or sum(len(text) for text in header) > _RESOLVED_CHARS:
+        return _resolve_headers(header, issues)
+    found: _Resolved | None = memory.get(header)
+    if found is None:
+        recorder = _Recorder()
+        outcome: ColumnMap | _Problem
+        try:
+            outcome = _resolve_headers(header, recorder)
+        except FileProblem as problem:
+            outcome = (problem.code, problem.message, problem.kind)
+        found = (outcome, tuple(recorder.calls))
+        if len(memory) >= _RESOLVED_HEADERS:
+            memory.clear()
+        memory[header] = found
+    outcome, calls = found
+    for code, severity, message, column in calls:
+        issues.add(code, severity, message, column=column)
+    if not isinstance(outcome, ColumnMap):
+        code, message, kind = outcome
+        raise FileProblem(code, message, kind=kind)
+    # A new map each time: a caller may change its positions.
+    return ColumnMap(kind=outcome.kind, positions=dict(outcome.positions), unnamed=outcome.unnamed)
+
+
+def _resolve_headers(header: tuple[str, ...], issues: IssueLog) -> ColumnMap:
     kind = detect_kind(header)
     lookup = header_lookup(SPECS[kind])
     positions: dict[str, int] = {}

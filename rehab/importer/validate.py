@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final
 
@@ -80,10 +80,14 @@ _REMEMBER_TOTAL: Final = 16 << 20
 
 @dataclass
 class _Remembered:
-    """One upload's checks: key -> (the spec or library checked against, the answer)."""
+    """One upload's checks: key -> (the spec or library checked against, the answer).
+
+    ``headers`` is the upload's memory of matched headers (:mod:`rehab.importer.headers`).
+    """
 
     answers: dict[tuple[Any, ...], tuple[object, Checked]]
     size: int = 0
+    headers: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
 
 _remembered: ContextVar[_Remembered | None] = ContextVar("_remembered", default=None)
@@ -97,6 +101,12 @@ def checks_remembered() -> Iterator[None]:
         yield
     finally:
         _remembered.reset(token)
+
+
+def remembered_headers() -> dict[tuple[str, ...], Any] | None:
+    """Return this upload's memory of matched headers; ``None`` outside :func:`checks_remembered`."""
+    memory = _remembered.get()
+    return None if memory is None else memory.headers
 
 
 def _read_only(checked: Checked) -> Checked:
@@ -167,6 +177,18 @@ def _bools(array: Any) -> BoolArray:
 def _trimmed(texts: Any) -> tuple[Any, BoolArray]:
     trimmed = pc.utf8_trim_whitespace(texts)
     return trimmed, _bools(pc.equal(pc.utf8_length(trimmed), 0))
+
+
+def _blank_where(texts: Any, unsure: BoolArray) -> BoolArray:
+    """Which texts are empty once trimmed (:func:`_trimmed`), looking only where ``unsure``.
+
+    A time that was read is never blank: a column of times needs no trimming at all (three
+    Arrow calls a file), only its unread texts do.
+    """
+    blank = np.zeros(len(unsure), dtype=bool)
+    if unsure.any():
+        _, blank[unsure] = _trimmed(texts.filter(pa.array(unsure)))
+    return blank
 
 
 def _errors(
@@ -288,8 +310,8 @@ def check_time(column: ColumnSpec, texts: Any) -> Checked:
 
 
 def _time(column: ColumnSpec, texts: Any) -> Checked:
-    _, blank = _trimmed(texts)
     times = parse_times(texts)
+    blank = _blank_where(texts, ~times.valid)
     wrong = ~times.valid & ~blank
     hint = ", which is not a time of day; write times like 08:30 or 8:30 am"
 

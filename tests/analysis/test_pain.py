@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from rehab.analysis import analyse
@@ -133,3 +134,27 @@ def test_pain_free_streak_ignores_an_as_of_day_not_yet_logged():
         .summary.pain_free_streak
         == 0
     )
+
+
+def _entries_both_ways(sessions, pain):
+    from rehab.analysis import inputs
+
+    logs = inputs.prepare(sessions, pain, day(30))
+    logged = logs.pain_log.loc[logs.pain_log["pain"].notna(), inputs._ENTRY_COLUMNS]
+    columns = ["patient", "day", "pain_before", "source_file", "source_row", "time"]
+    no_sessions = logs.sessions.iloc[:0][columns]
+    return logs.pain_entries, inputs._with_session_pain(logged, no_sessions)
+
+
+def test_pain_entries_of_logs_alone_are_those_of_the_general_way():
+    # Every patient with pain before a session also has a pain log: the entries are the log's,
+    # made without gluing on an empty session part; the same rows, values and types.
+    flares = [{**row, "flare": index % 3 == 0} for index, row in enumerate(pain_series([5, None, 4, 3]))]
+    notes = pain_series([2, 6], first=3, patient="P2")
+    notes.insert(1, {"patient_id": "P2", "date": day(4), "pain": None, "notes": "no score"})
+    first = {"date": day(0), "exercise": "core", "pain_before": 9, "time": "08:00"}
+    sessions = sessions_frame([first, {"patient_id": "P2", "date": day(4), "exercise": "core"}])
+    for pain in (pain_frame(flares + notes), pain_frame(notes + flares)):
+        shortcut, general = _entries_both_ways(sessions, pain)
+        assert len(shortcut) == 5
+        pd.testing.assert_frame_equal(shortcut, general, check_exact=True)

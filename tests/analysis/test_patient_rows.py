@@ -63,3 +63,19 @@ def test_a_patient_built_from_frames_keeps_them():
     )
     assert patient.daily is daily
     assert patient.exercise_response is response
+
+
+def test_a_patient_without_questionnaires_reads_an_empty_frame_of_its_own():
+    analysis = cohort(3)
+    first, second, third = analysis.patients.values()
+    empty = first.measures
+    pd.testing.assert_frame_equal(empty, pd.DataFrame(), check_exact=True)
+    assert first.measures is empty  # made once, then kept
+    empty["score"] = []
+    # Another patient's, and a patient built without measures, are still empty.
+    pd.testing.assert_frame_equal(second.measures, pd.DataFrame(), check_exact=True)
+    frames = {"daily": pd.DataFrame(), "exercise_response": pd.DataFrame()}
+    built = PatientAnalysis(summary=third.summary, phases=[], flags=[], **frames)
+    pd.testing.assert_frame_equal(built.measures, pd.DataFrame(), check_exact=True)
+    for moved in (pickle.loads(pickle.dumps(third)), copy.deepcopy(third)):
+        pd.testing.assert_frame_equal(moved.measures, pd.DataFrame(), check_exact=True)

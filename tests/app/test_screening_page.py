@@ -3,6 +3,7 @@ import io
 import json
 import zipfile
 
+from app_pages.state import fingerprint
 from tests.app.conftest import open_page, shown, walk
 
 MULTI = (
@@ -169,6 +170,35 @@ def test_rejected_rows_are_said_above_the_triage_table(app):
     assert order.index("Warning:") < order.index("Dataframe:triage_table")
 
 
+def test_rejected_rows_download_is_built_when_pressed_with_the_rows_as_they_were(app, monkeypatch):
+    # A page of reports used to write every flagged file's rejected rows as CSV on every run.
+    import streamlit.delta_generator as dg
+
+    import rehab.safe_csv
+    from tests.app.conftest import latest_memo
+
+    written = []
+    real_csv = rehab.safe_csv.to_safe_csv
+    monkeypatch.setattr(
+        rehab.safe_csv, "to_safe_csv", lambda frame, **kw: written.append(1) or real_csv(frame, **kw)
+    )
+    offered = {}
+    real_button = dg.DeltaGenerator.download_button
+
+    def recording(self, label, data, *args, **kwargs):
+        offered[label] = data
+        return real_button(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(dg.DeltaGenerator, "download_button", recording)
+    at = open_page(app, "screening")
+    _upload(at, [("many.csv", MULTI), ("PT-D_pain.csv", BROKEN)])
+    assert not written  # nothing written until a button is pressed
+    build = offered["Rejected rows (CSV, to fix and re-import)"]
+    (broken,) = [f for f in latest_memo(at, "import").files if f.report.file == "PT-D_pain.csv"]
+    assert build() == real_csv(broken.rejected)
+    assert b"eleven" in build()
+
+
 def test_a_clean_upload_has_no_rejected_notice(app):
     at = open_page(app, "screening")
     _upload(at, [("many.csv", MULTI)])
@@ -186,6 +216,33 @@ def test_a_zip_of_logs_is_unpacked(app):
     assert sorted(_triage_ids(at)) == ["PT-C", "PT-E"]
     # The upload sits folded under one line; the line under it says what is shown.
     assert any(c.value == "Showing your 2 uploaded files." for c in at.caption)
+    # Unpacked files are another content than the upload: their own fingerprint keys the memo.
+    data = at.session_state["dataset"]
+    assert data.digest == fingerprint(data.files, data.options) != data.upload_digest
+
+
+def test_uploads_are_hashed_once_while_they_sit_in_the_uploader(app, monkeypatch):
+    import app_pages.state
+
+    hashed = []
+
+    def counted(files, options):
+        hashed.append(len(files))
+        return fingerprint(files, options)
+
+    monkeypatch.setattr(app_pages.state, "fingerprint", counted)
+    at = open_page(app, "screening")
+    hashed.clear()  # the demo's
+    _upload(at, [("many.csv", MULTI), ("PT-D_pain.csv", BROKEN)])  # the upload, then an as-of day
+    at.button_group(key="filter_tiers").set_value(["critical"]).run()
+    assert hashed == [2]  # three runs: the upload, its content and the reruns share one hash
+    data = at.session_state["dataset"]
+    assert data.digest == data.upload_digest == fingerprint(data.files, data.options)
+    # The same name with other bytes is another upload: hashed, and imported anew.
+    _upload(at, [("many.csv", MULTI.replace(b"8,", b"2,")), ("PT-D_pain.csv", BROKEN)])
+    assert hashed == [2, 2]
+    assert at.session_state["dataset"].digest != data.digest
+    assert _triage_ids(at) == []  # critical only, and PT-A's severe pain is gone
 
 
 def test_filters_narrow_the_table(app):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rehab.charts import MAX_CHART_ROWS, cohort_overview, count_chart_rows
+from rehab.charts import MAX_CHART_ROWS, cohort_overview, cohort_panels, count_chart_rows
 from rehab.charts.cohort import adherence_bins, pain_change_bins, tier_phase_counts
 from tests.charts.chart_frames import find, spec, title_text, tooltips, units
 
@@ -85,6 +85,15 @@ def test_encodings_are_typed_and_tooltips_formatted():
     formats = {tip["field"]: tip.get("format") for tip in tooltips(adherence_bar)}
     assert formats["low"] == ".0%"
     assert adherence_bar["encoding"]["x"]["axis"]["format"] == ".0%"
+
+
+def test_the_panels_the_screening_page_draws_unchecked_pass_the_vega_lite_schema():
+    # The page serialises these without Altair's schema check (app_pages/state.py); this is
+    # where they are checked. A triage with no adherence or pain change at all is the edge.
+    empty = TRIAGE.assign(adherence_7d=np.nan, pain_change=np.nan)
+    for triage, mcid in ((TRIAGE, 2.0), (empty, 1.5), (TRIAGE.iloc[:1], 3.0)):
+        for panel in cohort_panels(triage, mcid_points=mcid):
+            assert panel.to_dict(validate=True) == panel.to_dict(validate=False)
 
 
 def test_a_million_patients_still_draw_a_few_dozen_rows():

@@ -127,3 +127,69 @@ def test_a_file_may_hold_many_patients(run):
 )
 def test_patient_from_filename(name, patient):
     assert patient_from_filename(name) == patient
+
+
+_HEADERS = [
+    ("Date", "Exercise", "Pain before"),
+    ("Day", "Activity", "Mood", "Mood", "Colour"),  # unknown columns, said twice
+    ("Date", "Pain", "Patient ID", "ID", "Name"),  # a more specific id wins
+    ("ID", "Date", "Pain", "Patient ID"),  # ... also when it comes second
+    ("Date", "Pain", "First name", "Surname"),  # people's names, no patient column
+    ("Date", "Exercise", "Exercise", "", "Reps"),  # a repeat and an unnamed column
+    ("Exercise", "Reps", "Notes"),  # no date column
+    ("Colour", "Shape"),  # no kind at all
+]
+
+
+def _resolved(header, resolve):
+    from rehab.importer.report import FileProblem, IssueLog
+
+    issues = IssueLog()
+    try:
+        outcome = resolve(header, issues)
+    except FileProblem as problem:
+        outcome = (problem.code, problem.message, problem.kind)
+    return outcome, issues.issues()
+
+
+@pytest.mark.parametrize("header", _HEADERS)
+def test_a_remembered_header_gives_the_map_issues_and_problem_of_a_first_matching(header):
+    from rehab.importer import headers
+    from rehab.importer.validate import checks_remembered, remembered_headers
+
+    fresh = _resolved(header, headers._resolve_headers)
+    with checks_remembered():
+        assert _resolved(header, headers.resolve_headers) == fresh  # matched, then remembered
+        assert header in remembered_headers()
+        assert _resolved(header, headers.resolve_headers) == fresh  # from memory
+
+
+def test_headers_are_remembered_for_one_upload_only():
+    from rehab.importer.headers import resolve_headers
+    from rehab.importer.report import FileProblem, IssueLog
+    from rehab.importer.validate import checks_remembered, remembered_headers
+
+    # A file without a header row has a row of data in its place: nothing outlives the upload.
+    data_row = ("2026-09-01", "Jane Doe", "Pain 7")
+    with pytest.raises(FileProblem):
+        resolve_headers(data_row, IssueLog())  # no upload: nothing kept
+    with checks_remembered():
+        assert remembered_headers() == {}
+        with pytest.raises(FileProblem):
+            resolve_headers(data_row, IssueLog())
+        assert list(remembered_headers()) == [data_row]
+    assert remembered_headers() is None
+    with checks_remembered():
+        assert remembered_headers() == {}
+
+
+def test_changing_a_returned_map_never_reaches_the_next_file_with_that_header():
+    from rehab.importer.headers import resolve_headers
+    from rehab.importer.report import IssueLog
+    from rehab.importer.validate import checks_remembered
+
+    header = ("Date", "Exercise", "Reps")
+    with checks_remembered():
+        first = resolve_headers(header, IssueLog())
+        first.positions["reps"] = 0
+        assert resolve_headers(header, IssueLog()).positions == {"date": 0, "exercise": 1, "reps": 2}

@@ -33,7 +33,16 @@ from rehab.importer import (
 )
 from rehab.importer import names as names_module
 from rehab.importer.crossfile import _sharing_a_patient
-from rehab.importer.dates import DateParts, _plain_iso_parts, _split_dates, split_dates
+from rehab.importer.dates import (
+    DateParts,
+    DateResult,
+    _iso_dates_only,
+    _plain_iso_parts,
+    _resolve_any_dates,
+    _split_dates,
+    resolve_dates,
+    split_dates,
+)
 from rehab.importer.dialect import header_line
 from rehab.importer.frames import rejected_frame
 from rehab.importer.limits import MAX_COLUMNS
@@ -118,6 +127,37 @@ def test_split_dates_takes_the_plain_iso_path_for_a_clean_column():
     assert _plain_iso_parts(array) is not None
     assert _plain_iso_parts(pa.array(["2026-09-01", "2026-09-01T08:30"])) is None
     assert _plain_iso_parts(pa.array(["2026-09-01", None])) is None
+
+
+def _same_result(fast, general):
+    for name in DateResult.__dataclass_fields__:
+        a, b = getattr(fast, name), getattr(general, name)
+        assert a.dtype == b.dtype, name
+        assert a.tolist() == b.tolist(), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_DATE_TEXTS, min_size=1, max_size=12, unique=True),
+    st.sampled_from([None, "dmy", "mdy"]),
+    st.sampled_from(["1900", "1904"]),
+)
+def test_resolve_dates_reads_iso_dates_without_times_as_the_general_reading_does(texts, order, system):
+    array = pa.array(texts, type=pa.string())
+    for parts in (split_dates(array), _split_dates(array)):
+        _same_result(resolve_dates(parts, order, system), _resolve_any_dates(parts, order, system))
+
+
+def test_the_iso_shortcut_is_taken_for_iso_dates_only_and_says_why_a_day_is_wrong():
+    clean = split_dates(pa.array(["2026-09-01", "2026-02-30", "1899-12-31"]))
+    assert _iso_dates_only(clean)
+    assert not _iso_dates_only(split_dates(pa.array(["2026-09-01", "2026-09-01T08:30"])))
+    assert not _iso_dates_only(split_dates(pa.array(["2026-09-01", "01/09/2026"])))
+    assert not _iso_dates_only(split_dates(pa.array(["2026-09-01", ""])))
+    result = resolve_dates(clean, None)
+    assert result.error.tolist() == ["", "invalid_date", "invalid_date"]
+    assert "not a day in the calendar" in result.message[1]
+    assert "outside 1900-2200" in result.message[2]
 
 
 _TIME_TEXTS = st.one_of(
@@ -273,6 +313,17 @@ def test_time_and_flag_messages_are_those_worded_for_every_text_before(texts):
         expected = np.where(checked.invalid, before, "")
         assert checked.message.tolist() == expected.tolist()
         assert checked.invalid.any() == any(checked.message.tolist())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TIME_TEXTS, max_size=12))
+def test_a_time_check_finds_the_blank_cells_trimming_every_cell_finds(texts):
+    array = pa.array(texts, type=pa.string())
+    checked = check_time(SPECS["sessions"].column("time"), array)
+    _, blank = validate._trimmed(array)
+    assert checked.blank.dtype == blank.dtype
+    assert checked.blank.tolist() == blank.tolist()
+    assert (checked.error == "invalid_time").tolist() == (~blank & (checked.values == None)).tolist()  # noqa: E711
 
 
 def _same_checked(fast, general):
