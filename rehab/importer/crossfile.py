@@ -104,7 +104,7 @@ def drop_cross_file_repeats(files: list[FileImport]) -> None:
     if len(files) < 2:
         return
     for kind in CROSS_FILE_KINDS:
-        frames = [(i, getattr(f, kind)) for i, f in enumerate(files) if len(getattr(f, kind))]
+        frames = [(i, frame) for i, f in enumerate(files) if (frame := f.rows(kind)) is not None]
         frames = _sharing_a_patient(frames)
         if len({i for i, _ in frames}) < 2:
             continue

@@ -46,11 +46,11 @@ def fingerprint(data: bytes) -> str:
 def _new_rows(batch: ImportBatch, kind: StoredKind) -> pd.DataFrame:
     """Return the batch's accepted rows of ``kind``, with their file's position (``file_index``)."""
     # The batch's frame is every file's frame, in file order: no need to concatenate again.
-    lengths = [len(getattr(f, kind)) for f in batch.files]
+    lengths = [0 if (rows := f.rows(kind)) is None else len(rows) for f in batch.files]
     frame: pd.DataFrame = getattr(batch, kind)
     owners = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
     if len(owners) != len(frame):  # not the batch's own concatenation: build it
-        frames = [getattr(f, kind) for f in batch.files if len(getattr(f, kind))]
+        frames = [rows for f in batch.files if (rows := f.rows(kind)) is not None]
         frame = pd.concat(frames, ignore_index=True) if frames else empty_stored(kind)
     return frame.assign(file_index=owners)
 

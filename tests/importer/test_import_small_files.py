@@ -785,3 +785,21 @@ def test_a_pandas_without_the_internal_block_constructor_takes_the_public_one(mo
     assert frames._assembled("pain", size, data) is None
     frame = frames.canonical_frame("pain", size, {})
     pd.testing.assert_frame_equal(frame, pd.DataFrame(data, copy=False), check_index_type=True)
+
+
+def test_an_upload_makes_no_empty_frames_of_the_kinds_its_files_lack(tmp_path):
+    # One kind per file: the other kinds' empty frames were made for every file (800 for
+    # 400 files), objects the garbage collector then walked for the rest of the session.
+    files = [(f"PT-{i}_sessions.csv", _FILES["clean"].encode()) for i in range(40)]
+    gc.collect()
+    before = sum(isinstance(o, pd.DataFrame) for o in gc.get_objects())
+    batch = import_files(files, ImportOptions(), None)
+    gc.collect()
+    made = sum(isinstance(o, pd.DataFrame) for o in gc.get_objects()) - before
+    assert made < 2.5 * len(files)  # each file's rows and rejected rows, and the batch's
+    assert all(f.rows("pain") is None and f.rows("measures") is None for f in batch.files)
+    assert all(f.rows("sessions") is not None for f in batch.files)
+    # Read, they are the empty frames of their kind.
+    pd.testing.assert_frame_equal(batch.files[0].pain, schema.empty_frame("pain"))
+    assert batch.files[0].rows("pain") is None
+    assert len(batch.sessions) == sum(len(f.sessions) for f in batch.files)
