@@ -16,11 +16,12 @@ pytestmark = pytest.mark.skipif(
 # What a fresh interpreter's numpy does once ``first`` is imported before it.
 _THREADS = "import os, {first}, numpy; print(len(os.listdir('/proc/self/task')))"
 _HUGE_PAGES = "import {first}, numpy._core.multiarray as m; print(int(m._get_madvise_hugepage()))"
-_OURS = ("OPENBLAS_NUM_THREADS", "NUMPY_MADVISE_HUGEPAGE")
+# Ours, and what OpenBLAS reads when OPENBLAS_NUM_THREADS is unset (Dask's workers set one).
+_SETTINGS = ("OPENBLAS_NUM_THREADS", "NUMPY_MADVISE_HUGEPAGE", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
 
 
 def _run(code: str, first: str, **env: str) -> int:
-    environment = {k: v for k, v in os.environ.items() if k not in _OURS}
+    environment = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
     environment.update(env)
     result = subprocess.run(
         [sys.executable, "-c", code.format(first=first)],
