@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -207,3 +209,42 @@ def test_newlines_are_counted_as_bytes_count_does(size):
     data = pattern[:size]
     assert parse.count_newlines(data) == data.count(b"\n")
     assert parse.count_newlines(data + b"\n") == data.count(b"\n") + 1
+
+
+def _log_with_every_typed_column(rows: int) -> bytes:
+    """Three set rows a session, bad numbers, blank and bad flags, impossible dates."""
+    header = "patient_id,date,time,exercise,set_number,reps,hold_seconds,pain_before,pain_after"
+    lines = [header + ",red_flag,notes"]
+    for i in range(rows):
+        day = f"2026-10-{1 + i // 30 % 28:02d}" if i % 97 else "31/02/2026"
+        reps = "ten" if i % 41 == 0 else str(5 + i % 7)
+        flag = ("yes", "no", "", "maybe")[i % 4]
+        pain = "" if i % 13 == 0 else str(i % 11)
+        session = f"PT-{i // 3 % 7},{day},08:{i // 3 % 60:02d},Cat Stretch,{1 + i % 3}"
+        lines.append(f"{session},{reps},{i % 9},{pain},3,{flag},n{i % 5}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_typed_columns_built_on_a_second_thread_are_the_ones_built_on_this_one(monkeypatch):
+    from rehab.importer import columns, import_file
+
+    data = _log_with_every_typed_column(3_000)
+    plain = import_file("PT-0101_sessions.csv", data)
+    threads: list[str] = []
+    real = columns._typed
+
+    def spy(spec, checked, codes):
+        threads.append(threading.current_thread().name)
+        return real(spec, checked, codes)
+
+    monkeypatch.setattr(columns, "_typed", spy)
+    monkeypatch.setattr(columns, "_TYPED_APART_FROM", 100)
+    apart = import_file("PT-0101_sessions.csv", data)
+    # Dates, numbers and flags of the big frame came from the second thread.
+    assert sum(name.startswith("rehab-frame") for name in threads) >= 7
+    pd.testing.assert_frame_equal(apart.sessions, plain.sessions, check_exact=True)
+    pd.testing.assert_frame_equal(apart.rejected, plain.rejected, check_exact=True)
+    assert apart.report == plain.report
+    assert plain.report.rejected  # impossible dates
+    assert plain.report.sessions  # set rows merged into sessions
+    assert plain.sessions["red_flag"].isna().any()
