@@ -35,7 +35,6 @@ from rehab.importer import names as names_module
 from rehab.importer.crossfile import _sharing_a_patient
 from rehab.importer.dates import (
     DateParts,
-    DateResult,
     _iso_dates_only,
     _plain_iso_parts,
     _resolve_any_dates,
@@ -48,7 +47,7 @@ from rehab.importer.frames import rejected_frame
 from rehab.importer.limits import MAX_COLUMNS
 from rehab.importer.messages import compose, shown
 from rehab.importer.report import FileProblem, IssueLog
-from rehab.importer.times import TimesOfDay, _parse_times, _plain_clock_times, _read_times
+from rehab.importer.times import _parse_times, _plain_clock_times, _read_times
 from rehab.importer.validate import (
     _check_number,
     _lookup_arrays,
@@ -129,8 +128,10 @@ def test_split_dates_takes_the_plain_iso_path_for_a_clean_column():
     assert _plain_iso_parts(pa.array(["2026-09-01", None])) is None
 
 
-def _same_result(fast, general):
-    for name in DateResult.__dataclass_fields__:
+def _same_arrays(fast, general):
+    """Two dataclasses of numpy arrays (a shortcut's and the general way's) hold the same."""
+    assert type(fast) is type(general)
+    for name in type(fast).__dataclass_fields__:
         a, b = getattr(fast, name), getattr(general, name)
         assert a.dtype == b.dtype, name
         assert a.tolist() == b.tolist(), name
@@ -145,7 +146,7 @@ def _same_result(fast, general):
 def test_resolve_dates_reads_iso_dates_without_times_as_the_general_reading_does(texts, order, system):
     array = pa.array(texts, type=pa.string())
     for parts in (split_dates(array), _split_dates(array)):
-        _same_result(resolve_dates(parts, order, system), _resolve_any_dates(parts, order, system))
+        _same_arrays(resolve_dates(parts, order, system), _resolve_any_dates(parts, order, system))
 
 
 def test_the_iso_shortcut_is_taken_for_iso_dates_only_and_says_why_a_day_is_wrong():
@@ -169,18 +170,11 @@ _TIME_TEXTS = st.one_of(
 )  # fmt: skip
 
 
-def _same_times(fast, general):
-    for name in TimesOfDay.__dataclass_fields__:
-        a, b = getattr(fast, name), getattr(general, name)
-        assert a.dtype == b.dtype, name
-        assert a.tolist() == b.tolist(), name
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_TIME_TEXTS, max_size=12, unique=True))
 def test_plain_clock_times_are_read_as_the_time_pattern_reads_them(texts):
     array = pa.array(texts, type=pa.string())
-    _same_times(_parse_times(array), _read_times(array))
+    _same_arrays(_parse_times(array), _read_times(array))
 
 
 def test_the_plain_clock_path_is_taken_for_hh_mm_and_blanks_only():
@@ -733,7 +727,7 @@ def test_dates_without_times_read_no_times_as_reading_them_does(cells):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("rehab.importer.dates._no_times", lambda time_text: False)
         general = dates._usable_times(time_text, valid)
-    _same_times(fast[0], general[0])
+    _same_arrays(fast[0], general[0])
     assert fast[1].dtype == general[1].dtype
     np.testing.assert_array_equal(fast[1], general[1])
 
