@@ -7,6 +7,7 @@ word, a pain value, the file name); the logs are laid out as docs/data-format.md
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -95,9 +96,10 @@ def test_my_progress_shows_payloads_as_written_and_fetches_nothing(
     wait_idle(page)
     uploader = page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader'] input[type=file]")
     uploader.set_input_files(_logs())
-    # The uploaded patient's heading: the demo patient's ("My progress: PT-0103") is there
-    # before the upload's rerun starts, and waiting for any "PT" read it in a slow run.
-    page.locator("h1", has_text="My progress: PT-7").first.wait_for()
+    # The uploaded patient's heading (its hyphen drawn as a non-breaking one): the demo
+    # patient's ("My progress: PT-0103") is there before the upload's rerun starts, and
+    # waiting for any "PT" read it in a slow run.
+    page.locator("h1", has_text=re.compile(r"My progress: PT\W{1,3}7 ")).first.wait_for()
     wait_idle(page)
     assert _read(page.locator("h1").first.inner_text()) == f"My progress: {PATIENT}"
     report = page.locator("[data-testid='stExpander']", has_text="Import report").first
