@@ -292,6 +292,8 @@ class _FrameBuilder:
         # are pure takes, which numpy runs without the GIL): on two cores the million-row
         # import ends 30-40 ms sooner. Whichever thread builds a column, it is the same.
         apart = len(self.rows) >= _TYPED_APART_FROM
+        if apart and "date" in present:
+            self.codes("date")  # taken once, here: this thread's times need them too
         with ThreadPoolExecutor(1, "rehab-frame") if apart else nullcontext() as pool:
             typed = {n: self._typed_column(n, pool) for n in present if spec.column(n).type in _TYPED}
             for name in present:
